@@ -1,0 +1,5 @@
+import sys
+
+from kolada.cli import main
+
+sys.exit(main())

@@ -1,0 +1,112 @@
+"""``python -m kolada refresh|status``: the data layer from the terminal.
+
+Errors end the program with exit code 1 (2 for bad arguments) and one readable line, no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import timedelta
+
+from kolada.client import KoladaClient
+from kolada.errors import BadInput, KoladaError
+from kolada.refresh import DEFAULT_TTL, FIRST_YEAR, Progress, refresh
+from kolada.status import cache_status
+from kolada.store import Store
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not usage + message
+        self.exit(2, f"{self.prog}: fel: {message} (se --help)\n")
+
+
+def _hours(text: str) -> timedelta:
+    try:
+        hours = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ogiltig TTL {text!r}: ange timmar, t.ex. 24") from None
+    if hours < 0:
+        raise argparse.ArgumentTypeError(f"ogiltig TTL {text!r}: kan inte vara negativ")
+    return timedelta(hours=hours)
+
+
+def _year(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"ogiltigt år {text!r}: ange t.ex. 2010")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m kolada", description=__doc__)
+    parser.add_argument(
+        "--cache-dir", help="cachemapp (standard: KOLADA_CACHE_DIR eller data/cache)"
+    )
+    parser.add_argument("--base-url", help="API-adress (standard: KOLADA_BASE_URL eller Kolada v3)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    r = sub.add_parser("refresh", help="hämta metadata och nyckeltal till cachen")
+    r.add_argument("--kpi", action="append", help="bara dessa nyckeltal (kommaseparerade)")
+    r.add_argument("--from-year", type=_year, default=FIRST_YEAR)
+    r.add_argument("--to-year", type=_year, default=None)
+    r.add_argument(
+        "--ttl-hours", type=_hours, default=DEFAULT_TTL, help="hoppa över det som är yngre (24)"
+    )
+    r.add_argument("--full", action="store_true", help="hämta allt på nytt, inte bara ändringar")
+    r.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
+    s = sub.add_parser("status", help="visa vad som finns i cachen och hur gammalt det är")
+    s.add_argument("--ttl-hours", type=_hours, default=DEFAULT_TTL)
+    return parser
+
+
+def _progress_bar(quiet: bool):
+    if quiet:
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=1, unit="steg", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+    def update(p: Progress) -> None:
+        bar.total = max(p.total, p.step, 1)
+        bar.n = p.step
+        bar.set_description_str(p.message[:60], refresh=False)
+        bar.set_postfix_str(f"{p.requests} anrop", refresh=False)
+        bar.refresh()
+
+    return update, bar.close
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    store = Store(args.cache_dir)
+    try:
+        if args.command == "status":
+            for line in cache_status(store, ttl=args.ttl_hours):
+                print(line.line())
+            return 0
+        kpis = [k for arg in args.kpi for k in arg.split(",") if k] if args.kpi else None
+        progress, close = _progress_bar(args.quiet)
+        try:
+            with KoladaClient(args.base_url) as client:
+                result = refresh(
+                    store,
+                    client,
+                    kpis=kpis,
+                    from_year=args.from_year,
+                    to_year=args.to_year,
+                    ttl=args.ttl_hours,
+                    full=args.full,
+                    progress=progress,
+                )
+        finally:
+            close()
+        print(result.summary())
+        return 0
+    except BadInput as e:
+        print(f"Fel: {e}", file=sys.stderr)
+        return 2
+    except KoladaError as e:
+        print(f"Fel: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Avbrutet; cachen är oförändrad.", file=sys.stderr)
+        return 130

@@ -1,0 +1,303 @@
+"""HTTP client for the Kolada API v3.
+
+One ``requests.Session`` with timeouts, a User-Agent naming the project, and urllib3 ``Retry`` on
+the adapter (connection errors, 429 and 5xx, honouring ``Retry-After``). Requests are spaced to at
+most ``max_rps`` per second. Paging follows ``next_url`` until it is null; id lists are split into
+path segments of at most 25 ids, and split further if the server still answers 422.
+
+Errors are turned into ``KoladaError`` (with the URL) only here, outside the retry boundary.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import product
+from urllib.parse import quote, urlencode
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from kolada.errors import BadInput, KoladaError
+from kolada.ids import (
+    chunked,
+    validate_kpi_ids,
+    validate_municipality_ids,
+    validate_years,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.kolada.se/v3"
+PER_PAGE = 5000
+USER_AGENT = "nka-jamforelse/0.1 (Streamlit-app för nettokostnadsavvikelse; python-requests)"
+
+
+def base_url_from_env() -> str:
+    """``KOLADA_BASE_URL`` if set, else the public API."""
+    return (os.environ.get("KOLADA_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+
+
+def build_session(*, retries: int = 5, backoff_factor: float = 0.5) -> requests.Session:
+    """A session whose adapter retries connection errors, 429 and 5xx with backoff."""
+    retry = Retry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        backoff_factor=backoff_factor,
+        backoff_max=30,
+        status_forcelist=(429, 500, 502, 503, 504),
+        allowed_methods=frozenset({"GET"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,  # hand back the last response so we can name its status
+    )
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+    return session
+
+
+def parse_body(content: bytes, url: str) -> dict:
+    """Decode a v3 envelope as UTF-8 (whatever the headers say) and check it has ``values``."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise KoladaError("Svaret från Kolada är inte giltig UTF-8", url) from None
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise KoladaError(f"Svaret från Kolada är inte giltig JSON ({e.msg})", url) from None
+    if not isinstance(body, dict) or not isinstance(body.get("values"), list):
+        raise KoladaError("Svaret från Kolada saknar listan 'values'", url)
+    next_url = body.get("next_url")
+    if next_url is not None and not isinstance(next_url, str):
+        raise KoladaError("Svaret från Kolada har ett ogiltigt 'next_url'", url)
+    return body
+
+
+class _BodyError(Exception):
+    """A response whose body was cut short or is not a v3 envelope (may be asked for again)."""
+
+    def __init__(self, error: KoladaError):
+        self.error = error
+
+
+class _Throttle:
+    """Spaces the starts of requests by at least 1/rate seconds (thread-safe)."""
+
+    def __init__(self, rate: float):
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.next_start = 0.0
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next_start)
+            self.next_start = start + self.interval
+        if start > now:
+            time.sleep(start - now)
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    values: list[dict]
+
+
+ProgressFn = Callable[[str], None]
+
+
+class KoladaClient:
+    """Reads Kolada v3. Counts the requests it sends in ``requests_sent``."""
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] = (5.0, 60.0),
+        max_rps: float = 5.0,
+        per_page: int = PER_PAGE,
+        body_retries: int = 3,
+    ):
+        self.base_url = (base_url or base_url_from_env()).rstrip("/")
+        self.session = session or build_session()
+        self.timeout = timeout
+        self.per_page = per_page
+        self.body_retries = body_retries
+        self.requests_sent = 0
+        self._throttle = _Throttle(max_rps)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> KoladaClient:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- one request -----------------------------------------------------------------------
+    def _get_once(self, url: str) -> dict:
+        self._throttle.wait()
+        self.requests_sent += 1
+        logger.debug("GET %s", url)
+        try:
+            response = self.session.get(url, timeout=self.timeout)
+            content = response.content  # a body cut short raises here
+        except requests.exceptions.ChunkedEncodingError as e:
+            raise _BodyError(KoladaError(f"Svaret från Kolada avbröts ({e})", url)) from None
+        except requests.RequestException as e:
+            raise KoladaError(f"Kunde inte nå Kolada: {e}", url) from None
+        if response.status_code != 200:
+            raise KoladaError(
+                f"Kolada svarade HTTP {response.status_code}: {_short(content)}",
+                url,
+                status=response.status_code,
+            )
+        try:
+            return parse_body(content, url)
+        except KoladaError as e:
+            raise _BodyError(e) from None
+
+    def get_json(self, url: str) -> dict:
+        """GET one page. A body that is cut short or malformed is asked for again a few times
+        (urllib3 cannot see those faults); then it raises ``KoladaError`` naming the URL."""
+        for attempt in range(self.body_retries + 1):
+            try:
+                return self._get_once(url)
+            except _BodyError as e:
+                if attempt == self.body_retries:
+                    raise e.error from None
+                logger.info("retrying %s after a bad body: %s", url, e.error)
+        raise AssertionError("unreachable")
+
+    # ---- paging ----------------------------------------------------------------------------
+    def url(self, path: str, params: dict | None = None) -> str:
+        query = {"per_page": self.per_page, **(params or {})}
+        return f"{self.base_url}/{path.lstrip('/')}?{urlencode(query)}"
+
+    def iter_pages(self, path: str, params: dict | None = None) -> Iterator[Page]:
+        """Every page of a listing, following ``next_url`` until it is null."""
+        url: str | None = self.url(path, params)
+        seen: set[str] = set()
+        while url:
+            if url in seen:
+                raise KoladaError("Kolada skickade samma sida två gånger (next_url i cirkel)", url)
+            seen.add(url)
+            body = self.get_json(url)
+            yield Page(url, body["values"])
+            url = body.get("next_url")
+
+    def get_all(self, path: str, params: dict | None = None) -> list[dict]:
+        return [row for page in self.iter_pages(path, params) for row in page.values]
+
+    # ---- metadata --------------------------------------------------------------------------
+    def fetch_kpis(
+        self, ids: Sequence[str] | None = None, *, title: str | None = None
+    ) -> list[dict]:
+        """KPI metadata: by id list (chunked by 25), by title search, or the whole catalogue."""
+        if ids is not None:
+            ids = validate_kpi_ids(ids)
+            return [r for chunk in chunked(ids) for r in self.get_all(f"kpi/{_seg(chunk)}")]
+        return self.get_all("kpi", {"title": title} if title else None)
+
+    def fetch_municipalities(self, kind: str | None = None) -> list[dict]:
+        """All municipalities, or only kommuner (``K``) / regions (``L``)."""
+        if kind not in (None, "K", "L"):
+            raise BadInput(f"Ogiltig kommuntyp {kind!r}: väntade 'K' eller 'L'.")
+        return self.get_all("municipality", {"region_type": kind} if kind else None)
+
+    def fetch_groups(
+        self, ids: Sequence[str] | None = None, *, title: str | None = None
+    ) -> list[dict]:
+        """Municipality groups with members: all, by id list, or by title search."""
+        if ids is not None:
+            ids = validate_municipality_ids(ids)
+            return [
+                r
+                for chunk in chunked(ids)
+                for r in self.get_all(f"municipality_groups/{_seg(chunk)}")
+            ]
+        return self.get_all("municipality_groups", {"title": title} if title else None)
+
+    # ---- data ------------------------------------------------------------------------------
+    def fetch_values(
+        self,
+        kpis: Sequence[str],
+        municipalities: Sequence[str] | None = None,
+        years: Sequence[int] | None = None,
+        *,
+        from_date: str | None = None,
+        on_page: ProgressFn | None = None,
+    ) -> list[dict]:
+        """Raw v3 data objects for KPIs × municipalities (or every one) × years (or all).
+
+        ``municipalities=None`` uses ``/data/kpi/{ids}/year/{years}``: every kommun in one go.
+        Group ids (``G…``) are accepted as municipalities (Kolada returns their unweighted mean).
+        """
+        segments = {"kpi": validate_kpi_ids(kpis)}
+        if municipalities is not None:
+            segments["municipality"] = validate_municipality_ids(municipalities)
+        if years is not None:
+            segments["year"] = [str(y) for y in validate_years(years)]
+        if len(segments) < 2:
+            raise BadInput("Ange kommuner eller år tillsammans med nyckeltalen.")
+        params = {"from_date": _check_date(from_date)} if from_date else None
+        rows: list[dict] = []
+        names = list(segments)
+        for combo in product(*(list(chunked(segments[n])) for n in names)):
+            rows.extend(self._fetch_split(dict(zip(names, combo, strict=True)), params, on_page))
+        return rows
+
+    def _fetch_split(
+        self, segments: dict[str, list[str]], params: dict | None, on_page: ProgressFn | None
+    ) -> list[dict]:
+        """All pages of one data path; on 422 split the longest segment in two and try again."""
+        path = "data/" + "/".join(f"{name}/{_seg(ids)}" for name, ids in segments.items())
+        rows: list[dict] = []
+        try:
+            for page in self.iter_pages(path, params):
+                rows.extend(page.values)
+                if on_page:
+                    on_page(page.url)
+        except KoladaError as e:
+            longest = max(segments, key=lambda n: len(segments[n]))
+            if e.status != 422 or len(segments[longest]) < 2:
+                raise
+            half = len(segments[longest]) // 2
+            logger.info("422 for %s: splitting %s in two", e.url, longest)
+            parts = segments[longest][:half], segments[longest][half:]
+            return [
+                row
+                for part in parts
+                for row in self._fetch_split({**segments, longest: part}, params, on_page)
+            ]
+        return rows
+
+
+def _seg(ids: Sequence[str]) -> str:
+    return quote(",".join(ids), safe=",")
+
+
+def _short(content: bytes, limit: int = 200) -> str:
+    text = content.decode("utf-8", errors="replace").strip()
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def _check_date(value: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except (TypeError, ValueError):
+        raise BadInput(f"Ogiltigt datum {value!r}: väntade ÅÅÅÅ-MM-DD.") from None

@@ -1,0 +1,69 @@
+"""What is cached, and how old it is (pure over the store's provenance)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from kolada.store import ENTITIES, Store
+
+
+@dataclass(frozen=True)
+class EntityStatus:
+    entity: str
+    cached: bool
+    rows: int = 0
+    fetched_at: str | None = None
+    age: timedelta | None = None
+    base_url: str | None = None
+    requests: int | None = None
+    stale: bool = True
+
+    def line(self) -> str:
+        if not self.cached:
+            return f"{self.entity:<15} saknas i cachen"
+        state = "inaktuell" if self.stale else "färsk"
+        return (
+            f"{self.entity:<15} {self.rows:>8} rader  hämtad {self.fetched_at} "
+            f"({format_age(self.age)} sedan, {state})  från {self.base_url}"
+        )
+
+
+def format_age(age: timedelta | None) -> str:
+    if age is None:
+        return "okänt"
+    minutes = int(age.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} dagar"
+
+
+def cache_status(
+    store: Store | None = None, *, ttl: timedelta = timedelta(hours=24), now: datetime | None = None
+) -> list[EntityStatus]:
+    """One status per entity, from the Parquet schema metadata (no data is read)."""
+    store = store or Store()
+    now = now or datetime.now(UTC)
+    out = []
+    for entity in ENTITIES:
+        meta = store.meta(entity)
+        if not meta:
+            out.append(EntityStatus(entity, cached=False))
+            continue
+        fetched = meta.get("fetched_at")
+        age = now - datetime.fromisoformat(fetched) if fetched else None
+        out.append(
+            EntityStatus(
+                entity,
+                cached=True,
+                rows=int(meta.get("rows", 0)),
+                fetched_at=fetched,
+                age=age,
+                base_url=meta.get("base_url"),
+                requests=meta.get("requests"),
+                stale=age is None or age >= ttl,
+            )
+        )
+    return out

@@ -1,0 +1,278 @@
+"""The Parquet cache: one file per entity (kpis, municipalities, groups, values).
+
+- Writes are atomic: a temp file in the same folder, fsync, then ``os.replace``. A refresh
+  writes all its temp files first and only then replaces, under a short commit lock that readers
+  also take, so a reader never sees half a file nor a mix of two refreshes.
+- Provenance (fetched_at UTC, base URL, requests, rows, KPIs …) lives in the Parquet schema
+  metadata under the key ``kolada``.
+- Group memberships are dated snapshots (``first_seen``/``last_seen``): a group id keeps its past
+  memberships when Kolada re-matches its members.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
+
+from kolada.errors import BadInput
+from kolada.frames import GROUP_COLUMNS, VALUE_KEY
+
+ENTITIES = ("kpis", "municipalities", "groups", "values")
+META_KEY = b"kolada"
+DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "cache"
+
+
+def cache_dir_from_env() -> Path:
+    """``KOLADA_CACHE_DIR`` if set, else ``data/cache`` beside the app."""
+    return Path(os.environ.get("KOLADA_CACHE_DIR") or DEFAULT_CACHE_DIR)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    frame: pd.DataFrame
+    meta: dict
+
+
+class Store:
+    """A cache folder. Cheap to create; touches the disk only when asked."""
+
+    def __init__(self, root: Path | str | None = None, *, lock_timeout: float = 900):
+        self.root = Path(root) if root is not None else cache_dir_from_env()
+        self.lock_timeout = lock_timeout
+
+    def path(self, entity: str) -> Path:
+        if entity not in ENTITIES:
+            raise BadInput(f"Okänd datamängd {entity!r}: välj bland {', '.join(ENTITIES)}.")
+        return self.root / f"{entity}.parquet"
+
+    # ---- locks -----------------------------------------------------------------------------
+    @contextmanager
+    def refresh_lock(self, timeout: float | None = None) -> Iterator[None]:
+        """Held for a whole refresh, so two refreshes never interleave (across processes)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(
+            self.root / ".refresh.lock", timeout=self.lock_timeout if timeout is None else timeout
+        )
+        try:
+            with lock:
+                yield
+        except Timeout:
+            raise BadInput(
+                f"En annan uppdatering av {self.root} pågår fortfarande; försök igen senare."
+            ) from None
+
+    @contextmanager
+    def _commit_lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with FileLock(self.root / ".commit.lock", timeout=60):
+            yield
+
+    # ---- read ------------------------------------------------------------------------------
+    def exists(self, entity: str) -> bool:
+        return self.path(entity).exists()
+
+    def meta(self, entity: str) -> dict:
+        """The provenance of a dataset, or {} when it is not cached."""
+        path = self.path(entity)
+        if not path.exists():
+            return {}
+        raw = (pq.read_schema(path).metadata or {}).get(META_KEY)
+        return json.loads(raw) if raw else {}
+
+    def read(
+        self, entity: str, *, filters: list | None = None, columns: list | None = None
+    ) -> Dataset | None:
+        """A cached dataset with its provenance, or None when it is not cached."""
+        with self._commit_lock():
+            path = self.path(entity)
+            if not path.exists():
+                return None
+            table = pq.read_table(path, filters=filters, columns=columns)
+        raw = (table.schema.metadata or {}).get(META_KEY)
+        frame = table.to_pandas()
+        return Dataset(frame, json.loads(raw) if raw else {})
+
+    def read_all(self) -> dict[str, Dataset]:
+        """Every cached dataset, read as one consistent set."""
+        with self._commit_lock():
+            out = {}
+            for entity in ENTITIES:
+                path = self.path(entity)
+                if path.exists():
+                    table = pq.read_table(path)
+                    raw = (table.schema.metadata or {}).get(META_KEY)
+                    out[entity] = Dataset(table.to_pandas(), json.loads(raw) if raw else {})
+            return out
+
+    def values(
+        self,
+        kpis: list[str] | None = None,
+        municipalities: list[str] | None = None,
+        years: tuple[int, int] | None = None,
+    ) -> pd.DataFrame:
+        """Cached values filtered at read time (empty frame when nothing is cached)."""
+        filters = []
+        if kpis:
+            filters.append(("kpi", "in", list(kpis)))
+        if municipalities:
+            filters.append(("municipality", "in", list(municipalities)))
+        if years:
+            filters += [("period", ">=", years[0]), ("period", "<=", years[1])]
+        data = self.read("values", filters=filters or None)
+        return data.frame if data else pd.DataFrame()
+
+    # ---- write -----------------------------------------------------------------------------
+    def commit(self, datasets: dict[str, Dataset]) -> None:
+        """Write several datasets so that either all or none of them change on disk."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        temps: dict[str, str] = {}
+        try:
+            for entity, data in datasets.items():
+                temps[entity] = self._write_temp(entity, data)
+            with self._commit_lock():
+                for entity, temp in temps.items():
+                    os.replace(temp, self.path(entity))
+            temps.clear()
+            _fsync_dir(self.root)
+        finally:
+            for temp in temps.values():
+                Path(temp).unlink(missing_ok=True)
+
+    def _write_temp(self, entity: str, data: Dataset) -> str:
+        table = pa.Table.from_pandas(data.frame, preserve_index=False)
+        metadata = dict(table.schema.metadata or {})
+        metadata[META_KEY] = json.dumps(data.meta, ensure_ascii=False, sort_keys=True).encode()
+        table = table.replace_schema_metadata(metadata)
+        fd, temp = tempfile.mkstemp(prefix=f".{entity}.", suffix=".tmp", dir=self.root)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pq.write_table(table, fh, compression="zstd")
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        return temp
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # not possible on every platform
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# ---- pure merges -----------------------------------------------------------------------------
+SNAPSHOT_COLUMNS = [*GROUP_COLUMNS, "first_seen", "last_seen"]
+
+
+def merge_group_snapshots(
+    old: pd.DataFrame | None, new: pd.DataFrame, seen_at: str
+) -> pd.DataFrame:
+    """Add a fetched groups frame to the snapshot history.
+
+    A group whose title and members equal its newest snapshot only gets ``last_seen = seen_at``;
+    a group that changed gets a new snapshot (``first_seen = last_seen = seen_at``). Past
+    snapshots and groups that disappeared are kept.
+    """
+    fresh = new[GROUP_COLUMNS].copy()
+    fresh["first_seen"] = seen_at
+    fresh["last_seen"] = seen_at
+    if old is None or old.empty:
+        return fresh.astype({"first_seen": "string", "last_seen": "string"}).reset_index(drop=True)
+    old = old[SNAPSHOT_COLUMNS].copy()
+    newest = old.groupby("group_id")["first_seen"].transform("max")
+    current = old[old["first_seen"] == newest]
+
+    def signature(frame: pd.DataFrame) -> pd.Series:
+        return frame.groupby("group_id").apply(
+            lambda g: (str(g["title"].iloc[0]), tuple(sorted(g["member_id"]))), include_groups=False
+        )
+
+    before, after = signature(current), signature(fresh)
+    same = [g for g in after.index if g in before.index and before[g] == after[g]]
+    keep_new = fresh[~fresh["group_id"].isin(same)]
+    touched = old["group_id"].isin(same) & (old["first_seen"] == newest)
+    old.loc[touched, "last_seen"] = seen_at
+    merged = pd.concat([old, keep_new], ignore_index=True)
+    merged = merged.astype({"first_seen": "string", "last_seen": "string"})
+    return merged.sort_values(["group_id", "first_seen", "member_id"], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class ValueChanges:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+
+    def __add__(self, other: ValueChanges) -> ValueChanges:
+        return ValueChanges(
+            self.added + other.added, self.changed + other.changed, self.removed + other.removed
+        )
+
+
+def replace_kpis(
+    old: pd.DataFrame | None, new: pd.DataFrame, kpis: list[str]
+) -> tuple[pd.DataFrame, ValueChanges]:
+    """Replace every row of ``kpis`` in ``old`` by ``new`` (a full fetch of those KPIs)."""
+    if old is None or old.empty:
+        return _sorted(new), ValueChanges(added=len(new))
+    mine = old["kpi"].isin(kpis)
+    changes = compare_values(old[mine], new)
+    return _sorted(pd.concat([old[~mine], new], ignore_index=True)), changes
+
+
+def apply_delta(old: pd.DataFrame, delta: pd.DataFrame) -> tuple[pd.DataFrame, ValueChanges]:
+    """Apply values changed since a date (``delta`` has an ``isdeleted`` column): a delta row
+    replaces the stored row with the same key; a deleted row removes it."""
+    if delta.empty:
+        return old, ValueChanges()
+    key = pd.MultiIndex.from_frame(delta[VALUE_KEY])
+    stored = pd.MultiIndex.from_frame(old[VALUE_KEY])
+    hit = stored.isin(key)
+    live = delta[~delta["isdeleted"]].drop(columns="isdeleted")
+    dead = pd.MultiIndex.from_frame(delta.loc[delta["isdeleted"], VALUE_KEY])
+    before = old[hit]
+    changes = compare_values(before[~pd.MultiIndex.from_frame(before[VALUE_KEY]).isin(dead)], live)
+    removed = int(pd.MultiIndex.from_frame(before[VALUE_KEY]).isin(dead).sum())
+    merged = pd.concat([old[~hit], live], ignore_index=True)
+    return _sorted(merged), ValueChanges(changes.added, changes.changed, removed)
+
+
+def compare_values(before: pd.DataFrame, after: pd.DataFrame) -> ValueChanges:
+    """How many keys were added, removed, or changed value between two value frames."""
+    joined = before[[*VALUE_KEY, "value"]].merge(
+        after[[*VALUE_KEY, "value"]],
+        on=VALUE_KEY,
+        how="outer",
+        suffixes=("_old", "_new"),
+        indicator=True,
+    )
+    both = joined[joined["_merge"] == "both"]
+    a, b = both["value_old"], both["value_new"]
+    changed = int((~((a == b) | (a.isna() & b.isna()))).sum())
+    return ValueChanges(
+        added=int((joined["_merge"] == "right_only").sum()),
+        changed=changed,
+        removed=int((joined["_merge"] == "left_only").sum()),
+    )
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(VALUE_KEY, ignore_index=True)
