@@ -63,16 +63,25 @@ def _progress_bar(quiet: bool):
         return None, lambda: None
     from tqdm import tqdm
 
-    bar = tqdm(total=1, unit="steg", file=sys.stderr, dynamic_ncols=True, leave=False)
+    bars: list = []  # made on the first report, so bad arguments print no empty bar
+
+    def close() -> None:
+        for bar in bars:
+            bar.close()
 
     def update(p: Progress) -> None:
+        if not bars:
+            bars.append(
+                tqdm(total=1, unit="steg", file=sys.stderr, dynamic_ncols=True, leave=False)
+            )
+        bar = bars[0]
         bar.total = max(p.total, p.step, 1)
         bar.n = p.step
         bar.set_description_str(p.message[:60], refresh=False)
         bar.set_postfix_str(f"{p.requests} anrop", refresh=False)
         bar.refresh()
 
-    return update, bar.close
+    return update, close
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,7 +45,7 @@ def base_url_from_env() -> str:
     return (os.environ.get("KOLADA_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
 
 
-def build_session(*, retries: int = 5, backoff_factor: float = 0.5) -> requests.Session:
+def build_session(*, retries: int = 5, backoff_factor: float = 0.3) -> requests.Session:
     """A session whose adapter retries connection errors, 429 and 5xx with backoff."""
     retry = Retry(
         total=retries,
@@ -119,7 +119,10 @@ ProgressFn = Callable[[str], None]
 
 
 class KoladaClient:
-    """Reads Kolada v3. Counts the requests it sends in ``requests_sent``."""
+    """Reads Kolada v3. Counts the requests it sends in ``requests_sent``.
+
+    Safe to share between a few threads: the session's pool, the throttle and the counter are.
+    """
 
     def __init__(
         self,
@@ -127,7 +130,7 @@ class KoladaClient:
         *,
         session: requests.Session | None = None,
         timeout: tuple[float, float] = (5.0, 60.0),
-        max_rps: float = 5.0,
+        max_rps: float = 4.8,
         per_page: int = PER_PAGE,
         body_retries: int = 3,
     ):
@@ -137,7 +140,13 @@ class KoladaClient:
         self.per_page = per_page
         self.body_retries = body_retries
         self.requests_sent = 0
+        self._count_lock = threading.Lock()
+        self._local = threading.local()
         self._throttle = _Throttle(max_rps)
+
+    def thread_requests(self) -> int:
+        """Requests sent by the calling thread (exact per task when a few threads share us)."""
+        return getattr(self._local, "sent", 0)
 
     def close(self) -> None:
         self.session.close()
@@ -151,7 +160,9 @@ class KoladaClient:
     # ---- one request -----------------------------------------------------------------------
     def _get_once(self, url: str) -> dict:
         self._throttle.wait()
-        self.requests_sent += 1
+        with self._count_lock:
+            self.requests_sent += 1
+        self._local.sent = self.thread_requests() + 1
         logger.debug("GET %s", url)
         try:
             response = self.session.get(url, timeout=self.timeout)

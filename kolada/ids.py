@@ -31,11 +31,11 @@ def _as_list(values: Iterable[str] | str, what: str) -> list[str]:
 
 def validate_kpi_ids(ids: Iterable[str] | str) -> list[str]:
     """KPI ids such as ``N30001``; raise ``BadInput`` naming the first that does not match."""
-    out = [i.upper() for i in _as_list(ids, "nyckeltal")]
+    out = _as_list(ids, "nyckeltal")
     for i in out:
-        if not KPI_ID.fullmatch(i):
+        if not KPI_ID.fullmatch(i.upper()):
             raise BadInput(f"Ogiltigt nyckeltals-id {i!r}: väntade t.ex. 'N30001'.")
-    return out
+    return list(dict.fromkeys(i.upper() for i in out))
 
 
 def validate_municipality_ids(ids: Iterable[str] | str, *, allow_groups: bool = True) -> list[str]:

@@ -4,12 +4,18 @@ Incremental: a dataset or KPI fetched within the TTL is skipped; a stale KPI who
 already cached is asked only for values changed since its last fetch (``from_date``). Everything
 is fetched into memory first and committed at the end, so a failed refresh leaves the previous
 cache byte-identical.
+
+The fetch tasks (one per metadata entity and per ≤25-KPI chunk) run on two worker threads that
+share the client's throttle, so the request rate stays polite while one task waits on the network
+and another parses. Progress is reported on the calling thread only (Streamlit needs that).
 """
 
 from __future__ import annotations
 
+import queue
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -32,27 +38,28 @@ from kolada.store import (
 FIRST_YEAR = 2010
 DEFAULT_TTL = timedelta(hours=24)
 DELTA_OVERLAP = timedelta(days=2)  # ask for changes from a little before the last fetch
+WORKERS = 2
 
 
 @dataclass(frozen=True)
 class Progress:
-    step: int
-    total: int
+    step: int  # tasks finished
+    total: int  # tasks planned
     message: str
-    requests: int
+    requests: int  # requests sent so far in this refresh
 
 
 @dataclass
 class RefreshResult:
     requests: int = 0
-    rows: int = 0
+    rows: int = 0  # data rows (v3 objects) received
     seconds: float = 0.0
     written: list[str] = field(default_factory=list)
     fetched_kpis: list[str] = field(default_factory=list)
     fresh_kpis: list[str] = field(default_factory=list)
     missing_kpis: list[str] = field(default_factory=list)
     changes: ValueChanges = field(default_factory=ValueChanges)
-    chunks: list[dict] = field(default_factory=list)  # per data request path: kpis, rows, pages
+    chunks: list[dict] = field(default_factory=list)  # per ≤25-KPI chunk: kpis, rows, pages
 
     def summary(self) -> str:
         c = self.changes
@@ -91,6 +98,7 @@ def refresh(
     explicit = kpis is not None
     wanted = validate_kpi_ids(kpis) if explicit else catalogue_kpis()
     to_year = now.year if to_year is None else to_year
+    validate_years([from_year, to_year], today=now.date())
     if from_year > to_year:
         raise BadInput(f"Startåret {from_year} ligger efter slutåret {to_year}.")
     years = validate_years(range(from_year, to_year + 1), today=now.date())
@@ -101,21 +109,31 @@ def refresh(
     client = client or KoladaClient()
     try:
         with store.refresh_lock():
-            run = _Run(store, client, now, ttl, full, progress)
-            return run.execute(wanted, explicit, years)
+            return _Run(store, client, now, ttl, full, progress).execute(wanted, explicit, years)
     finally:
         if own_client:
             client.close()
 
 
-def _is_fresh(fetched_at: str | None, now: datetime, ttl: timedelta) -> bool:
+def is_fresh(fetched_at: str | None, now: datetime, ttl: timedelta) -> bool:
     if not fetched_at:
         return False
     return now - datetime.fromisoformat(fetched_at) < ttl
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    kpis: list[str]
+    since: date | None  # None: a full fetch of these KPIs
+
+    @property
+    def label(self) -> str:
+        text = f"värden {self.kpis[0]}–{self.kpis[-1]} ({len(self.kpis)} nyckeltal)"
+        return text + (f", ändringar sedan {self.since.isoformat()}" if self.since else "")
+
+
 class _Run:
-    """One refresh: plans the tasks, fetches into memory, commits at the end."""
+    """One refresh: plan the tasks, fetch them into memory, build the frames, commit."""
 
     def __init__(self, store, client, now, ttl, full, progress):
         self.store: Store = store
@@ -126,34 +144,22 @@ class _Run:
         self.full = full
         self.progress = progress
         self.result = RefreshResult()
-        self.start_requests = client.requests_sent
-        self.step = 0
+        self.first_request = client.requests_sent
+        self.events: queue.Queue[str] = queue.Queue()  # page reports from worker threads
+        self.done = 0
         self.total = 0
+
+    # ---- helpers -----------------------------------------------------------------------------
+    def _requests(self) -> int:
+        return self.client.requests_sent - self.first_request
 
     def _report(self, message: str) -> None:
         if self.progress:
-            requests = self.client.requests_sent - self.start_requests
-            self.progress(Progress(self.step, self.total, message, requests))
-
-    def _fetch(self, task: str, fn, *args, **kwargs):
-        """Run one fetch task, naming it in progress and in the error if it fails."""
-        self.step += 1
-        self._report(task)
-        try:
-            return fn(*args, **kwargs)
-        except KoladaError as e:
-            raise RefreshFailed(
-                f"Uppdateringen misslyckades vid {task}: {e}. Cachen i {self.store.root} är "
-                "oförändrad.",
-                status=e.status,
-            ) from e
+            self.progress(Progress(self.done, self.total, message, self._requests()))
 
     def _stale(self, data: Dataset | None) -> bool:
-        return (
-            self.full
-            or data is None
-            or not _is_fresh(data.meta.get("fetched_at"), self.now, self.ttl)
-        )
+        fetched = data.meta.get("fetched_at") if data else None
+        return self.full or not is_fresh(fetched, self.now, self.ttl)
 
     def _meta(self, rows: int, requests: int, **extra) -> dict:
         return {
@@ -164,6 +170,87 @@ class _Run:
             **extra,
         }
 
+    def _failed(self, task: str, error: KoladaError) -> RefreshFailed:
+        failed = RefreshFailed(
+            f"Uppdateringen misslyckades vid {task}: {error}. "
+            f"Cachen i {self.store.root} är oförändrad.",
+            status=error.status,
+        )
+        failed.url = error.url
+        return failed
+
+    # ---- fetching ----------------------------------------------------------------------------
+    def _counted(self, fn: Callable[[], list]) -> Callable[[], tuple[list, int]]:
+        """Wrap a fetch so it also returns how many requests it sent."""
+
+        def run() -> tuple[list, int]:
+            before = self.client.thread_requests()
+            rows = fn()
+            return rows, self.client.thread_requests() - before
+
+        return run
+
+    def _run_tasks(self, tasks: dict[str, Callable[[], list]]) -> dict[str, tuple[list, int]]:
+        """Run fetch tasks on worker threads; report progress here; stop at the first failure."""
+        self.total = self.done + len(tasks)
+        results: dict[str, tuple[list, int]] = {}
+        if not tasks:
+            return results
+        with ThreadPoolExecutor(WORKERS, thread_name_prefix="kolada") as pool:
+            futures: dict[Future, str] = {
+                pool.submit(self._counted(fn)): name for name, fn in tasks.items()
+            }
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, timeout=0.1, return_when=FIRST_EXCEPTION)
+                self._drain()
+                for future in finished:
+                    name = futures[future]
+                    error = future.exception()
+                    if error is not None:
+                        for other in pending:
+                            other.cancel()
+                        if isinstance(error, KoladaError):
+                            raise self._failed(name, error) from error
+                        raise error
+                    results[name] = future.result()
+                    self.done += 1
+                    self._report(f"{name}: klart")
+        self._drain()
+        return results
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                message = self.events.get_nowait()
+            except queue.Empty:
+                return
+            self._report(message)
+
+    def _values_task(self, chunk: _Chunk, years: list[int]) -> Callable[[], list]:
+        pages = 0
+
+        def on_page(url: str) -> None:
+            nonlocal pages
+            pages += 1
+            self.events.put(f"{chunk.label}: sida {pages}")
+
+        def run() -> list:
+            rows = self.client.fetch_values(
+                chunk.kpis,
+                None,
+                years,
+                from_date=chunk.since.isoformat() if chunk.since else None,
+                on_page=on_page,
+            )
+            self.result.chunks.append(
+                {"kpis": chunk.kpis, "rows": len(rows), "pages": pages, "delta": bool(chunk.since)}
+            )
+            return rows
+
+        return run
+
+    # ---- the refresh -------------------------------------------------------------------------
     def execute(self, wanted: list[str], explicit: bool, years: list[int]) -> RefreshResult:
         t0 = time.perf_counter()
         cached = self.store.read_all()
@@ -171,134 +258,96 @@ class _Run:
 
         kpi_data = cached.get("kpis")
         known = set(kpi_data.frame["id"]) if kpi_data else set()
-        need_kpi_meta = self._stale(kpi_data) or not set(wanted) <= known
-        munis_stale = self._stale(cached.get("municipalities"))
-        groups_stale = self._stale(cached.get("groups"))
-        self.total = need_kpi_meta + munis_stale + groups_stale + 2  # data: at least ~2 chunks
-
-        if need_kpi_meta:
+        tasks: dict[str, Callable[[], list]] = {}
+        if self._stale(kpi_data) or not set(wanted) <= known:
             ids = sorted(set(wanted) | known)
-            before = self.client.requests_sent
-            frame = tidy_kpis(self._fetch("nyckeltal (metadata)", self.client.fetch_kpis, ids))
-            kpi_data = Dataset(
-                frame,
-                self._meta(len(frame), self.client.requests_sent - before, kpis=list(frame["id"])),
-            )
+            tasks["nyckeltal (metadata)"] = lambda: self.client.fetch_kpis(ids)
+            if explicit:  # unknown ids must be named before any data request is sent
+                kpi_data = self._kpi_dataset(self._run_tasks(tasks).pop("nyckeltal (metadata)"))
+                out["kpis"] = kpi_data
+                tasks = {}
+        if explicit and kpi_data is not None:
+            require_known(wanted, kpi_data.frame["id"], "nyckeltal")
+        if self._stale(cached.get("municipalities")):
+            tasks["kommuner"] = self.client.fetch_municipalities
+        if self._stale(cached.get("groups")):
+            tasks["kommungrupper"] = self.client.fetch_groups
+
+        chunks = self._plan_values(cached.get("values"), wanted, years)
+        for chunk in chunks:
+            tasks[chunk.label] = self._values_task(chunk, years)
+        results = self._run_tasks(tasks)
+
+        if "nyckeltal (metadata)" in results:
+            kpi_data = self._kpi_dataset(results["nyckeltal (metadata)"])
             out["kpis"] = kpi_data
-        available = list(kpi_data.frame["id"])
-        if explicit:
-            require_known(wanted, available, "nyckeltal")
         self.result.missing_kpis = missing_kpis(wanted, kpi_data.frame)
-        wanted = [k for k in wanted if k in set(available)]
+        if "kommuner" in results:
+            rows, requests = results["kommuner"]
+            frame = tidy_municipalities(rows)
+            out["municipalities"] = Dataset(frame, self._meta(len(frame), requests))
+        if "kommungrupper" in results:
+            out["groups"] = self._groups_dataset(cached.get("groups"), *results["kommungrupper"])
+        if chunks:
+            out["values"] = self._values_dataset(cached.get("values"), chunks, results, years)
 
-        if munis_stale:
-            before = self.client.requests_sent
-            frame = tidy_municipalities(self._fetch("kommuner", self.client.fetch_municipalities))
-            out["municipalities"] = Dataset(
-                frame, self._meta(len(frame), self.client.requests_sent - before)
-            )
-        if groups_stale:
-            before = self.client.requests_sent
-            fetched = tidy_groups(self._fetch("kommungrupper", self.client.fetch_groups))
-            old = cached["groups"].frame if "groups" in cached else None
-            frame = merge_group_snapshots(old, fetched, self.stamp)
-            out["groups"] = Dataset(
-                frame,
-                self._meta(
-                    len(frame),
-                    self.client.requests_sent - before,
-                    groups=int(fetched["group_id"].nunique()),
-                ),
-            )
-
-        values = self._refresh_values(cached.get("values"), wanted, years)
-        if values is not None:
-            out["values"] = values
         if out:
             self.store.commit(out)
         self.result.written = sorted(out)
-        self.result.requests = self.client.requests_sent - self.start_requests
+        self.result.requests = self._requests()
         self.result.seconds = time.perf_counter() - t0
         self._report(self.result.summary())
         return self.result
 
-    def _refresh_values(
-        self, cached: Dataset | None, wanted: list[str], years: list[int]
-    ) -> Dataset | None:
-        per_kpi: dict[str, dict] = dict(cached.meta.get("kpis", {})) if cached else {}
-        frame = cached.frame if cached else None
-        full_kpis, deltas = [], {}
+    def _kpi_dataset(self, fetched: tuple[list, int]) -> Dataset:
+        rows, requests = fetched
+        frame = tidy_kpis(rows)
+        return Dataset(frame, self._meta(len(frame), requests, kpis=list(frame["id"])))
+
+    def _groups_dataset(self, cached: Dataset | None, rows: list, requests: int) -> Dataset:
+        fetched = tidy_groups(rows)
+        frame = merge_group_snapshots(cached.frame if cached else None, fetched, self.stamp)
+        groups = int(fetched["group_id"].nunique())
+        return Dataset(frame, self._meta(len(frame), requests, groups=groups))
+
+    def _plan_values(self, cached: Dataset | None, wanted: list[str], years: list[int]):
+        """Which KPIs are fresh (skipped), stale (changes since last fetch) or new (full fetch)."""
+        per_kpi = cached.meta.get("kpis", {}) if cached else {}
+        full, deltas = [], {}
         for kpi in wanted:
             info = per_kpi.get(kpi)
-            covered = info and info["from_year"] <= years[0] and info["to_year"] >= years[-1]
-            if covered and not self.full and _is_fresh(info["fetched_at"], self.now, self.ttl):
+            covered = bool(info) and info["from_year"] <= years[0] and info["to_year"] >= years[-1]
+            if not covered or self.full:
+                full.append(kpi)
+            elif is_fresh(info["fetched_at"], self.now, self.ttl):
                 self.result.fresh_kpis.append(kpi)
-            elif covered and not self.full:
-                since = datetime.fromisoformat(info["fetched_at"]) - DELTA_OVERLAP
-                deltas.setdefault(since.date(), []).append(kpi)
             else:
-                full_kpis.append(kpi)
-        tasks = [(chunk, None) for chunk in chunked(full_kpis)]
-        tasks += [(chunk, since) for since, ks in sorted(deltas.items()) for chunk in chunked(ks)]
-        self.total = self.step + len(tasks)
-        if not tasks:
-            return None
+                since = (datetime.fromisoformat(info["fetched_at"]) - DELTA_OVERLAP).date()
+                deltas.setdefault(since, []).append(kpi)
+        chunks = [_Chunk(c, None) for c in chunked(full)]
+        chunks += [_Chunk(c, s) for s, ks in sorted(deltas.items()) for c in chunked(ks)]
+        return chunks
 
-        before = self.client.requests_sent
+    def _values_dataset(
+        self, cached: Dataset | None, chunks: list[_Chunk], results: dict, years: list[int]
+    ) -> Dataset:
+        per_kpi: dict[str, dict] = dict(cached.meta.get("kpis", {})) if cached else {}
+        frame: pd.DataFrame | None = cached.frame if cached else None
         changes = ValueChanges()
-        for chunk, since in tasks:
-            frame, delta = self._fetch_chunk(frame, chunk, since, years)
+        requests = 0
+        for chunk in chunks:
+            rows, sent = results[chunk.label]
+            requests += sent
+            self.result.rows += len(rows)
+            if chunk.since and frame is not None:
+                frame, delta = apply_delta(frame, tidy_values(rows, keep_deleted=True))
+            else:
+                frame, delta = replace_kpis(frame, tidy_values(rows), chunk.kpis)
             changes += delta
-            for kpi in chunk:
-                per_kpi[kpi] = {
-                    "fetched_at": self.stamp,
-                    "from_year": min(years[0], per_kpi.get(kpi, {}).get("from_year", years[0]))
-                    if since
-                    else years[0],
-                    "to_year": years[-1],
-                }
-            self.result.fetched_kpis += chunk
+            for kpi in chunk.kpis:
+                first = per_kpi[kpi]["from_year"] if chunk.since else years[0]
+                per_kpi[kpi] = {"fetched_at": self.stamp, "from_year": first, "to_year": years[-1]}
+            self.result.fetched_kpis += chunk.kpis
         self.result.changes = changes
-        self.result.rows = sum(c["rows"] for c in self.result.chunks)
-        return Dataset(
-            frame,
-            self._meta(
-                len(frame),
-                self.client.requests_sent - before,
-                kpis=per_kpi,
-                changes={
-                    "added": changes.added,
-                    "changed": changes.changed,
-                    "removed": changes.removed,
-                },
-            ),
-        )
-
-    def _fetch_chunk(
-        self, frame: pd.DataFrame | None, chunk: list[str], since: date | None, years: list[int]
-    ) -> tuple[pd.DataFrame, ValueChanges]:
-        label = f"värden {chunk[0]}–{chunk[-1]} ({len(chunk)} nyckeltal)"
-        if since:
-            label += f", ändringar sedan {since.isoformat()}"
-        pages = 0
-
-        def on_page(url: str) -> None:
-            nonlocal pages
-            pages += 1
-            self._report(f"{label}: sida {pages}")
-
-        raw = self._fetch(
-            label,
-            self.client.fetch_values,
-            chunk,
-            None,
-            years,
-            from_date=since.isoformat() if since else None,
-            on_page=on_page,
-        )
-        self.result.chunks.append(
-            {"kpis": chunk, "rows": len(raw), "pages": pages, "delta": since is not None}
-        )
-        if since and frame is not None:
-            return apply_delta(frame, tidy_values(raw, keep_deleted=True))
-        return replace_kpis(frame, tidy_values(raw), chunk)
+        counts = {"added": changes.added, "changed": changes.changed, "removed": changes.removed}
+        return Dataset(frame, self._meta(len(frame), requests, kpis=per_kpi, changes=counts))

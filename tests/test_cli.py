@@ -1,0 +1,55 @@
+"""``python -m kolada``: one readable line on errors, non-zero exit, no traceback."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kolada.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "needle"),
+    [
+        (["refresh", "--kpi", "../x"], 2, "'../x'"),
+        (["refresh", "--from-year", "1800"], 2, "1800"),
+        (["refresh", "--from-year", "tjugo"], 2, "'tjugo'"),
+        (["refresh", "--ttl-hours", "-3"], 2, "'-3'"),
+        (["bogus"], 2, "'bogus'"),
+    ],
+)
+def test_bad_arguments_one_line(tmp_path, capsys, argv, code, needle):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--cache-dir", str(tmp_path), *argv]) if argv[0] == "bogus" else _raise(
+            main(["--cache-dir", str(tmp_path), *argv])
+        )
+    assert exit_info.value.code == code
+    err = capsys.readouterr().err.strip()
+    assert needle in err and "\n" not in err and "Traceback" not in err
+    assert not list(tmp_path.glob("*.parquet"))
+
+
+def _raise(code: int):
+    raise SystemExit(code)
+
+
+def test_unreachable_api_exits_1_with_url(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "kolada", "--cache-dir", str(tmp_path),
+         "--base-url", "http://127.0.0.1:9/v3", "refresh", "--quiet"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert "http://127.0.0.1:9/v3/" in lines[0] and "oförändrad" in lines[0]
+
+
+def test_status_on_an_empty_cache(tmp_path, capsys):
+    assert main(["--cache-dir", str(tmp_path), "status"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in out] == ["kpis", "municipalities", "groups", "values"]
+    assert all("saknas" in line for line in out)
