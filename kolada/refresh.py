@@ -180,20 +180,20 @@ class _Run:
         return failed
 
     # ---- fetching ----------------------------------------------------------------------------
-    def _counted(self, fn: Callable[[], list]) -> Callable[[], tuple[list, int]]:
+    def _counted(self, fn: Callable[[], object]) -> Callable[[], tuple[object, int]]:
         """Wrap a fetch so it also returns how many requests it sent."""
 
-        def run() -> tuple[list, int]:
+        def run() -> tuple[object, int]:
             before = self.client.thread_requests()
             rows = fn()
             return rows, self.client.thread_requests() - before
 
         return run
 
-    def _run_tasks(self, tasks: dict[str, Callable[[], list]]) -> dict[str, tuple[list, int]]:
+    def _run_tasks(self, tasks: dict[str, Callable[[], object]]) -> dict[str, tuple[object, int]]:
         """Run fetch tasks on worker threads; report progress here; stop at the first failure."""
         self.total = self.done + len(tasks)
-        results: dict[str, tuple[list, int]] = {}
+        results: dict[str, tuple[object, int]] = {}
         if not tasks:
             return results
         with ThreadPoolExecutor(WORKERS, thread_name_prefix="kolada") as pool:
@@ -227,7 +227,7 @@ class _Run:
                 return
             self._report(message)
 
-    def _values_task(self, chunk: _Chunk, years: list[int]) -> Callable[[], list]:
+    def _values_task(self, chunk: _Chunk, years: list[int]) -> Callable[[], pd.DataFrame]:
         pages = 0
 
         def on_page(url: str) -> None:
@@ -235,7 +235,7 @@ class _Run:
             pages += 1
             self.events.put(f"{chunk.label}: sida {pages}")
 
-        def run() -> list:
+        def run() -> pd.DataFrame:
             rows = self.client.fetch_values(
                 chunk.kpis,
                 None,
@@ -246,7 +246,8 @@ class _Run:
             self.result.chunks.append(
                 {"kpis": chunk.kpis, "rows": len(rows), "pages": pages, "delta": bool(chunk.since)}
             )
-            return rows
+            # tidy here, on the worker, while the other worker waits on the network
+            return tidy_values(rows, keep_deleted=chunk.since is not None)
 
         return run
 
@@ -258,7 +259,7 @@ class _Run:
 
         kpi_data = cached.get("kpis")
         known = set(kpi_data.frame["id"]) if kpi_data else set()
-        tasks: dict[str, Callable[[], list]] = {}
+        tasks: dict[str, Callable[[], object]] = {}
         if self._stale(kpi_data) or not set(wanted) <= known:
             ids = sorted(set(wanted) | known)
             tasks["nyckeltal (metadata)"] = lambda: self.client.fetch_kpis(ids)
@@ -299,7 +300,7 @@ class _Run:
         self._report(self.result.summary())
         return self.result
 
-    def _kpi_dataset(self, fetched: tuple[list, int]) -> Dataset:
+    def _kpi_dataset(self, fetched: tuple[object, int]) -> Dataset:
         rows, requests = fetched
         frame = tidy_kpis(rows)
         return Dataset(frame, self._meta(len(frame), requests, kpis=list(frame["id"])))
@@ -336,18 +337,18 @@ class _Run:
         changes = ValueChanges()
         requests = 0
         for chunk in chunks:
-            rows, sent = results[chunk.label]
+            tidy, sent = results[chunk.label]
             requests += sent
-            self.result.rows += len(rows)
-            if chunk.since and frame is not None:
-                frame, delta = apply_delta(frame, tidy_values(rows, keep_deleted=True))
+            if chunk.since:
+                frame, delta = apply_delta(frame, tidy)
             else:
-                frame, delta = replace_kpis(frame, tidy_values(rows), chunk.kpis)
+                frame, delta = replace_kpis(frame, tidy, chunk.kpis)
             changes += delta
             for kpi in chunk.kpis:
                 first = per_kpi[kpi]["from_year"] if chunk.since else years[0]
                 per_kpi[kpi] = {"fetched_at": self.stamp, "from_year": first, "to_year": years[-1]}
             self.result.fetched_kpis += chunk.kpis
         self.result.changes = changes
+        self.result.rows = sum(c["rows"] for c in self.result.chunks)
         counts = {"added": changes.added, "changed": changes.changed, "removed": changes.removed}
         return Dataset(frame, self._meta(len(frame), requests, kpis=per_kpi, changes=counts))
