@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 
 from kolada.client import KoladaClient
 from kolada.errors import BadInput, KoladaError
-from kolada.refresh import DEFAULT_TTL, FIRST_YEAR, Progress, refresh
+from kolada.frames import totals
+from kolada.ids import FIRST_YEAR
+from kolada.refresh import DEFAULT_FROM_YEAR, DEFAULT_TTL, Progress, refresh
 from kolada.status import cache_status
 from kolada.store import Store
 
@@ -46,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     r = sub.add_parser("refresh", help="hämta metadata och nyckeltal till cachen")
     r.add_argument("--kpi", action="append", help="bara dessa nyckeltal (kommaseparerade)")
-    r.add_argument("--from-year", type=_year, default=FIRST_YEAR)
+    r.add_argument("--from-year", type=_year, default=DEFAULT_FROM_YEAR)
     r.add_argument("--to-year", type=_year, default=None)
     r.add_argument(
         "--ttl-hours", type=_hours, default=DEFAULT_TTL, help="hoppa över det som är yngre (24)"
@@ -55,7 +57,29 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
     s = sub.add_parser("status", help="visa vad som finns i cachen och hur gammalt det är")
     s.add_argument("--ttl-hours", type=_hours, default=DEFAULT_TTL)
+    v = sub.add_parser("values", help="visa cachade värden (totalt) för nyckeltal och kommuner")
+    v.add_argument("--kpi", action="append", required=True, help="nyckeltal (kommaseparerade)")
+    v.add_argument("--municipality", action="append", required=True, help="kommun-id, t.ex. 0561")
+    v.add_argument("--from-year", type=_year, default=None)
+    v.add_argument("--to-year", type=_year, default=None)
     return parser
+
+
+def _split(args: list[str]) -> list[str]:
+    return [x for arg in args for x in arg.split(",") if x]
+
+
+def print_values(store: Store, args: argparse.Namespace) -> int:
+    years = None
+    if args.from_year or args.to_year:
+        years = (args.from_year or FIRST_YEAR, args.to_year or date.today().year)
+    frame = store.values(_split(args.kpi), _split(args.municipality), years)
+    if frame.empty:
+        print("Inga cachade värden för det urvalet (kör 'refresh' först).")
+        return 0
+    table = totals(frame).pivot(index="period", columns=["kpi", "municipality"], values="value")
+    print(table.to_string(na_rep="saknas"))
+    return 0
 
 
 def _progress_bar(quiet: bool):
@@ -92,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
             for line in cache_status(store, ttl=args.ttl_hours):
                 print(line.line())
             return 0
-        kpis = [k for arg in args.kpi for k in arg.split(",") if k] if args.kpi else None
+        if args.command == "values":
+            return print_values(store, args)
+        kpis = _split(args.kpi) if args.kpi else None
         progress, close = _progress_bar(args.quiet)
         try:
             with KoladaClient(args.base_url) as client:

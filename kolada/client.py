@@ -279,25 +279,27 @@ class KoladaClient:
     # ---- data ------------------------------------------------------------------------------
     def fetch_values(
         self,
-        kpis: Sequence[str],
+        kpis: Sequence[str] | None,
         municipalities: Sequence[str] | None = None,
         years: Sequence[int] | None = None,
         *,
         from_date: str | None = None,
         on_page: ProgressFn | None = None,
     ) -> list[dict]:
-        """Raw v3 data objects for KPIs × municipalities (or every one) × years (or all).
+        """Raw v3 data objects for KPIs × municipalities × years; any two of the three.
 
         ``municipalities=None`` uses ``/data/kpi/{ids}/year/{years}``: every kommun in one go.
         Group ids (``G…``) are accepted as municipalities (Kolada returns their unweighted mean).
         """
-        segments = {"kpi": validate_kpi_ids(kpis)}
+        segments: dict[str, list[str]] = {}
+        if kpis is not None:
+            segments["kpi"] = validate_kpi_ids(kpis)
         if municipalities is not None:
             segments["municipality"] = validate_municipality_ids(municipalities)
         if years is not None:
             segments["year"] = [str(y) for y in validate_years(years)]
         if len(segments) < 2:
-            raise BadInput("Ange kommuner eller år tillsammans med nyckeltalen.")
+            raise BadInput("Ange minst två av nyckeltal, kommuner och år.")
         params = {"from_date": _check_date(from_date)} if from_date else None
         rows: list[dict] = []
         names = list(segments)

@@ -35,7 +35,7 @@ from kolada.store import (
     replace_kpis,
 )
 
-FIRST_YEAR = 2010
+DEFAULT_FROM_YEAR = 2010
 DEFAULT_TTL = timedelta(hours=24)
 DELTA_OVERLAP = timedelta(days=2)  # ask for changes from a little before the last fetch
 WORKERS = 2
@@ -85,7 +85,7 @@ def refresh(
     client: KoladaClient | None = None,
     *,
     kpis: list[str] | None = None,
-    from_year: int = FIRST_YEAR,
+    from_year: int = DEFAULT_FROM_YEAR,
     to_year: int | None = None,
     ttl: timedelta = DEFAULT_TTL,
     full: bool = False,

@@ -26,6 +26,7 @@ from filelock import FileLock, Timeout
 
 from kolada.errors import BadInput
 from kolada.frames import GROUP_COLUMNS, VALUE_KEY
+from kolada.ids import require_known, validate_kpi_ids, validate_municipality_ids, validate_years
 
 ENTITIES = ("kpis", "municipalities", "groups", "values")
 META_KEY = b"kolada"
@@ -114,20 +115,38 @@ class Store:
                     out[entity] = Dataset(table.to_pandas(), json.loads(raw) if raw else {})
             return out
 
+    def known_ids(self, entity: str) -> set[str] | None:
+        """The ids in a cached metadata dataset (``kpis`` or ``municipalities``), None if absent."""
+        data = self.read(entity, columns=["id"])
+        return set(data.frame["id"]) if data else None
+
     def values(
         self,
         kpis: list[str] | None = None,
         municipalities: list[str] | None = None,
         years: tuple[int, int] | None = None,
     ) -> pd.DataFrame:
-        """Cached values filtered at read time (empty frame when nothing is cached)."""
+        """Cached values filtered at read time (empty frame when nothing is cached).
+
+        Ids are checked against their patterns and, where the metadata is cached, against the
+        KPIs and municipalities Kolada knows: a bad or unknown id is a ``BadInput`` naming it.
+        """
         filters = []
-        if kpis:
-            filters.append(("kpi", "in", list(kpis)))
-        if municipalities:
-            filters.append(("municipality", "in", list(municipalities)))
+        if kpis is not None:
+            kpis = validate_kpi_ids(kpis)
+            known = self.known_ids("kpis")
+            if known is not None:
+                require_known(kpis, known, "nyckeltal")
+            filters.append(("kpi", "in", kpis))
+        if municipalities is not None:
+            municipalities = validate_municipality_ids(municipalities, allow_groups=False)
+            known = self.known_ids("municipalities")
+            if known is not None:
+                require_known(municipalities, known, "kommun-id")
+            filters.append(("municipality", "in", municipalities))
         if years:
-            filters += [("period", ">=", years[0]), ("period", "<=", years[1])]
+            first, last = validate_years(list(years))[0], validate_years(list(years))[-1]
+            filters += [("period", ">=", first), ("period", "<=", last)]
         data = self.read("values", filters=filters or None)
         return data.frame if data else pd.DataFrame()
 

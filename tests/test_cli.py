@@ -53,3 +53,35 @@ def test_status_on_an_empty_cache(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in out] == ["kpis", "municipalities", "groups", "values"]
     assert all("saknas" in line for line in out)
+
+
+@pytest.fixture
+def filled_cache(tmp_path):
+    from kolada.refresh import refresh
+    from kolada.store import Store
+    from tests.conftest import FakeClient
+
+    refresh(Store(tmp_path), FakeClient(), kpis=["N30001", "N30026"], from_year=2019)
+    return tmp_path
+
+
+def test_values_prints_cached_totals(filled_cache, capsys):
+    argv = ["--cache-dir", str(filled_cache), "values", "--kpi", "N30001", "--municipality", "561"]
+    assert main([*argv, "--from-year", "2020", "--to-year", "2021"]) == 0
+    out = capsys.readouterr().out
+    assert "0561" in out and "2020" in out and "2021" in out and "2019" not in out
+
+
+@pytest.mark.parametrize(
+    ("kpi", "muni", "needle"),
+    [
+        ("N30001", "9999", "Okänt kommun-id i Kolada: 9999"),
+        ("N30001", "../x", "'../x'"),
+        ("N99999", "0561", "Okänt nyckeltal i Kolada: N99999"),
+    ],
+)
+def test_values_with_unknown_ids_exit_2(filled_cache, capsys, kpi, muni, needle):
+    argv = ["--cache-dir", str(filled_cache), "values", "--kpi", kpi, "--municipality", muni]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert needle in err and "\n" not in err

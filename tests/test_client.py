@@ -172,6 +172,13 @@ def test_bulk_form_without_municipalities(client, mocked):
     assert len(mocked.calls) == 1
 
 
+def test_municipality_and_year_without_kpis(client, mocked):
+    mocked.get(re.compile(rf"{re.escape(BASE)}/data/municipality/0561/year/2020\?.*"),
+               json={"values": [], "next_url": None})  # fmt: skip
+    client.fetch_values(None, ["0561"], [2020])
+    assert len(mocked.calls) == 1
+
+
 def test_from_date_is_passed_and_checked(client, mocked):
     mocked.get(re.compile(rf"{re.escape(BASE)}/data/.*"), json={"values": [], "next_url": None})
     client.fetch_values(["N30001"], None, [2020], from_date="2026-01-01")
@@ -188,7 +195,8 @@ def test_from_date_is_passed_and_checked(client, mocked):
         ({"kpis": [], "municipalities": ["0561"]}, "Tom lista"),
         ({"kpis": ["N30001"], "municipalities": []}, "Tom lista"),
         ({"kpis": ["N30001"], "years": [1899]}, "1899"),
-        ({"kpis": ["N30001"]}, "kommuner eller år"),
+        ({"kpis": ["N30001"]}, "minst två"),
+        ({"kpis": None, "municipalities": ["0561"]}, "minst två"),
     ],
 )
 def test_bad_input_is_refused_before_any_request(client, mocked, kwargs, message):
