@@ -1,12 +1,28 @@
-"""Router: the app's pages. Run with ``python3 dev.py app``."""
+"""Router: the shared sidebar (its state in the URL), the app-wide banner, then the page.
+
+Run with ``python3 dev.py app``.
+"""
 
 import streamlit as st
 
+import ui
+
 st.set_page_config(
-    page_title="Nettokostnadsavvikelse – jämför med liknande kommuner", layout="wide"
+    page_title="Nettokostnadsavvikelse – jämför med liknande kommuner",
+    page_icon=":material/balance:",
+    layout="wide",
 )
 
 page = st.navigation(
-    [st.Page("pages/data_status.py", title="Om data", icon=":material/database:", default=True)]
+    [
+        st.Page(ui.PAGES["oversikt"], title="Översikt", icon=":material/show_chart:", default=True),
+        st.Page(ui.PAGES["jamforelse"], title="Jämförelse", icon=":material/bar_chart:"),
+        st.Page(ui.PAGES["alla"], title="Alla områden", icon=":material/grid_on:"),
+        st.Page(ui.PAGES["delar"], title="IFO i delar", icon=":material/stacked_line_chart:"),
+        st.Page(ui.PAGES["om"], title="Om data", icon=":material/info:"),
+    ]
 )
+ui.context()
+ui.banner()
+ui.show_url_problems()
 page.run()

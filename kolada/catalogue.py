@@ -127,6 +127,11 @@ POPULATION = "N01951"  # Invånare totalt, antal
 
 AREAS_BY_CODE = {a.code: a for a in AREAS}
 
+# SKR's kommungrupper (2017 classification) and the län groups, as Kolada's group ids
+SKR_KOMMUNGRUPPER = tuple(f"G{i}" for i in range(92786, 92795))
+LAN_GROUPS = tuple(f"G{i}" for i in range(33612, 33633))
+ALL_KOMMUNER = "G2328"
+
 
 def area(code: str) -> Area:
     try:
@@ -184,6 +189,18 @@ def find_peer_group(
         return None
     best = hits.sort_values("edition_year", ascending=False, na_position="last").iloc[0]
     return peer_group(current, str(best["group_id"]))
+
+
+def find_member_group(
+    groups: pd.DataFrame, municipality_id: str, candidates: Iterable[str]
+) -> PeerGroup | None:
+    """The first of ``candidates`` (group ids) whose newest membership includes the kommun."""
+    current = latest_snapshot(groups)
+    hits = current[current["group_id"].isin(list(candidates))]
+    hits = hits[hits["member_id"] == municipality_id]
+    if hits.empty:
+        return None
+    return peer_group(current, str(hits["group_id"].iloc[0]))
 
 
 def latest_snapshot(groups: pd.DataFrame) -> pd.DataFrame:

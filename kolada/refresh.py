@@ -109,7 +109,15 @@ def refresh(
     client = client or KoladaClient()
     try:
         with store.refresh_lock():
-            return _Run(store, client, now, ttl, full, progress).execute(wanted, explicit, years)
+            try:
+                result = _Run(store, client, now, ttl, full, progress).execute(
+                    wanted, explicit, years
+                )
+            except KoladaError as e:
+                store.record_refresh(False, str(e), now.isoformat(timespec="seconds"))
+                raise
+            store.record_refresh(True, result.summary(), now.isoformat(timespec="seconds"))
+            return result
     finally:
         if own_client:
             client.close()

@@ -150,6 +150,24 @@ class Store:
         data = self.read("values", filters=filters or None)
         return data.frame if data else pd.DataFrame()
 
+    # ---- the last refresh's outcome (for the app's banner) -----------------------------------
+    def record_refresh(self, ok: bool, message: str, at: str) -> None:
+        """Note how the latest refresh ended, in ``last_refresh.json`` (atomic; never touches
+        the datasets)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        body = json.dumps({"ok": ok, "message": message, "at": at}, ensure_ascii=False)
+        fd, temp = tempfile.mkstemp(prefix=".last_refresh.", suffix=".tmp", dir=self.root)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(body)
+        os.replace(temp, self.root / "last_refresh.json")
+
+    def last_refresh(self) -> dict | None:
+        path = self.root / "last_refresh.json"
+        try:
+            return json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
     # ---- write -----------------------------------------------------------------------------
     def commit(self, datasets: dict[str, Dataset]) -> None:
         """Write several datasets so that either all or none of them change on disk."""

@@ -98,6 +98,10 @@ def test_failed_refresh_leaves_cache_byte_identical(tmp_path, fake_client):
         run(tmp_path, fake_client, full=True)
     assert "värden" in str(err.value) and err.value.url.endswith("/values")
     assert digest(tmp_path) == before
+    last = Store(tmp_path).last_refresh()
+    assert last["ok"] is False and "oförändrad" in last["message"]
+    run(tmp_path, FakeClient(), kpis=["N30001"])
+    assert Store(tmp_path).last_refresh()["ok"] is True
 
 
 def test_failed_first_refresh_writes_nothing(tmp_path, fake_client):

@@ -1,0 +1,252 @@
+"""Peer statistics, placement, differences and kronor: pure pandas over tidy total values.
+
+``values`` everywhere is a frame with columns ``kpi, municipality, period, value`` holding only
+total (``T``) rows, as ``kolada.frames.totals`` gives. Everything computed here is "Egen
+bearbetning av data från Kolada"; the raw values stay Kolada's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from kolada.catalogue import POPULATION, Area
+
+METHOD_BREAK_YEAR = 2019  # new referenskostnad model from 2019: earlier years are not comparable
+STAT_COLUMNS = ["period", "n", "min", "q1", "median", "q3", "max", "mean"]
+
+
+def _kpi(values: pd.DataFrame, kpi: str | None) -> pd.DataFrame:
+    if kpi is None or values.empty:
+        return values.iloc[0:0]
+    return values[values["kpi"] == kpi]
+
+
+def value_at(values: pd.DataFrame, kpi: str | None, municipality: str, year: int) -> float | None:
+    """One raw value, or None when Kolada has none (missing row or null)."""
+    rows = _kpi(values, kpi)
+    hit = rows.loc[(rows["municipality"] == municipality) & (rows["period"] == year), "value"]
+    if hit.empty or pd.isna(hit.iloc[0]):
+        return None
+    return float(hit.iloc[0])
+
+
+def series(values: pd.DataFrame, kpi: str, municipality: str) -> pd.Series:
+    """A municipality's values by year (nulls dropped)."""
+    rows = _kpi(values, kpi)
+    rows = rows[(rows["municipality"] == municipality) & rows["value"].notna()]
+    return rows.set_index("period")["value"].sort_index().astype(float)
+
+
+def years_with_data(values: pd.DataFrame, kpi: str, municipality: str) -> list[int]:
+    return [int(y) for y in series(values, kpi, municipality).index]
+
+
+def latest_year(
+    values: pd.DataFrame, kpi: str, municipality: str, years: tuple[int, int]
+) -> int | None:
+    """The latest year in ``years`` (inclusive range) where the municipality has a value."""
+    inside = [y for y in years_with_data(values, kpi, municipality) if years[0] <= y <= years[1]]
+    return max(inside) if inside else None
+
+
+def peer_stats(
+    values: pd.DataFrame, kpi: str, peers: Iterable[str], years: tuple[int, int] | None = None
+) -> pd.DataFrame:
+    """Per year over the peers' values: n (with a value), min, quartiles, median, max and the
+    unweighted mean ("ovägt medel")."""
+    rows = _kpi(values, kpi)
+    rows = rows[rows["municipality"].isin(list(peers)) & rows["value"].notna()]
+    if years:
+        rows = rows[rows["period"].between(years[0], years[1])]
+    if rows.empty:
+        return pd.DataFrame(columns=STAT_COLUMNS)
+    grouped = rows.groupby("period")["value"]
+    out = pd.DataFrame(
+        {
+            "n": grouped.count(),
+            "min": grouped.min(),
+            "q1": grouped.quantile(0.25),
+            "median": grouped.median(),
+            "q3": grouped.quantile(0.75),
+            "max": grouped.max(),
+            "mean": grouped.mean(),
+        }
+    )
+    return out.reset_index()[STAT_COLUMNS].astype({"period": int, "n": int})
+
+
+@dataclass(frozen=True)
+class Placement:
+    rank: int  # 1 = lowest value (lowest cost level relative to the reference)
+    n: int  # kommun + peers with a value that year
+    of_peers: int  # peers with a value
+    peers_total: int  # peers in the group
+
+    @property
+    def text(self) -> str:
+        return f"{self.rank} av {self.n}"
+
+
+def placement(
+    values: pd.DataFrame, kpi: str, municipality: str, peers: Iterable[str], year: int
+) -> Placement | None:
+    """Where the municipality stands among itself + peers in ``year``; None without a value."""
+    peers = [p for p in dict.fromkeys(peers) if p != municipality]
+    own = value_at(values, kpi, municipality, year)
+    if own is None:
+        return None
+    rows = _kpi(values, kpi)
+    peer_values = rows.loc[
+        rows["municipality"].isin(peers) & (rows["period"] == year), "value"
+    ].dropna()
+    rank = int((peer_values < own).sum()) + 1
+    return Placement(rank, len(peer_values) + 1, len(peer_values), len(peers))
+
+
+@dataclass(frozen=True)
+class ReferenceCost:
+    """The kommun's referenskostnad for a year, per invånare and in total (mnkr) where known."""
+
+    kr_per_inhabitant: float | None
+    total_mnkr: float | None  # referenskostnad × invånare
+    derived: bool  # True: not Kolada's own referenskostnad figure
+    how: str
+
+
+MIN_NKA_FOR_MNKR_ROUTE = 1.0  # dividing by NKA % near zero amplifies rounding (peers.md §3.6)
+
+
+def reference_cost(
+    values: pd.DataFrame, area: Area, municipality: str, year: int
+) -> ReferenceCost | None:
+    """Referenskostnad, in this order of preference:
+
+    1. Kolada's referenskostnad KPI (kr/inv) × invånare;
+    2. derived: nettokostnad / (1 + NKA%/100) — NKA's definition turned around;
+    3. derived in total: NKA mnkr / (NKA%/100), when |NKA %| ≥ 1 (per invånare with invånare).
+    """
+    pop = population(values, municipality, year)
+    nka = value_at(values, area.nka_pct, municipality, year)
+
+    def total(per_inhabitant: float) -> float | None:
+        return per_inhabitant * pop / 1e6 if pop else None
+
+    ref = value_at(values, area.reference_cost, municipality, year)
+    if ref is not None:
+        return ReferenceCost(ref, total(ref), False, f"Kolada {area.reference_cost}")
+    net = value_at(values, area.net_cost, municipality, year)
+    if net is not None and nka is not None and nka > -100:
+        per = net / (1 + nka / 100)
+        return ReferenceCost(per, total(per), True, f"{area.net_cost} / (1 + {area.nka_pct}/100)")
+    mnkr = value_at(values, area.nka_mnkr, municipality, year)
+    if mnkr is not None and nka is not None and abs(nka) >= MIN_NKA_FOR_MNKR_ROUTE:
+        whole = mnkr / (nka / 100)
+        per = whole * 1e6 / pop if pop else None
+        return ReferenceCost(per, whole, True, f"{area.nka_mnkr} / ({area.nka_pct}/100)")
+    return None
+
+
+@dataclass(frozen=True)
+class Gap:
+    points: float  # own NKA % − target NKA %, in procentenheter
+    kr_per_inhabitant: float | None
+    mnkr: float | None
+
+
+def gap(nka_own: float, nka_target: float, ref: ReferenceCost) -> Gap:
+    """peers.md §3.6: gap_kr = (NKA%_own − NKA%_target)/100 × referenskostnad × invånare."""
+    points = nka_own - nka_target
+    per = points / 100 * ref.kr_per_inhabitant if ref.kr_per_inhabitant is not None else None
+    whole = points / 100 * ref.total_mnkr if ref.total_mnkr is not None else None
+    return Gap(points, per, whole)
+
+
+def population(values: pd.DataFrame, municipality: str, year: int) -> float | None:
+    return value_at(values, POPULATION, municipality, year)
+
+
+def ranking(
+    values: pd.DataFrame,
+    kpi: str,
+    municipality: str,
+    peers: Iterable[str],
+    year: int,
+    names: Mapping[str, str],
+) -> pd.DataFrame:
+    """The kommun and its peers for one year, lowest value first, missing values last.
+
+    Columns: municipality, title, value, rank (NaN when missing), focus, label.
+    """
+    members = [municipality, *[p for p in dict.fromkeys(peers) if p != municipality]]
+    rows = _kpi(values, kpi)
+    rows = rows[rows["period"] == year].set_index("municipality")["value"]
+    frame = pd.DataFrame(
+        {
+            "municipality": members,
+            "title": [names.get(m, m) for m in members],
+            "value": [float(rows[m]) if m in rows.index else math.nan for m in members],
+        }
+    )
+    frame["rank"] = frame["value"].rank(method="min")
+    frame["focus"] = frame["municipality"] == municipality
+    return frame.sort_values(["value", "title"], na_position="last", ignore_index=True)
+
+
+def area_matrix(
+    values: pd.DataFrame,
+    municipality: str,
+    areas: Iterable[Area],
+    peers_by_area: Mapping[str, list[str]],
+    years: tuple[int, int],
+) -> pd.DataFrame:
+    """The kommun's NKA % per area × year and the difference to each area's own peer median.
+
+    Columns: area, area_title, period, nka, peer_median, peers_n, diff.
+    """
+    parts = []
+    for area in areas:
+        own = series(values, area.nka_pct, municipality)
+        own = own[(own.index >= years[0]) & (own.index <= years[1])]
+        stats = peer_stats(values, area.nka_pct, peers_by_area.get(area.code, []), years)
+        stats = stats.set_index("period")
+        for period, nka in own.items():
+            median = stats["median"].get(period, math.nan)
+            n = int(stats["n"].get(period, 0))
+            parts.append(
+                {
+                    "area": area.code,
+                    "area_title": area.title,
+                    "period": int(period),
+                    "nka": nka,
+                    "peer_median": median,
+                    "peers_n": n,
+                    "diff": nka - median,
+                }
+            )
+    return pd.DataFrame(
+        parts, columns=["area", "area_title", "period", "nka", "peer_median", "peers_n", "diff"]
+    )
+
+
+def first_preliminary_year(kpi_meta: Mapping, today: date) -> int | None:
+    """Values from this year on are preliminary: the KPI's ``publ_period`` until its final
+    ``publication_date`` has passed (later years, should they exist, are preliminary too)."""
+    period = kpi_meta.get("publ_period")
+    published = kpi_meta.get("publication_date")
+    if not period or pd.isna(period) or not str(period).isdigit():
+        return None
+    year = int(period)
+    try:
+        final = date.fromisoformat(str(published)[:10])
+    except ValueError:
+        return year  # no final date known: treat the latest period as preliminary
+    return year if today < final else year + 1
+
+
+def spans_method_break(years: tuple[int, int]) -> bool:
+    return years[0] < METHOD_BREAK_YEAR

@@ -1,0 +1,175 @@
+"""Altair chart builders (pure: frames in, charts out). Swedish labels and number formats.
+
+Colours are neutral on purpose: a negative NKA is not "good" and a positive one not "bad"
+(Kolada's own caveat), so no red/green; the kommun is dark blue, peers are greys, and every
+series also differs by line style or mark shape, so nothing depends on colour alone.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+import fmt
+
+KOMMUN = "#1f4e79"  # dark blue
+PEER = "#6b6b6b"  # grey
+BAND_RANGE = "#c9c9c9"
+BAND_IQR = "#9e9e9e"
+OTHER_BAR = "#a7bfd6"  # light blue-grey
+SWEDISH_DECIMALS = "replace(replace(datum.label, '.', ','), '-', '−')"
+
+
+def _year_axis(title: str = "År") -> alt.X:
+    return alt.X("period:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1, grid=False))
+
+
+def _value_axis(title: str) -> alt.Axis:
+    return alt.Axis(title=title, labelExpr=SWEDISH_DECIMALS)
+
+
+def trend_data(
+    own: pd.Series,
+    stats: pd.DataFrame,
+    kommun_name: str,
+    first_preliminary: int | None,
+    unit: str = "%",
+) -> pd.DataFrame:
+    """Long frame for ``trend_chart``: one row per series and year, with Swedish text values."""
+    text = fmt.percent if unit == "%" else fmt.kr_per_inhabitant
+    rows = []
+    for period, value in own.items():
+        prel = first_preliminary is not None and period >= first_preliminary
+        rows.append((int(period), kommun_name, value, prel))
+    for _, s in stats.iterrows():
+        rows.append((int(s["period"]), "Median, jämförelsegrupp", s["median"], False))
+        rows.append((int(s["period"]), "Ovägt medel, jämförelsegrupp", s["mean"], False))
+    frame = pd.DataFrame(rows, columns=["period", "serie", "value", "preliminary"])
+    frame["status"] = frame["preliminary"].map({True: "Preliminärt", False: "Slutligt"})
+    frame["text"] = [
+        text(v) + (" (preliminärt)" if p else "")
+        for v, p in zip(frame["value"], frame["preliminary"], strict=True)
+    ]
+    return frame
+
+
+def trend_chart(
+    lines: pd.DataFrame, stats: pd.DataFrame, kommun_name: str, y_title: str
+) -> alt.LayerChart:
+    """The kommun's line against the peers' band (min–max, interquartile range), median and
+    unweighted mean. ``lines`` comes from ``trend_data``."""
+    series_order = [kommun_name, "Median, jämförelsegrupp", "Ovägt medel, jämförelsegrupp"]
+    colour = alt.Color(
+        "serie:N",
+        title=None,
+        scale=alt.Scale(domain=series_order, range=[KOMMUN, PEER, PEER]),
+        legend=alt.Legend(orient="bottom", labelLimit=320),
+    )
+    dash = alt.StrokeDash(
+        "serie:N",
+        scale=alt.Scale(domain=series_order, range=[[1, 0], [1, 0], [5, 4]]),
+        legend=None,
+    )
+    band = alt.Chart(stats).encode(x=_year_axis())
+    tooltip_band = [
+        alt.Tooltip("period:Q", title="År", format="d"),
+        alt.Tooltip("n:Q", title="Kommuner med värde"),
+    ]
+    layers = [
+        band.mark_area(color=BAND_RANGE, opacity=0.45).encode(
+            y=alt.Y("min:Q", axis=_value_axis(y_title)), y2="max:Q", tooltip=tooltip_band
+        ),
+        band.mark_area(color=BAND_IQR, opacity=0.45).encode(y="q1:Q", y2="q3:Q"),
+        alt.Chart(pd.DataFrame({"zero": [0]}))
+        .mark_rule(color="#444", strokeDash=[2, 2])
+        .encode(y="zero:Q"),
+    ]
+    base = alt.Chart(lines).encode(
+        x=_year_axis(),
+        y=alt.Y("value:Q", axis=_value_axis(y_title)),
+        color=colour,
+        tooltip=[
+            alt.Tooltip("serie:N", title="Serie"),
+            alt.Tooltip("period:Q", title="År", format="d"),
+            alt.Tooltip("text:N", title="Värde"),
+        ],
+    )
+    layers.append(base.mark_line(strokeWidth=2).encode(strokeDash=dash))
+    own = base.transform_filter(alt.datum.serie == kommun_name)
+    layers.append(
+        own.mark_point(size=70, filled=True).encode(
+            shape=alt.Shape(
+                "status:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["Slutligt", "Preliminärt"], range=["circle", "triangle-up"]
+                ),
+                legend=alt.Legend(orient="bottom"),
+            )
+        )
+    )
+    return alt.layer(*layers).properties(height=380).configure_axis(labelFontSize=12)
+
+
+def ranking_chart(frame: pd.DataFrame, x_title: str) -> alt.LayerChart:
+    """Horizontal bars, lowest first; the kommun highlighted; missing values as 'saknas'."""
+    data = frame.assign(
+        text=[fmt.percent(v) for v in frame["value"]],
+        shown=frame["value"].fillna(0.0),
+        who=["Vald kommun" if f else "Jämförelsekommun" for f in frame["focus"]],
+    )
+    order = list(data["title"])
+    y = alt.Y("title:N", sort=order, title=None)
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("shown:Q", axis=_value_axis(x_title)),
+            y=y,
+            color=alt.Color(
+                "who:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["Vald kommun", "Jämförelsekommun"], range=[KOMMUN, OTHER_BAR]
+                ),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            stroke=alt.condition(alt.datum.focus, alt.value("black"), alt.value(None)),
+            tooltip=[alt.Tooltip("title:N", title="Kommun"), alt.Tooltip("text:N", title="Värde")],
+        )
+    )
+    labels = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=4, color="black")
+        .encode(x=alt.value(2), y=y, text="text:N")
+    )
+    height = max(160, 28 * len(data))
+    return alt.layer(bars, labels).properties(height=height)
+
+
+def heatmap(matrix: pd.DataFrame, value: str, title: str) -> alt.LayerChart:
+    """Area × year cells coloured by ``value`` (a diverging blue–orange scale centred on 0, not
+    red/green), each cell labelled with its number."""
+    text_fn = fmt.percent if value == "nka" else fmt.points
+    data = matrix.assign(
+        text=[text_fn(v).replace(" procentenheter", " p.e.") for v in matrix[value]]
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("period:O", title="År"),
+        y=alt.Y("area_title:N", title=None, sort=list(dict.fromkeys(data["area_title"]))),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            f"{value}:Q",
+            title=title,
+            scale=alt.Scale(scheme="blueorange", domainMid=0),
+            legend=alt.Legend(orient="bottom", labelExpr=SWEDISH_DECIMALS),
+        ),
+        tooltip=[
+            alt.Tooltip("area_title:N", title="Område"),
+            alt.Tooltip("period:O", title="År"),
+            alt.Tooltip("text:N", title=title),
+        ],
+    )
+    labels = base.mark_text(fontSize=11).encode(text="text:N", color=alt.value("black"))
+    return alt.layer(cells, labels).properties(height=40 * data["area_title"].nunique() + 40)

@@ -1,0 +1,52 @@
+"""Swedish number formatting: decimal comma, space as thousands separator, real minus sign.
+
+Pure functions; ``None``/NaN become "saknas".
+"""
+
+from __future__ import annotations
+
+import math
+
+MINUS = "\u2212"  # typographic minus, as in "−20,8 %"
+SPACE = "\u00a0"  # no-break space: a number never wraps in the middle
+MISSING = "saknas"
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: float | None, decimals: int = 1, *, sign: bool = False) -> str:
+    """1234.56 → '1 234,6'; with ``sign`` a plus is written for positive values."""
+    if _missing(value):
+        return MISSING
+    text = f"{abs(value):,.{decimals}f}".replace(",", SPACE).replace(".", ",")
+    if round(value, decimals) < 0:
+        return MINUS + text
+    if sign and round(value, decimals) > 0:
+        return "+" + text
+    return text
+
+
+def percent(value: float | None, decimals: int = 1, *, sign: bool = False) -> str:
+    """-20.7972 → '−20,8 %'."""
+    return MISSING if _missing(value) else f"{number(value, decimals, sign=sign)}{SPACE}%"
+
+
+def points(value: float | None, decimals: int = 1) -> str:
+    """Difference in percentage points: 12.34 → '+12,3 procentenheter'."""
+    return MISSING if _missing(value) else f"{number(value, decimals, sign=True)} procentenheter"
+
+
+def mnkr(value: float | None, decimals: int = 1, *, sign: bool = False) -> str:
+    """Millions of kronor: -14.52 → '−14,5 mnkr'."""
+    return MISSING if _missing(value) else f"{number(value, decimals, sign=sign)}{SPACE}mnkr"
+
+
+def kr_per_inhabitant(value: float | None, *, sign: bool = False) -> str:
+    """Kronor per invånare, whole kronor: 1234.4 → '1 234 kr/invånare'."""
+    return MISSING if _missing(value) else f"{number(value, 0, sign=sign)}{SPACE}kr/invånare"
+
+
+def integer(value: float | None) -> str:
+    return number(value, 0)

@@ -1,0 +1,62 @@
+"""Alla områden: the kommun's NKA % per area × year, and the difference to each area's peer
+median (with RKA's groups, each area uses its own "Liknande kommuner" group)."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+import analytics
+import charts
+import ui
+from kolada import AREAS
+from peers import resolve_peers
+
+ctx = ui.current()
+kommun, span = ctx.view.kommun, ctx.span
+st.title(f"Alla områden – {ctx.kommun_name}")
+ui.ensure_data([a.nka_pct for a in AREAS])
+
+peers_by_area, labels = {}, {}
+for a in AREAS:
+    p = resolve_peers(replace(ctx.view, area=a.code), ctx.meta.groups, ctx.meta.municipalities)
+    peers_by_area[a.code], labels[a.code] = p.ids, p.label
+every_peer = sorted({m for ids in peers_by_area.values() for m in ids} | {kommun})
+vals = ui.values([a.nka_pct for a in AREAS], every_peer)
+matrix = analytics.area_matrix(vals, kommun, AREAS, peers_by_area, span)
+if matrix.empty:
+    st.info(f"Kolada har inga värden för {ctx.kommun_name} åren {span[0]}–{span[1]}.")
+    st.stop()
+
+st.subheader("Nettokostnadsavvikelse (%)")
+st.altair_chart(charts.heatmap(matrix, "nka", "Avvikelse (%)"), use_container_width=True)
+st.caption(f"{ui.RAW}. Blått: lägre kostnad än referenskostnaden; orange: högre. ")
+st.subheader("Skillnad mot jämförelsegruppens median (procentenheter)")
+st.altair_chart(
+    charts.heatmap(matrix.dropna(subset=["diff"]), "diff", "Skillnad (p.e.)"),
+    use_container_width=True,
+)
+st.caption(
+    f"{ui.COMPUTED}. Varje område jämförs med sin egen grupp: "
+    + "; ".join(f"{a.title}: {labels[a.code]}" for a in AREAS)
+)
+
+st.subheader("Gå till översikten för ett område")
+cols = st.columns(4)
+for i, a in enumerate(AREAS):
+    params = replace(ctx.view, area=a.code).to_params()
+    cols[i % 4].page_link(ui.PAGES["oversikt"], label=a.title, query_params=params)
+
+with st.expander("Tabell: värdena bakom diagrammen"):
+    st.dataframe(
+        matrix.rename(
+            columns={
+                "area_title": "Område",
+                "period": "År",
+                "nka": "Avvikelse (%)",
+                "peer_median": "Gruppens median (%)",
+                "peers_n": "Kommuner med värde",
+                "diff": "Skillnad (p.e.)",
+            }
+        ).drop(columns="area"),
+        hide_index=True,
+    )

@@ -1,0 +1,39 @@
+"""IFO i delar: barn och unga, ekonomiskt bistånd, missbruk vuxna — nettokostnad per invånare
+against the peers over time (these parts have no NKA of their own)."""
+
+import streamlit as st
+
+import analytics
+import charts
+import ui
+from kolada import IFO_PARTS
+
+ctx = ui.current()
+kommun, span = ctx.view.kommun, ctx.span
+st.title(f"IFO i delar – {ctx.kommun_name}")
+st.caption(
+    f"Jämförelsegrupp: {ctx.peers.label} · År {span[0]}–{span[1]}. Kolada har ingen "
+    "nettokostnadsavvikelse för delarna, så här jämförs nettokostnaden i kronor per invånare; "
+    "den tar inte hänsyn till skillnader i struktur."
+)
+ui.peer_note(ctx)
+ui.ensure_data([p.net_cost for p in IFO_PARTS])
+vals = ui.values([p.net_cost for p in IFO_PARTS], [kommun, *ctx.peers.ids])
+
+for part in IFO_PARTS:
+    st.subheader(part.title)
+    own = analytics.series(vals, part.net_cost, kommun)
+    own = own[(own.index >= span[0]) & (own.index <= span[1])]
+    stats = analytics.peer_stats(vals, part.net_cost, ctx.peers.ids, span)
+    if own.empty and stats.empty:
+        st.info(f"Kolada har inga värden för {part.title.lower()} åren {span[0]}–{span[1]}.")
+        continue
+    prel = ui.first_preliminary(part.net_cost)
+    lines = charts.trend_data(own, stats, ctx.kommun_name, prel, unit="kr")
+    st.altair_chart(
+        charts.trend_chart(lines, stats, ctx.kommun_name, "Nettokostnad (kr/invånare)"),
+        use_container_width=True,
+    )
+    st.caption(
+        f"{ctx.kommun_name}: {ui.RAW} ({part.net_cost}). Median, medel, fält: {ui.COMPUTED}."
+    )

@@ -1,0 +1,57 @@
+"""Jämförelse: ranking bars for one year — the kommun highlighted, peers named, missing values
+shown as "saknas" and counted — with a table beside it."""
+
+import streamlit as st
+
+import analytics
+import charts
+import fmt
+import ui
+
+ctx = ui.current()
+a, kommun = ctx.area, ctx.view.kommun
+st.title(f"Jämförelse – {a.title}")
+st.caption(f"Jämförelsegrupp: {ctx.peers.label}")
+ui.peer_note(ctx)
+
+vals = ui.values([a.nka_pct], [kommun, *ctx.peers.ids])
+years = sorted({int(y) for y in vals["period"]}, reverse=True)
+if not years:
+    st.info(f"Kolada har inga värden för {a.title} i den här jämförelsen.")
+    st.stop()
+latest = analytics.latest_year(vals, a.nka_pct, kommun, (years[-1], years[0])) or years[0]
+if st.session_state.get("w_year") not in years:
+    st.session_state["w_year"] = latest
+year = st.selectbox("År", years, key="w_year")
+
+frame = analytics.ranking(vals, a.nka_pct, kommun, ctx.peers.ids, year, ctx.names)
+peers_frame = frame[~frame["focus"]]
+with_value = int(peers_frame["value"].notna().sum())
+st.markdown(
+    f"**{with_value} av {len(peers_frame)} jämförelsekommuner har värde** för {year}."
+    + (
+        ""
+        if frame.loc[frame["focus"], "value"].notna().all()
+        else f" {ctx.kommun_name} saknar värde för {year}."
+    )
+)
+left, right = st.columns([3, 2])
+with left:
+    st.altair_chart(
+        charts.ranking_chart(frame, f"Nettokostnadsavvikelse {year} (%)"),
+        use_container_width=True,
+    )
+with right:
+    table = frame.assign(
+        Plats=[fmt.integer(r) if r == r else "–" for r in frame["rank"]],
+        Kommun=[
+            f"{t} (vald)" if f else t for t, f in zip(frame["title"], frame["focus"], strict=True)
+        ],
+        Värde=[fmt.percent(v) for v in frame["value"]],
+    )[["Plats", "Kommun", "Värde"]]
+    st.dataframe(table, hide_index=True)
+st.caption(
+    "Staplarna är sorterade från lägst till högst avvikelse. Färgerna skiljer bara vald kommun "
+    "från jämförelsekommunerna; en negativ avvikelse är inte i sig bra och en positiv inte dålig. "
+    f"Värden: {ui.RAW} ({a.nka_pct}). Placering: {ui.COMPUTED}."
+)

@@ -1,0 +1,96 @@
+"""Om data: sources and Kolada's terms, method notes, when each dataset was fetched, and a
+refresh from Kolada with a progress bar that reports what changed."""
+
+import pandas as pd
+import streamlit as st
+
+import kolada
+import ui
+from kolada.status import cache_status, format_age
+
+ENTITY_TITLES = {
+    "kpis": "Nyckeltal (metadata)",
+    "municipalities": "Kommuner",
+    "groups": "Kommungrupper",
+    "values": "Värden",
+}
+
+st.title("Om data")
+st.markdown(
+    """
+**Källa.** Alla nyckeltal kommer från [Kolada](https://www.kolada.se), Rådet för främjande av
+kommunala analyser (RKA), via Koladas öppna API (v3). Enligt Koladas villkor anges
+obearbetade värden med **"Källa: Kolada"**. Det appen själv räknar fram — medianer, ovägda medel,
+placeringar, skillnader och belopp i kronor — anges som **"Egen bearbetning av data från
+Kolada"**; Kolada är inte källa till de beräkningarna. Appen är inte knuten till RKA.
+
+**Nettokostnadsavvikelse (NKA).** Skillnaden i procent mellan kommunens nettokostnad och dess
+referenskostnad (kr/invånare): vad verksamheten skulle kosta med rikets genomsnittliga avgifts-,
+ambitions- och effektivitetsnivå, givet kommunens struktur. Positivt värde betyder högre
+kostnadsläge än strukturen motiverar. NKA säger inget om kvalitet, och ett negativt värde kan
+betyda effektivitet lika väl som underfinansiering.
+
+**Metodbyte 2019.** Från och med 2019 beräknas referenskostnaden med en ny modell. Värden före
+2019 är inte direkt jämförbara med senare år; appen visar därför från 2019 som standard.
+
+**Preliminära värden.** Det senaste årets värden är preliminära tills Kolada publicerar de
+slutliga och kan revideras utan avisering. De markeras med trianglar i diagrammen.
+
+**Jämförelsegrupper.** "Liknande kommuner" är RKA:s grupper om sju strukturellt liknande
+kommuner per verksamhetsområde; kommunen själv ingår inte. Grupperna byts ut mellan utgåvor
+(året i gruppens namn) medan gruppens id består — appen sparar medlemmarna med datum och visar
+vilken utgåva som används. Jämförelser med tidigare år använder dagens medlemmar.
+
+**Medel och median.** Gruppens medel är ovägt (varje kommun väger lika), som Koladas egna
+gruppvärden. Medianen och kvartilerna räknas på de kommuner som har värde; antalet visas.
+
+**Belopp i kronor.** Skillnad i kronor = (kommunens NKA − jämförelsenivån) / 100 ×
+referenskostnad (kr/invånare) × invånare. Saknar Kolada referenskostnaden för året härleds den
+som nettokostnad / (1 + NKA/100), och det anges där beloppet visas.
+"""
+)
+
+st.subheader("Hämtad data")
+store = ui.store()
+statuses = cache_status(store, ttl=ui.TTL)
+table = pd.DataFrame(
+    {
+        "Datamängd": [ENTITY_TITLES[s.entity] for s in statuses],
+        "Rader": [str(s.rows) if s.cached else "–" for s in statuses],
+        "Hämtad (UTC)": [s.fetched_at or "–" for s in statuses],
+        "Ålder": [format_age(s.age) if s.cached else "saknas" for s in statuses],
+        "Status": [
+            "saknas" if not s.cached else ("inaktuell" if s.stale else "aktuell") for s in statuses
+        ],
+        "Från": [s.base_url or "–" for s in statuses],
+    }
+)
+st.dataframe(table, hide_index=True)
+last = store.last_refresh()
+if last:
+    outcome = "lyckades" if last.get("ok") else "misslyckades"
+    st.caption(f"Senaste uppdatering {outcome} {last.get('at', '')[:16]} UTC: {last['message']}")
+
+if st.button("Uppdatera från Kolada", type="primary"):
+    bar = st.progress(0.0, text="Startar …")
+
+    def show(p: kolada.Progress) -> None:
+        share = p.step / p.total if p.total else 0.0
+        bar.progress(min(share, 1.0), text=f"{p.message} ({p.requests} anrop)")
+
+    try:
+        result = kolada.refresh(store, progress=show, ttl=pd.Timedelta(0).to_pytimedelta())
+    except kolada.KoladaError as e:
+        bar.empty()
+        st.error(f"Uppdateringen misslyckades. Tidigare hämtad data finns kvar oförändrad. ({e})")
+    else:
+        bar.progress(1.0, text="Klart")
+        c = result.changes
+        st.success(
+            f"Klart: {result.requests} anrop på {result.seconds:.1f} s. "
+            f"Ändrat sedan förra hämtningen: {c.added} nya, {c.changed} ändrade och "
+            f"{c.removed} borttagna värden."
+        )
+        if result.missing_kpis:
+            st.warning("Nyckeltal som saknas i Koladas katalog: " + ", ".join(result.missing_kpis))
+st.caption(f"Cachemapp: `{store.root}`")

@@ -1,0 +1,146 @@
+"""Översikt: the kommun's NKA % over time against its peers, metric cards for the latest year,
+and a short text that states only what the data supports."""
+
+import streamlit as st
+
+import analytics
+import charts
+import fmt
+import narrative
+import ui
+from kolada.catalogue import POPULATION
+
+ctx = ui.current()
+a, view, kommun = ctx.area, ctx.view, ctx.view.kommun
+span = ctx.span
+st.title(f"{a.title} – {ctx.kommun_name}")
+st.caption(f"Jämförelsegrupp: {ctx.peers.label} · År {span[0]}–{span[1]}")
+ui.peer_note(ctx)
+
+vals = ui.values([*a.kpis, POPULATION], [kommun, *ctx.peers.ids])
+own = analytics.series(vals, a.nka_pct, kommun)
+own = own[(own.index >= span[0]) & (own.index <= span[1])]
+stats = analytics.peer_stats(vals, a.nka_pct, ctx.peers.ids, span)
+year = analytics.latest_year(vals, a.nka_pct, kommun, span)
+if year is None:
+    st.info(f"Kolada har inga värden för {ctx.kommun_name} ({a.title}) åren {span[0]}–{span[1]}.")
+    st.stop()
+
+prel_from = ui.first_preliminary(a.nka_pct)
+preliminary = prel_from is not None and year >= prel_from
+nka = analytics.value_at(vals, a.nka_pct, kommun, year)
+row = stats[stats["period"] == year]
+median = float(row["median"].iloc[0]) if not row.empty else None
+peers_n = int(row["n"].iloc[0]) if not row.empty else 0
+place = analytics.placement(vals, a.nka_pct, kommun, ctx.peers.ids, year)
+ref = analytics.reference_cost(vals, a, kommun, year)
+gap = analytics.gap(nka, median, ref) if median is not None and ref is not None else None
+
+prel_text = " (prel.)" if preliminary else ""
+cols = st.columns(4)
+cols[0].metric(
+    f"NKA {year}{prel_text}",
+    fmt.percent(nka),
+    help=f"Nettokostnadsavvikelse. {ui.RAW} ({a.nka_pct}). Positivt värde: högre kostnad än "
+    "strukturen motiverar.",
+    border=True,
+)
+cols[1].metric(
+    f"NKA i mnkr {year}",
+    fmt.mnkr(analytics.value_at(vals, a.nka_mnkr, kommun, year)),
+    help=f"{ui.RAW} ({a.nka_mnkr}): nettokostnad minus referenskostnad."
+    if a.nka_mnkr
+    else "Kolada publicerar ingen avvikelse i kronor för detta område.",
+    border=True,
+)
+cols[2].metric(
+    f"Placering {year}",
+    place.text if place else "saknas",
+    help=f"1 = lägst avvikelse bland kommunen och jämförelsekommunerna med värde. {ui.COMPUTED}.",
+    border=True,
+)
+cols[3].metric(
+    "Mot gruppens median",
+    fmt.points(nka - median).replace("procentenheter", "p.e.") if median is not None else "saknas",
+    help=f"Skillnad i procentenheter mot medianen av {peers_n} jämförelsekommuner med värde. "
+    f"{ui.COMPUTED}.",
+    border=True,
+)
+if gap is not None:
+    cols = st.columns(4)
+    cols[0].metric(
+        "Mot medianen, kr/invånare",
+        fmt.kr_per_inhabitant(gap.kr_per_inhabitant, sign=True).replace(" kr/invånare", " kr"),
+        help=f"(NKA − median)/100 × referenskostnad per invånare. {ui.COMPUTED}.",
+        border=True,
+    )
+    cols[1].metric(
+        "Mot medianen, mnkr",
+        fmt.mnkr(gap.mnkr, sign=True),
+        help=f"(NKA − median)/100 × referenskostnad × invånare. {ui.COMPUTED}.",
+        border=True,
+    )
+    if ref.derived:
+        ref_text = (
+            f"Referenskostnaden är härledd ({ref.how}) eftersom Kolada saknar "
+            f"{a.reference_cost} för {year}."
+        )
+    else:
+        ref_text = f"Referenskostnad: {ref.how}."
+    if ref.kr_per_inhabitant is None:
+        ref_text += " Invånarantal saknas för året, så beloppet per invånare kan inte räknas."
+    st.caption(f"{ref_text} {ui.COMPUTED}.")
+
+lines = charts.trend_data(own, stats, ctx.kommun_name, prel_from)
+st.altair_chart(
+    charts.trend_chart(lines, stats, ctx.kommun_name, "Nettokostnadsavvikelse (%)"),
+    use_container_width=True,
+)
+st.caption(
+    "Ljust grått fält: lägsta–högsta värde i jämförelsegruppen; mörkare fält: mittersta hälften "
+    "(kvartilavstånd). Trianglar: preliminära värden. "
+    f"Kommunens värden: {ui.RAW}. Median, medel och fält: {ui.COMPUTED}."
+)
+
+first = own.index.min()
+facts = narrative.Facts(
+    kommun=ctx.kommun_name,
+    area=a.title.lower(),
+    year=year,
+    nka=nka,
+    preliminary=preliminary,
+    median=median,
+    peers_with_value=peers_n,
+    peers_total=len(ctx.peers.ids),
+    placement=place,
+    first_year=int(first),
+    first_nka=float(own[first]),
+    gap_to_median=gap,
+)
+st.markdown(" ".join(narrative.overview_sentences(facts)))
+if analytics.spans_method_break(span):
+    st.info(
+        "Från och med 2019 beräknas nettokostnadsavvikelsen med en ny modell för "
+        "referenskostnaden. Värden före 2019 är inte direkt jämförbara med senare år."
+    )
+if preliminary:
+    st.caption(f"Värden från {prel_from} är preliminära och kan revideras av Kolada.")
+
+with st.expander("Tabell: värdena bakom diagrammet"):
+    table = stats.rename(
+        columns={
+            "period": "År",
+            "n": "Kommuner med värde",
+            "min": "Lägst",
+            "q1": "Nedre kvartil",
+            "median": "Median",
+            "q3": "Övre kvartil",
+            "max": "Högst",
+            "mean": "Ovägt medel",
+        }
+    ).set_index("År")
+    table.insert(0, ctx.kommun_name, own.reindex(table.index))
+    shown = table.apply(lambda col: col.map(fmt.number)).astype(str)
+    shown["Kommuner med värde"] = table["Kommuner med värde"].astype(int).astype(str)
+    st.dataframe(shown)
+    st.caption(f"{ctx.kommun_name}: {ui.RAW}. Övriga kolumner: {ui.COMPUTED}.")

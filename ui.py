@@ -1,0 +1,293 @@
+"""The one UI helper that imports streamlit (besides app.py and pages/).
+
+Cached reading of the Parquet store, the first-run fetch, the sidebar shared by all pages with
+its state in the URL query string, the app-wide banner, and small display helpers. Everything
+that computes lives in pure modules (analytics, peers, viewstate, charts, fmt).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+
+import kolada
+from analytics import first_preliminary_year
+from kolada.catalogue import POPULATION, Area, area
+from kolada.frames import totals
+from kolada.status import cache_status, format_age
+from peers import Peers, kommun_names, resolve_peers
+from viewstate import GROUP_KINDS, MAX_CUSTOM, View, parse_view
+
+TTL = timedelta(hours=24)
+RAW = "Källa: Kolada"
+COMPUTED = "Egen bearbetning av data från Kolada"
+PAGES = {
+    "oversikt": "pages/oversikt.py",
+    "jamforelse": "pages/jamforelse.py",
+    "alla": "pages/alla_omraden.py",
+    "delar": "pages/ifo_delar.py",
+    "om": "pages/om_data.py",
+}
+
+
+# ---- cached reading --------------------------------------------------------------------------
+def store() -> kolada.Store:
+    return kolada.Store()
+
+
+def _stamp(s: kolada.Store) -> tuple:
+    """Modification times of the datasets: part of every cache key, so a refresh shows at once."""
+    return tuple(
+        s.path(e).stat().st_mtime_ns if s.path(e).exists() else 0 for e in kolada.store.ENTITIES
+    )
+
+
+@dataclass(frozen=True)
+class Metadata:
+    municipalities: pd.DataFrame
+    groups: pd.DataFrame
+    kpis: pd.DataFrame
+
+    @property
+    def names(self) -> dict[str, str]:
+        return kommun_names(self.municipalities)
+
+
+@st.cache_data(ttl=timedelta(hours=1), max_entries=4, show_spinner=False)
+def _metadata(root: str, stamp: tuple) -> Metadata | None:
+    data = kolada.Store(root).read_all()
+    if not {"municipalities", "groups", "kpis"} <= set(data):
+        return None
+    return Metadata(data["municipalities"].frame, data["groups"].frame, data["kpis"].frame)
+
+
+@st.cache_data(ttl=timedelta(hours=1), max_entries=64, show_spinner=False)
+def _values(root: str, stamp: tuple, kpis: tuple[str, ...], munis: tuple[str, ...] | None):
+    frame = kolada.Store(root).values(list(kpis), list(munis) if munis else None)
+    if frame.empty:
+        return pd.DataFrame(columns=["kpi", "municipality", "period", "value"])
+    return totals(frame)[["kpi", "municipality", "period", "value"]]
+
+
+def metadata() -> Metadata | None:
+    s = store()
+    return _metadata(str(s.root), _stamp(s))
+
+
+def values(kpis: list[str], municipalities: list[str] | None = None) -> pd.DataFrame:
+    """Total values for KPIs (and municipalities), from the cache."""
+    s = store()
+    munis = tuple(sorted(set(municipalities))) if municipalities else None
+    return _values(str(s.root), _stamp(s), tuple(sorted(set(kpis))), munis)
+
+
+def cached_kpis() -> set[str]:
+    return set(store().meta("values").get("kpis", {}))
+
+
+# ---- first run -------------------------------------------------------------------------------
+def _fetch(kpis: list[str] | None, what: str) -> bool:
+    """Fetch from Kolada with a progress bar; False (with a Swedish message) when it fails."""
+    bar = st.progress(0.0, text=f"Hämtar {what} från Kolada …")
+
+    def show(p: kolada.Progress) -> None:
+        share = p.step / p.total if p.total else 0.0
+        bar.progress(min(share, 1.0), text=f"Hämtar {what}: {p.message} ({p.requests} anrop)")
+
+    try:
+        kolada.refresh(store(), kpis=kpis, progress=show)
+    except kolada.KoladaError as e:
+        bar.empty()
+        st.session_state["_fetch_error"] = str(e)
+        return False
+    bar.empty()
+    return True
+
+
+def ensure_data(kpis: list[str]) -> None:
+    """Make sure the metadata and these KPIs are cached; fetch what is missing (first run).
+    With no cache and no connection: a Swedish explanation, then stop."""
+    if metadata() is not None and set(kpis) <= cached_kpis():
+        return
+    if _fetch(sorted(set(kpis)), "nyckeltal"):
+        return
+    if metadata() is not None and not values(kpis).empty:
+        st.warning("Några nyckeltal kunde inte hämtas från Kolada; visar det som finns sparat.")
+        return
+    st.error(
+        "**Det finns ingen sparad data ännu, och Kolada gick inte att nå.**\n\n"
+        "Appen behöver hämta nyckeltal från Koladas öppna API (api.kolada.se) första gången. "
+        "Kontrollera nätverksanslutningen och ladda om sidan. Utan internet kan en lokal "
+        "spegel användas: starta den och sätt miljövariabeln `KOLADA_BASE_URL`."
+    )
+    st.caption(f"Tekniskt fel: {st.session_state.get('_fetch_error', 'okänt')}")
+    st.stop()
+
+
+# ---- the view: sidebar widgets with their state in the URL -----------------------------------
+@dataclass(frozen=True)
+class Context:
+    view: View
+    area: Area
+    peers: Peers
+    names: dict[str, str]
+    meta: Metadata
+    years: tuple[int, int]  # what the cache holds for the area
+
+    @property
+    def kommun_name(self) -> str:
+        return self.names.get(self.view.kommun, self.view.kommun)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.view.first_year, self.view.last_year or self.years[1])
+
+
+def _year_bounds(kpi: str) -> tuple[int, int]:
+    periods = values([kpi])["period"]
+    if periods.empty:
+        this = date.today().year
+        return (this - 5, this)
+    return int(periods.min()), int(periods.max())
+
+
+def _load_into_widgets(view: View, years: tuple[int, int]) -> None:
+    last = view.last_year or years[1]
+    st.session_state.update(
+        w_kommun=view.kommun,
+        w_area=view.area,
+        w_group=view.group,
+        w_custom=list(view.custom),
+        w_years=(max(years[0], min(view.first_year, last)), min(last, years[1])),
+    )
+    if view.year is not None:
+        st.session_state["w_year"] = view.year
+
+
+def _sync_from_url(names: dict[str, str], years: tuple[int, int]) -> None:
+    """Read the URL into the widgets on a session's first run, and whenever the URL was changed
+    from outside (a link); an emptied URL (page navigation) keeps the current state."""
+    current = st.query_params.to_dict()
+    first = "w_kommun" not in st.session_state
+    if first or (current and current != st.session_state.get("_params")):
+        view, problems = parse_view(current, names, years)
+        _load_into_widgets(view, years)
+        st.session_state["_problems"] = problems
+
+
+def _sidebar_widgets(meta: Metadata, names: dict[str, str], years: tuple[int, int]) -> View:
+    ids = sorted(names, key=lambda i: names[i])
+    with st.sidebar:
+        st.selectbox(
+            "Kommun", ids, format_func=names.get, key="w_kommun", help="Skriv för att söka"
+        )
+        st.selectbox(
+            "Verksamhetsområde",
+            [a.code for a in kolada.AREAS],
+            format_func=lambda c: area(c).title,
+            key="w_area",
+        )
+        rka = resolve_peers(
+            View(kommun=st.session_state["w_kommun"], area=st.session_state["w_area"]),
+            meta.groups,
+            meta.municipalities,
+        )
+
+        def group_label(kind: str) -> str:
+            if kind == "rka" and rka.group is not None:
+                return f"{GROUP_KINDS[kind]}: {rka.group.title}"
+            return GROUP_KINDS[kind]
+
+        st.radio("Jämförelsegrupp", list(GROUP_KINDS), format_func=group_label, key="w_group")
+        if st.session_state["w_group"] == "egen":
+            st.multiselect(
+                f"Kommuner i egen grupp (högst {MAX_CUSTOM})",
+                [i for i in ids if i != st.session_state["w_kommun"]],
+                format_func=names.get,
+                max_selections=MAX_CUSTOM,
+                key="w_custom",
+            )
+        st.slider("År", min_value=years[0], max_value=years[1], key="w_years")
+    first, last = st.session_state["w_years"]
+    return View(
+        kommun=st.session_state["w_kommun"],
+        area=st.session_state["w_area"],
+        group=st.session_state["w_group"],
+        custom=tuple(st.session_state.get("w_custom", []))
+        if st.session_state["w_group"] == "egen"
+        else (),
+        first_year=first,
+        last_year=last,
+        year=st.session_state.get("w_year"),
+    )
+
+
+def context() -> Context:
+    """Build (once per run, from app.py) the shared sidebar and the view it describes."""
+    ensure_data([*area(st.session_state.get("w_area", "ifo")).kpis, POPULATION])
+    meta = metadata()
+    names = meta.names
+    chosen_area = st.session_state.get("w_area") or "ifo"
+    years = _year_bounds(area(chosen_area).nka_pct)
+    _sync_from_url(names, years)
+    if st.session_state["w_area"] != chosen_area:  # the URL chose another area: its KPIs
+        ensure_data([*area(st.session_state["w_area"]).kpis, POPULATION])
+        years = _year_bounds(area(st.session_state["w_area"]).nka_pct)
+    view = _sidebar_widgets(meta, names, years)
+    params = view.to_params()
+    st.query_params.from_dict(params)
+    st.session_state["_params"] = params
+    peers = resolve_peers(view, meta.groups, meta.municipalities)
+    ctx = Context(view, area(view.area), peers, names, meta, years)
+    st.session_state["_ctx"] = ctx
+    return ctx
+
+
+def current() -> Context:
+    """The context app.py built for this run (pages call this)."""
+    ctx = st.session_state.get("_ctx")
+    if ctx is None:  # a page run on its own (tests): build it here
+        ctx = context()
+    return ctx
+
+
+# ---- messages --------------------------------------------------------------------------------
+def show_url_problems() -> None:
+    for problem in st.session_state.pop("_problems", []):
+        st.warning(problem)
+
+
+def banner() -> None:
+    """App-wide: the cache is older than its TTL, or the last refresh failed."""
+    s = store()
+    last = s.last_refresh()
+    if last and not last.get("ok"):
+        st.warning(
+            f"Senaste uppdateringen från Kolada misslyckades ({last.get('at', '')[:16]} UTC). "
+            "Appen visar tidigare hämtad data. Se **Om data**."
+        )
+    stale = [x for x in cache_status(s, ttl=TTL) if x.cached and x.stale]
+    if stale:
+        oldest = max((x.age for x in stale if x.age), default=None)
+        st.info(
+            f"Datan hämtades från Kolada för {format_age(oldest)} sedan. "
+            "Uppdatera under **Om data** för att få de senaste värdena."
+        )
+
+
+def peer_note(ctx: Context) -> None:
+    if ctx.peers.note:
+        st.info(ctx.peers.note)
+    if ctx.view.group == "egen" and not ctx.view.custom:
+        st.info("Välj kommuner till den egna gruppen i sidomenyn; tills dess visas alla kommuner.")
+
+
+def first_preliminary(kpi: str) -> int | None:
+    kpis = metadata().kpis
+    row = kpis[kpis["id"] == kpi]
+    if row.empty:
+        return None
+    return first_preliminary_year(row.iloc[0].to_dict(), datetime.now(UTC).date())

@@ -1,0 +1,129 @@
+"""The view a link describes: kommun, område, jämförelsegrupp, years — parsed from and written to
+the URL query string. Pure: bad values give a Swedish message and fall back to the default.
+
+Query keys: ``kommun`` (0561), ``omrade`` (ifo), ``grupp`` (rka|kommungrupp|lan|alla|egen),
+``egna`` (comma-separated kommun ids, at most 20, with ``grupp=egen``), ``fran``/``till`` (years),
+``ar`` (the year on Jämförelse).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from kolada.catalogue import AREAS_BY_CODE
+
+DEFAULT_KOMMUN = "0561"  # Åtvidaberg
+DEFAULT_AREA = "ifo"
+DEFAULT_FROM = 2019
+MAX_CUSTOM = 20
+GROUP_KINDS = {
+    "rka": "Liknande kommuner (RKA)",
+    "kommungrupp": "SKR:s kommungrupp",
+    "lan": "Kommunerna i länet",
+    "alla": "Alla kommuner",
+    "egen": "Egen grupp (högst 20 kommuner)",
+}
+
+
+@dataclass(frozen=True)
+class View:
+    kommun: str = DEFAULT_KOMMUN
+    area: str = DEFAULT_AREA
+    group: str = "rka"
+    custom: tuple[str, ...] = ()
+    first_year: int = DEFAULT_FROM
+    last_year: int | None = None  # None: the latest year with data
+    year: int | None = None  # Jämförelse: None = the latest year with data
+
+    def to_params(self) -> dict[str, str]:
+        params = {"kommun": self.kommun, "omrade": self.area, "grupp": self.group}
+        if self.group == "egen" and self.custom:
+            params["egna"] = ",".join(self.custom)
+        params["fran"] = str(self.first_year)
+        if self.last_year is not None:
+            params["till"] = str(self.last_year)
+        if self.year is not None:
+            params["ar"] = str(self.year)
+        return params
+
+
+def _year(text: str | None, lo: int, hi: int) -> int | None:
+    if text is None or not str(text).strip().isdigit():
+        return None
+    year = int(text)
+    return year if lo <= year <= hi else None
+
+
+def parse_view(
+    params: Mapping[str, str], kommuner: Mapping[str, str], years: tuple[int, int]
+) -> tuple[View, list[str]]:
+    """The view in ``params``, and one Swedish message per value that could not be used.
+
+    ``kommuner`` maps kommun id → name (the 290); ``years`` is the range the cache holds.
+    """
+    problems: list[str] = []
+    default_name = kommuner.get(DEFAULT_KOMMUN, DEFAULT_KOMMUN)
+    kommun = _choice(
+        params, "kommun", _pad, kommuner, f"Okänd kommun. Visar {default_name}", problems
+    )
+    area = _choice(
+        params, "omrade", str, AREAS_BY_CODE, "Okänt verksamhetsområde. Visar IFO", problems
+    )
+    group = _choice(
+        params, "grupp", str, GROUP_KINDS, "Okänd jämförelsegrupp. Visar RKA:s", problems
+    )
+    view = View(kommun=kommun or DEFAULT_KOMMUN, area=area or DEFAULT_AREA, group=group or "rka")
+    if view.group == "egen":
+        custom = _custom(params.get("egna") or "", view.kommun, kommuner, problems)
+        view = replace(view, custom=custom, group="egen" if custom else "rka")
+    return _years(view, params, years, problems), problems
+
+
+def _pad(text: str) -> str:
+    text = text.strip()
+    return text.zfill(4) if text.isdigit() else text
+
+
+def _choice(params, key, clean, allowed, fallback: str, problems: list[str]) -> str | None:
+    raw = params.get(key)
+    if raw is None:
+        return None
+    value = clean(raw)
+    if value in allowed:
+        return value
+    problems.append(f"Ogiltigt värde i länken: {key}={raw!r}. {fallback}.")
+    return None
+
+
+def _custom(text: str, kommun: str, kommuner: Mapping[str, str], problems: list[str]):
+    raw = [x.strip() for x in text.split(",") if x.strip()]
+    unknown = [r for r in raw if _pad(r) not in kommuner]
+    picked = [i for i in dict.fromkeys(map(_pad, raw)) if i in kommuner and i != kommun]
+    if unknown:
+        problems.append(f"Okända kommuner i den egna gruppen: {', '.join(map(repr, unknown))}.")
+    if len(picked) > MAX_CUSTOM:
+        problems.append(
+            f"Den egna gruppen får ha högst {MAX_CUSTOM} kommuner; resten används inte."
+        )
+        picked = picked[:MAX_CUSTOM]
+    if not picked:
+        problems.append("Den egna gruppen är tom. Visar liknande kommuner (RKA).")
+    return tuple(picked)
+
+
+def _years(view: View, params, years: tuple[int, int], problems: list[str]) -> View:
+    lo, hi = years
+    for key, field in (("fran", "first_year"), ("till", "last_year"), ("ar", "year")):
+        text = params.get(key)
+        if text is None:
+            continue
+        year = _year(text, lo, hi)
+        if year is None:
+            problems.append(f"Ogiltigt år i länken: {key}={text!r} (data finns för {lo}–{hi}).")
+        else:
+            view = replace(view, **{field: year})
+    if view.last_year is not None and view.first_year > view.last_year:
+        problems.append(f"Startåret {view.first_year} ligger efter slutåret {view.last_year}.")
+        view = replace(view, first_year=min(DEFAULT_FROM, view.last_year))
+    return replace(view, first_year=max(min(view.first_year, hi), lo))
