@@ -22,7 +22,9 @@ page = st.navigation(
         st.Page(ui.PAGES["om"], title="Om data", icon=":material/info:"),
     ]
 )
-ui.context()
-ui.banner()
-ui.show_url_problems()
-page.run()
+ui.follow_page_redirect()
+with ui.routing():
+    ui.context()
+    ui.banner()
+    ui.show_url_problems()
+    page.run()

@@ -119,7 +119,7 @@ def ranking_chart(frame: pd.DataFrame, x_title: str) -> alt.LayerChart:
         who=["Vald kommun" if f else "Jämförelsekommun" for f in frame["focus"]],
     )
     order = list(data["title"])
-    y = alt.Y("title:N", sort=order, title=None)
+    y = alt.Y("title:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
     bars = (
         alt.Chart(data)
         .mark_bar()
@@ -138,13 +138,12 @@ def ranking_chart(frame: pd.DataFrame, x_title: str) -> alt.LayerChart:
             tooltip=[alt.Tooltip("title:N", title="Kommun"), alt.Tooltip("text:N", title="Värde")],
         )
     )
-    labels = (
-        alt.Chart(data)
-        .mark_text(align="left", dx=4, color="black")
-        .encode(x=alt.value(2), y=y, text="text:N")
-    )
-    height = max(160, 28 * len(data))
-    return alt.layer(bars, labels).properties(height=height)
+    text = alt.Chart(data).encode(x="shown:Q", y=y, text="text:N")
+    labels = [
+        text.transform_filter(alt.datum.shown >= 0).mark_text(align="left", dx=4, color="black"),
+        text.transform_filter(alt.datum.shown < 0).mark_text(align="right", dx=-4, color="black"),
+    ]
+    return alt.layer(bars, *labels).properties(height=alt.Step(28))
 
 
 def heatmap(matrix: pd.DataFrame, value: str, title: str) -> alt.LayerChart:
@@ -155,8 +154,13 @@ def heatmap(matrix: pd.DataFrame, value: str, title: str) -> alt.LayerChart:
         text=[text_fn(v).replace(" procentenheter", " p.e.") for v in matrix[value]]
     )
     base = alt.Chart(data).encode(
-        x=alt.X("period:O", title="År"),
-        y=alt.Y("area_title:N", title=None, sort=list(dict.fromkeys(data["area_title"]))),
+        x=alt.X("period:O", title="År", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(
+            "area_title:N",
+            title=None,
+            sort=list(dict.fromkeys(data["area_title"])),
+            axis=alt.Axis(labelLimit=260),
+        ),
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
@@ -172,4 +176,4 @@ def heatmap(matrix: pd.DataFrame, value: str, title: str) -> alt.LayerChart:
         ],
     )
     labels = base.mark_text(fontSize=11).encode(text="text:N", color=alt.value("black"))
-    return alt.layer(cells, labels).properties(height=40 * data["area_title"].nunique() + 40)
+    return alt.layer(cells, labels).properties(height=alt.Step(34))

@@ -7,6 +7,9 @@ that computes lives in pure modules (analytics, peers, viewstate, charts, fmt).
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -246,12 +249,36 @@ def context() -> Context:
     return ctx
 
 
-def current() -> Context:
-    """The context app.py built for this run (pages call this)."""
-    ctx = st.session_state.get("_ctx")
-    if ctx is None:  # a page run on its own (tests): build it here
-        ctx = context()
-    return ctx
+_run = threading.local()
+
+
+@contextmanager
+def routing() -> Iterator[None]:
+    """app.py runs the page inside this, so a page can tell it was reached through the router."""
+    _run.active = True
+    try:
+        yield
+    finally:
+        _run.active = False
+
+
+def current(page: str) -> Context:
+    """The context app.py built for this run (pages call this with their key in ``PAGES``).
+
+    Right after a server start, Streamlit's legacy ``pages/`` routing can run a page file without
+    app.py (when the first request is a page's URL). Then go through the router, and back here.
+    """
+    if not getattr(_run, "active", False):
+        st.switch_page("app.py", query_params={**st.query_params.to_dict(), "sida": page})
+    return st.session_state["_ctx"]
+
+
+def follow_page_redirect() -> None:
+    """app.py: finish the detour that ``current`` started."""
+    target = st.query_params.get("sida")
+    if target is not None:
+        params = {k: v for k, v in st.query_params.to_dict().items() if k != "sida"}
+        st.switch_page(PAGES.get(target, PAGES["oversikt"]), query_params=params)
 
 
 # ---- messages --------------------------------------------------------------------------------

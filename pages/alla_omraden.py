@@ -11,7 +11,7 @@ import ui
 from kolada import AREAS
 from peers import resolve_peers
 
-ctx = ui.current()
+ctx = ui.current("alla")
 kommun, span = ctx.view.kommun, ctx.span
 st.title(f"Alla områden – {ctx.kommun_name}")
 ui.ensure_data([a.nka_pct for a in AREAS])
@@ -28,12 +28,12 @@ if matrix.empty:
     st.stop()
 
 st.subheader("Nettokostnadsavvikelse (%)")
-st.altair_chart(charts.heatmap(matrix, "nka", "Avvikelse (%)"), use_container_width=True)
+st.altair_chart(charts.heatmap(matrix, "nka", "Avvikelse (%)"), width="stretch")
 st.caption(f"{ui.RAW}. Blått: lägre kostnad än referenskostnaden; orange: högre. ")
 st.subheader("Skillnad mot jämförelsegruppens median (procentenheter)")
 st.altair_chart(
     charts.heatmap(matrix.dropna(subset=["diff"]), "diff", "Skillnad (p.e.)"),
-    use_container_width=True,
+    width="stretch",
 )
 st.caption(
     f"{ui.COMPUTED}. Varje område jämförs med sin egen grupp: "

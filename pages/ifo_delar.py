@@ -8,7 +8,7 @@ import charts
 import ui
 from kolada import IFO_PARTS
 
-ctx = ui.current()
+ctx = ui.current("delar")
 kommun, span = ctx.view.kommun, ctx.span
 st.title(f"IFO i delar – {ctx.kommun_name}")
 st.caption(
@@ -32,7 +32,7 @@ for part in IFO_PARTS:
     lines = charts.trend_data(own, stats, ctx.kommun_name, prel, unit="kr")
     st.altair_chart(
         charts.trend_chart(lines, stats, ctx.kommun_name, "Nettokostnad (kr/invånare)"),
-        use_container_width=True,
+        width="stretch",
     )
     st.caption(
         f"{ctx.kommun_name}: {ui.RAW} ({part.net_cost}). Median, medel, fält: {ui.COMPUTED}."

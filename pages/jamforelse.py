@@ -8,7 +8,7 @@ import charts
 import fmt
 import ui
 
-ctx = ui.current()
+ctx = ui.current("jamforelse")
 a, kommun = ctx.area, ctx.view.kommun
 st.title(f"Jämförelse – {a.title}")
 st.caption(f"Jämförelsegrupp: {ctx.peers.label}")
@@ -39,7 +39,7 @@ left, right = st.columns([3, 2])
 with left:
     st.altair_chart(
         charts.ranking_chart(frame, f"Nettokostnadsavvikelse {year} (%)"),
-        use_container_width=True,
+        width="stretch",
     )
 with right:
     table = frame.assign(

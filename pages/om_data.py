@@ -15,6 +15,7 @@ ENTITY_TITLES = {
     "values": "Värden",
 }
 
+ui.current("om")  # the shared sidebar and URL state
 st.title("Om data")
 st.markdown(
     """

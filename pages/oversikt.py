@@ -10,7 +10,7 @@ import narrative
 import ui
 from kolada.catalogue import POPULATION
 
-ctx = ui.current()
+ctx = ui.current("oversikt")
 a, view, kommun = ctx.area, ctx.view, ctx.view.kommun
 span = ctx.span
 st.title(f"{a.title} – {ctx.kommun_name}")
@@ -94,7 +94,7 @@ if gap is not None:
 lines = charts.trend_data(own, stats, ctx.kommun_name, prel_from)
 st.altair_chart(
     charts.trend_chart(lines, stats, ctx.kommun_name, "Nettokostnadsavvikelse (%)"),
-    use_container_width=True,
+    width="stretch",
 )
 st.caption(
     "Ljust grått fält: lägsta–högsta värde i jämförelsegruppen; mörkare fält: mittersta hälften "
