@@ -17,7 +17,8 @@ PEER = "#6b6b6b"  # grey
 BAND_RANGE = "#c9c9c9"
 BAND_IQR = "#9e9e9e"
 OTHER_BAR = "#a7bfd6"  # light blue-grey
-SWEDISH_DECIMALS = "replace(replace(datum.label, '.', ','), '-', '−')"
+# d3's labels use "," for thousands and "." for decimals: make them "1 800" and "2,5", with "−"
+SWEDISH_DECIMALS = "replace(replace(replace(datum.label, ',', ' '), '.', ','), '-', '−')"
 
 
 def _year_axis(title: str = "År") -> alt.X:

@@ -43,7 +43,7 @@ def test_first_refresh_fetches_metadata_and_every_catalogue_kpi(tmp_path, fake_c
     assert meta["kpis"]["N30001"] == {
         "fetched_at": "2026-11-22T12:00:00+00:00", "from_year": 2010, "to_year": 2026,
     }  # fmt: skip
-    assert store.meta("groups")["groups"] == 5
+    assert store.meta("groups")["groups"] == 7
     assert "Klart: " in result.summary() and f"{result.requests} anrop" in result.summary()
 
 

@@ -1,0 +1,31 @@
+import math
+
+import pytest
+
+import fmt
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [
+        (1234.56, 1, "1\u00a0234,6"),
+        (-20.7972, 1, "\u221220,8"),
+        (0.04, 1, "0,0"),
+        (-0.04, 1, "0,0"),  # no "−0,0"
+        (1234567, 0, "1\u00a0234\u00a0567"),
+        (None, 1, "saknas"),
+        (math.nan, 1, "saknas"),
+    ],
+)
+def test_number(value, decimals, text):
+    assert fmt.number(value, decimals) == text
+
+
+def test_units():
+    assert fmt.percent(-20.7972) == "\u221220,8\u00a0%"
+    assert fmt.points(12.34) == "+12,3 procentenheter"
+    assert fmt.points(-0.5) == "\u22120,5 procentenheter"
+    assert fmt.mnkr(-14.519) == "\u221214,5\u00a0mnkr"
+    assert fmt.mnkr(3.21, sign=True) == "+3,2\u00a0mnkr"
+    assert fmt.kr_per_inhabitant(1234.4) == "1\u00a0234\u00a0kr/invånare"
+    assert fmt.percent(None) == fmt.mnkr(math.nan) == "saknas"

@@ -1,0 +1,64 @@
+import pytest
+
+from viewstate import MAX_CUSTOM, View, parse_view
+
+KOMMUNER = {f"{i:04d}": f"K{i}" for i in range(100, 140)} | {"0561": "Åtvidaberg", "1267": "Höör"}
+YEARS = (2010, 2025)
+
+
+def test_defaults_without_params():
+    view, problems = parse_view({}, KOMMUNER, YEARS)
+    assert view == View() and problems == []
+    assert view.kommun == "0561" and view.area == "ifo" and view.first_year == 2019
+
+
+def test_round_trip():
+    view = View("1267", "aldreomsorg", "egen", ("0101", "0102"), 2015, 2024, 2022)
+    params = view.to_params()
+    assert params == {
+        "kommun": "1267", "omrade": "aldreomsorg", "grupp": "egen", "egna": "0101,0102",
+        "fran": "2015", "till": "2024", "ar": "2022",
+    }  # fmt: skip
+    assert parse_view(params, KOMMUNER, YEARS) == (view, [])
+
+
+def test_leading_zero_is_restored():
+    view, problems = parse_view({"kommun": "561"}, KOMMUNER, YEARS)
+    assert view.kommun == "0561" and problems == []
+
+
+@pytest.mark.parametrize(
+    ("params", "needle"),
+    [
+        ({"kommun": "9999"}, "'9999'"),
+        ({"kommun": "../x"}, "'../x'"),
+        ({"omrade": "skola"}, "'skola'"),
+        ({"grupp": "vänner"}, "'vänner'"),
+        ({"fran": "1800"}, "'1800'"),
+        ({"till": "abc"}, "'abc'"),
+        ({"ar": "2099"}, "'2099'"),
+    ],
+)
+def test_bad_values_fall_back_with_a_swedish_message(params, needle):
+    view, problems = parse_view(params, KOMMUNER, YEARS)
+    assert len(problems) == 1 and needle in problems[0]
+    assert view.kommun == "0561" and view.area == "ifo" and view.group == "rka"
+
+
+def test_start_after_end():
+    view, problems = parse_view({"fran": "2024", "till": "2020"}, KOMMUNER, YEARS)
+    assert "2024" in problems[0] and view.first_year <= view.last_year == 2020
+
+
+def test_custom_group_is_validated_and_capped():
+    ids = [f"{i:04d}" for i in range(100, 125)]
+    view, problems = parse_view(
+        {"grupp": "egen", "egna": ",".join([*ids, "0561", "9999"])}, KOMMUNER, YEARS
+    )
+    assert len(view.custom) == MAX_CUSTOM and "0561" not in view.custom
+    assert any("'9999'" in p for p in problems) and any("högst 20" in p for p in problems)
+
+
+def test_empty_custom_group_falls_back_to_rka():
+    view, problems = parse_view({"grupp": "egen"}, KOMMUNER, YEARS)
+    assert view.group == "rka" and "tom" in problems[0]
