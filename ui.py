@@ -149,104 +149,129 @@ class Context:
         return (self.view.first_year, self.view.last_year or self.years[1])
 
 
-def _year_bounds(kpi: str) -> tuple[int, int]:
-    periods = values([kpi])["period"]
-    if periods.empty:
+@st.cache_data(ttl=timedelta(hours=1), max_entries=4, show_spinner=False)
+def _periods(root: str, stamp: tuple) -> tuple[int, int] | None:
+    data = kolada.Store(root).read("values", columns=["period"])
+    if data is None or data.frame.empty:
+        return None
+    return int(data.frame["period"].min()), int(data.frame["period"].max())
+
+
+def year_bounds() -> tuple[int, int]:
+    """The years the cache holds (the same for every area, so the slider never jumps)."""
+    s = store()
+    bounds = _periods(str(s.root), _stamp(s))
+    if bounds is None:
         this = date.today().year
         return (this - 5, this)
-    return int(periods.min()), int(periods.max())
+    return bounds
 
 
-def _load_into_widgets(view: View, years: tuple[int, int]) -> None:
-    last = view.last_year or years[1]
-    st.session_state.update(
-        w_kommun=view.kommun,
-        w_area=view.area,
-        w_group=view.group,
-        w_custom=list(view.custom),
-        w_years=(max(years[0], min(view.first_year, last)), min(last, years[1])),
-    )
-    if view.year is not None:
-        st.session_state["w_year"] = view.year
+WIDGET_KEYS = ("w_kommun", "w_area", "w_group", "w_custom", "w_years", "w_year")
+
+
+def _load_into_widgets(view: View) -> None:
+    """Make the widgets start from ``view``: drop their state, so their defaults (taken from
+    ``_view``) apply in this run."""
+    for key in WIDGET_KEYS:
+        st.session_state.pop(key, None)
+    st.session_state["_view"] = view
 
 
 def _sync_from_url(names: dict[str, str], years: tuple[int, int]) -> None:
     """Read the URL into the widgets on a session's first run, and whenever the URL was changed
-    from outside (a link); an emptied URL (page navigation) keeps the current state."""
+    from outside (a link); an emptied URL (page navigation) keeps the current state.
+
+    Widget values are read only after their widget is created in the run (AppTest under
+    st.navigation does not expose them earlier); what is needed before that comes from
+    ``_view``, the view of the previous run.
+    """
     current = st.query_params.to_dict()
-    first = "w_kommun" not in st.session_state
+    first = "_params" not in st.session_state
     if first or (current and current != st.session_state.get("_params")):
         view, problems = parse_view(current, names, years)
-        _load_into_widgets(view, years)
+        _load_into_widgets(view)
         st.session_state["_problems"] = problems
 
 
 def _sidebar_widgets(meta: Metadata, names: dict[str, str], years: tuple[int, int]) -> View:
+    """The shared sidebar. Defaults come from ``_view`` (the URL or the previous run)."""
+    before = st.session_state.get("_view") or View()
     ids = sorted(names, key=lambda i: names[i])
-    with st.sidebar:
-        st.selectbox(
-            "Kommun", ids, format_func=names.get, key="w_kommun", help="Skriv för att söka"
-        )
-        st.selectbox(
-            "Verksamhetsområde",
-            [a.code for a in kolada.AREAS],
-            format_func=lambda c: area(c).title,
-            key="w_area",
-        )
-        rka = resolve_peers(
-            View(kommun=st.session_state["w_kommun"], area=st.session_state["w_area"]),
-            meta.groups,
-            meta.municipalities,
-        )
-
-        def group_label(kind: str) -> str:
-            if kind == "rka" and rka.group is not None:
-                return f"{GROUP_KINDS[kind]}: {rka.group.title}"
-            return GROUP_KINDS[kind]
-
-        st.radio("Jämförelsegrupp", list(GROUP_KINDS), format_func=group_label, key="w_group")
-        if st.session_state["w_group"] == "egen":
-            st.multiselect(
-                f"Kommuner i egen grupp (högst {MAX_CUSTOM})",
-                [i for i in ids if i != st.session_state["w_kommun"]],
-                format_func=names.get,
-                max_selections=MAX_CUSTOM,
-                key="w_custom",
-            )
-        st.slider("År", min_value=years[0], max_value=years[1], key="w_years")
-    first, last = st.session_state["w_years"]
-    return View(
-        kommun=st.session_state["w_kommun"],
-        area=st.session_state["w_area"],
-        group=st.session_state["w_group"],
-        custom=tuple(st.session_state.get("w_custom", []))
-        if st.session_state["w_group"] == "egen"
-        else (),
-        first_year=first,
-        last_year=last,
-        year=st.session_state.get("w_year"),
+    codes = [a.code for a in kolada.AREAS]
+    side = st.sidebar
+    kommun = side.selectbox(
+        "Kommun",
+        ids,
+        index=ids.index(before.kommun) if before.kommun in ids else 0,
+        format_func=names.get,
+        key="w_kommun",
+        help="Skriv för att söka",
     )
+    chosen = side.selectbox(
+        "Verksamhetsområde",
+        codes,
+        index=codes.index(before.area),
+        format_func=lambda c: area(c).title,
+        key="w_area",
+    )
+    ensure_data([*area(chosen).kpis, POPULATION])
+    rka = resolve_peers(View(kommun=kommun, area=chosen), meta.groups, meta.municipalities)
+
+    def group_label(kind: str) -> str:
+        if kind == "rka" and rka.group is not None:
+            return f"{GROUP_KINDS[kind]}: {rka.group.title}"
+        return GROUP_KINDS[kind]
+
+    kinds = list(GROUP_KINDS)
+    group = side.radio(
+        "Jämförelsegrupp",
+        kinds,
+        index=kinds.index(before.group),
+        format_func=group_label,
+        key="w_group",
+    )
+    custom: list[str] = []
+    if group == "egen":
+        options = [i for i in ids if i != kommun]
+        custom = side.multiselect(
+            f"Kommuner i egen grupp (högst {MAX_CUSTOM})",
+            options,
+            default=[i for i in before.custom if i in options],
+            format_func=names.get,
+            max_selections=MAX_CUSTOM,
+            key="w_custom",
+        )
+    last = min(before.last_year or years[1], years[1])
+    first = max(years[0], min(before.first_year, last))
+    first, last = side.slider(
+        "År", min_value=years[0], max_value=years[1], value=(first, last), key="w_years"
+    )
+    return View(kommun, chosen, group, tuple(custom), first, last, before.year)
 
 
 def context() -> Context:
     """Build (once per run, from app.py) the shared sidebar and the view it describes."""
-    ensure_data([*area(st.session_state.get("w_area", "ifo")).kpis, POPULATION])
+    ensure_data([*area((st.session_state.get("_view") or View()).area).kpis, POPULATION])
     meta = metadata()
     names = meta.names
-    chosen_area = st.session_state.get("w_area") or "ifo"
-    years = _year_bounds(area(chosen_area).nka_pct)
+    years = year_bounds()
     _sync_from_url(names, years)
-    if st.session_state["w_area"] != chosen_area:  # the URL chose another area: its KPIs
-        ensure_data([*area(st.session_state["w_area"]).kpis, POPULATION])
-        years = _year_bounds(area(st.session_state["w_area"]).nka_pct)
     view = _sidebar_widgets(meta, names, years)
-    params = view.to_params()
-    st.query_params.from_dict(params)
-    st.session_state["_params"] = params
+    remember(view)
     peers = resolve_peers(view, meta.groups, meta.municipalities)
     ctx = Context(view, area(view.area), peers, names, meta, years)
     st.session_state["_ctx"] = ctx
     return ctx
+
+
+def remember(view: View) -> None:
+    """Keep the view for the next run and write it to the URL."""
+    params = view.to_params()
+    st.session_state["_view"] = view
+    st.session_state["_params"] = params
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
 
 
 _run = threading.local()

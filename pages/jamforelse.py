@@ -1,6 +1,8 @@
 """Jämförelse: ranking bars for one year — the kommun highlighted, peers named, missing values
 shown as "saknas" and counted — with a table beside it."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 import analytics
@@ -20,9 +22,9 @@ if not years:
     st.info(f"Kolada har inga värden för {a.title} i den här jämförelsen.")
     st.stop()
 latest = analytics.latest_year(vals, a.nka_pct, kommun, (years[-1], years[0])) or years[0]
-if st.session_state.get("w_year") not in years:
-    st.session_state["w_year"] = latest
-year = st.selectbox("År", years, key="w_year")
+wanted = ctx.view.year if ctx.view.year in years else latest
+year = st.selectbox("År", years, index=years.index(wanted), key="w_year")
+ui.remember(replace(ctx.view, year=year))
 
 frame = analytics.ranking(vals, a.nka_pct, kommun, ctx.peers.ids, year, ctx.names)
 peers_frame = frame[~frame["focus"]]

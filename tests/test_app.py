@@ -1,4 +1,6 @@
-"""AppTest smoke tests of the placeholder app (no network: refresh is faked)."""
+"""AppTest of every page and the main interactions, on a small fixture cache (no network)."""
+
+from __future__ import annotations
 
 from pathlib import Path
 
@@ -7,10 +9,41 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import kolada
+from kolada.refresh import refresh
 from kolada.store import Store
-from tests.conftest import FakeClient
+from tests.conftest import FakeClient, load_fixture
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = [
+    "pages/oversikt.py",
+    "pages/jamforelse.py",
+    "pages/alla_omraden.py",
+    "pages/ifo_delar.py",
+    "pages/om_data.py",
+]
+KOMMUNER = [m["id"] for m in load_fixture("municipality.json")["values"] if m["type"] == "K"]
+WITHOUT_VALUES = "2031"  # Rättvik, a member of Åtvidaberg's IFO group, has no values here
+
+
+def fake_client() -> FakeClient:
+    return FakeClient(munis=[k for k in KOMMUNER if k != WITHOUT_VALUES])
+
+
+@pytest.fixture(autouse=True)
+def navigation_as_in_a_running_server(monkeypatch):
+    """With a ``pages/`` folder, Streamlit runs a page file on its own (legacy v1 routing) until
+    some session has called st.navigation; a server does that once, but AppTest resets the flag
+    before every run. Keep it off, as in a server that has served its first request (that first
+    request is handled by ui.current/follow_page_redirect and checked in the browser test)."""
+    import streamlit.runtime.pages_manager as pm
+
+    init = pm.PagesManager.__init__
+
+    def modern(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        pm.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pm.PagesManager, "__init__", modern)
 
 
 @pytest.fixture(autouse=True)
@@ -20,43 +53,187 @@ def clear_caches():
     st.cache_data.clear()
 
 
+@pytest.fixture(scope="session")
+def filled(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("appcache")
+    refresh(Store(root), fake_client())
+    return root
+
+
 @pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
+def cache(filled, tmp_path, monkeypatch) -> Path:
+    """A copy of the filled cache per test; refreshes go to the fake client."""
+    for p in filled.glob("*.parquet"):
+        (tmp_path / p.name).write_bytes(p.read_bytes())
     monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
+    real = kolada.refresh
+    monkeypatch.setattr(kolada, "refresh", lambda store, **kw: real(store, fake_client(), **kw))
     return tmp_path
 
 
-def test_empty_cache_explains_what_to_do(cache_dir):
-    at = AppTest.from_file(APP, default_timeout=30).run()
+def app(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [w.value for w in (*at.warning, *at.info, *at.error)]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders(cache, page):
+    at = app()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value
+
+
+def test_default_view_is_atvidaberg_ifo_with_rka_peers(cache):
+    at = app()
     assert not at.exception
-    assert at.title[0].value == "Om data"
-    assert "Cachen är tom" in at.info[0].value
-    assert at.dataframe[0].value["Status"].tolist() == ["saknas"] * 4
+    assert at.title[0].value == "Individ- och familjeomsorg – Åtvidaberg"
+    assert "G36722" in texts(at)
+    labels = [m.label for m in at.metric]
+    assert labels[:3] == ["NKA 2026 (prel.)", "NKA i mnkr 2026", "Placering 2026"]
+    assert at.metric[2].value.endswith("av 7")  # Rättvik has no value
+    assert "Egen bearbetning av data från Kolada" in texts(at)
+    assert at.query_params["kommun"] == ["0561"] or at.query_params["kommun"] == "0561"
 
 
-def test_refresh_button_fills_the_cache(cache_dir, monkeypatch):
+def param(at: AppTest, key: str) -> str:
+    value = at.query_params[key]
+    return value[0] if isinstance(value, list) else value
+
+
+def test_change_kommun_area_group_and_years(cache):
+    at = app()
+    at.selectbox(key="w_kommun").set_value("1267").run()
+    assert at.title[0].value == "Individ- och familjeomsorg – Höör"
+    assert "G36535" in texts(at) and param(at, "kommun") == "1267"
+
+    at.selectbox(key="w_area").set_value("aldreomsorg").run()
+    assert at.title[0].value == "Äldreomsorg – Höör"
+    assert "alla kommuner används i stället" in texts(at)  # no RKA group in the fixture
+    assert param(at, "omrade") == "aldreomsorg"
+
+    at.radio(key="w_group").set_value("alla").run()
+    assert "Alla kommuner (14 st.)" in texts(at) and param(at, "grupp") == "alla"
+
+    at.slider(key="w_years").set_value((2015, 2020)).run()
+    assert not at.exception
+    assert "Från och med 2019" in texts(at)  # the method-break note
+    assert (param(at, "fran"), param(at, "till")) == ("2015", "2020")
+    assert at.metric[0].label == "NKA 2020"
+
+
+def test_custom_group(cache):
+    at = app(grupp="egen", egna="1266,0780")
+    assert at.radio(key="w_group").value == "egen"
+    assert at.multiselect(key="w_custom").value == ["1266", "0780"]
+    assert "Egen grupp (2 kommuner)" in texts(at)
+    assert at.metric[2].value.endswith("av 3")
+
+
+def test_url_round_trip(cache):
+    params = {"kommun": "1267", "omrade": "ifo", "grupp": "kommungrupp", "fran": "2017",
+              "till": "2023"}  # fmt: skip
+    at = app(**params)
+    assert not at.exception
+    assert at.selectbox(key="w_kommun").value == "1267"
+    assert at.radio(key="w_group").value == "kommungrupp"
+    assert at.slider(key="w_years").value == (2017, 2023)
+    assert {k: param(at, k) for k in params} == params
+    again = app(**{k: param(at, k) for k in params})
+    assert [m.value for m in again.metric] == [m.value for m in at.metric]
+
+
+@pytest.mark.parametrize(
+    ("params", "needle"),
+    [
+        ({"kommun": "9999"}, "'9999'"),
+        ({"kommun": "../x"}, "'../x'"),
+        ({"omrade": "rymd"}, "'rymd'"),
+        ({"grupp": "x"}, "'x'"),
+        ({"fran": "1700"}, "'1700'"),
+        ({"till": "abc"}, "'abc'"),
+        ({"grupp": "egen", "egna": "0001,zz"}, "'zz'"),
+    ],
+)
+def test_bad_url_values_warn_in_swedish_and_fall_back(cache, params, needle):
+    at = app(**params)
+    assert not at.exception
+    assert any(needle in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.title[0].value == "Individ- och familjeomsorg – Åtvidaberg"
+
+
+def test_jamforelse_counts_peers_with_values(cache):
+    at = app(ar="2024")
+    at.switch_page("pages/jamforelse.py").run()
+    assert not at.exception
+    assert at.selectbox(key="w_year").value == 2024
+    assert "6 av 7 jämförelsekommuner har värde" in texts(at)
+    table = at.dataframe[0].value
+    assert "Åtvidaberg (vald)" in set(table["Kommun"])
+    assert table.set_index("Kommun").loc["Rättvik", "Värde"] == "saknas"
+    assert table["Kommun"].iloc[-1] == "Rättvik"  # missing values last
+
+
+def test_alla_omraden_links_to_oversikt_per_area(cache):
+    at = app()
+    at.switch_page("pages/alla_omraden.py").run()
+    assert not at.exception
+    links = [p.label for p in at.get("page_link")]
+    assert len(links) == 8 and "Äldreomsorg" in links
+
+
+def test_first_run_fetches_what_the_view_needs(tmp_path, monkeypatch):
+    monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
+    calls = []
     real = kolada.refresh
-    monkeypatch.setattr(kolada, "refresh", lambda store, **kw: real(store, FakeClient(), **kw))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+
+    def fetch(store, **kw):
+        calls.append(kw.get("kpis"))
+        return real(store, fake_client(), **kw)
+
+    monkeypatch.setattr(kolada, "refresh", fetch)
+    at = app()
+    assert not at.exception
+    assert calls and set(calls[0]) == {"N30001", "N30026", "N30007", "N30014", "N30005", "N01951"}
+    assert at.title[0].value == "Individ- och familjeomsorg – Åtvidaberg"
+    assert set(Store(tmp_path).meta("values")["kpis"]) == set(calls[0])
+
+
+def test_no_network_and_no_cache_explains_in_swedish(tmp_path, monkeypatch):
+    monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
+
+    def offline(store, **kw):
+        client = FakeClient()
+        client.fail_on = "kpis"
+        return kolada.refresh.__wrapped__(store, client, **kw)
+
+    real = kolada.refresh
+    offline.__wrapped__ = real
+    monkeypatch.setattr(kolada, "refresh", offline)
+    at = app()
+    assert not at.exception
+    assert "Kolada gick inte att nå" in at.error[0].value
+    assert "KOLADA_BASE_URL" in at.error[0].value
+
+
+def test_banner_when_last_refresh_failed(cache):
+    Store(cache).record_refresh(False, "Kolada svarade HTTP 503", "2026-11-22T10:00:00+00:00")
+    at = app()
+    assert any("misslyckades" in w.value for w in at.warning)
+
+
+def test_om_data_refresh_reports_changes(cache):
+    at = app()
+    at.switch_page("pages/om_data.py").run()
+    assert "Egen bearbetning av data från" in texts(at)
     at.button[0].click().run()
     assert not at.exception
-    assert at.success[0].value.startswith("Klart:")
-    assert Store(cache_dir).exists("values")
-    at.run()
-    assert at.dataframe[0].value["Status"].tolist() == ["aktuell"] * 4
-
-
-def test_refresh_failure_is_a_swedish_message_not_a_traceback(cache_dir, monkeypatch):
-    real = kolada.refresh
-    monkeypatch.setattr(kolada, "refresh", lambda store, **kw: _fail(real, store, **kw))
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.button[0].click().run()
-    assert not at.exception
-    assert "Kunde inte hämta från Kolada" in at.error[0].value
-    assert "oförändrad" in at.error[0].value
-
-
-def _fail(real, store, **kw):
-    client = FakeClient()
-    client.fail_on = "groups"
-    return real(store, client, **kw)
+    assert "Ändrat sedan förra hämtningen" in at.success[0].value
