@@ -1,0 +1,147 @@
+"""End to end in a real headless Chromium (Debian's, driven by Playwright) against
+``streamlit run app.py`` with the recorded-data mirror as Kolada. Screenshots of every page go to
+``test-artifacts/e2e/``."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.integration.conftest import copy_cache
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(mirror, reference_cache, tmp_path_factory):
+    cache = copy_cache(reference_cache, tmp_path_factory.mktemp("e2e-cache"))
+    port = free_port()
+    env = {
+        **os.environ,
+        "KOLADA_BASE_URL": mirror.base_url,
+        "KOLADA_CACHE_DIR": str(cache),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail(f"streamlit did not start: {log.read_text(errors='replace')[-2000:]}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.fail("Chromium not found: install Debian's package (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield b
+        b.close()
+
+
+def wait_for_title(page, text: str) -> None:
+    page.get_by_role("heading", level=1).filter(has_text=text).wait_for(timeout=60_000)
+    page.wait_for_load_state("networkidle")
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(800)  # let Vega finish drawing
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_hoor_ifo_link_then_atvidaberg_and_every_page(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(f"{server}/?kommun=1267&omrade=ifo&fran=2019&till=2024")
+    wait_for_title(page, "Individ- och familjeomsorg – Höör")
+
+    metrics = page.get_by_test_id("stMetric")
+    metrics.first.wait_for()
+    first_card = metrics.first.inner_text().replace("\xa0", " ")
+    assert "NKA 2024" in first_card and "−20,8 %" in first_card  # Kolada's N30001 = −20.7972
+    assert "G36535" in page.get_by_test_id("stCaptionContainer").first.inner_text()
+    chart = page.locator("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg")
+    chart.first.wait_for(timeout=30_000)
+    assert chart.first.bounding_box()["height"] > 200
+    assert "kommun=1267" in page.url and "till=2024" in page.url
+    shot(page, "1-oversikt-hoor")
+
+    kommun = page.get_by_test_id("stSelectbox").filter(has_text="Kommun")
+    kommun.click()
+    page.keyboard.type("Åtvidaberg")
+    page.get_by_role("option", name="Åtvidaberg").click()
+    wait_for_title(page, "Individ- och familjeomsorg – Åtvidaberg")
+    page.wait_for_url(re.compile(r"kommun=0561"))
+    assert "G36722" in page.get_by_test_id("stCaptionContainer").first.inner_text()
+    shot(page, "2-oversikt-atvidaberg")
+
+    for n, (link, title) in enumerate(
+        [
+            ("Jämförelse", "Jämförelse – Individ- och familjeomsorg"),
+            ("Alla områden", "Alla områden – Åtvidaberg"),
+            ("IFO i delar", "IFO i delar – Åtvidaberg"),
+            ("Om data", "Om data"),
+        ],
+        start=3,
+    ):
+        page.get_by_test_id("stSidebarNav").get_by_text(link, exact=True).click()
+        wait_for_title(page, title)
+        assert "kommun=0561" in page.url  # the view follows the user between pages
+        assert page.get_by_test_id("stException").count() == 0
+        shot(page, f"{n}-{link.lower().replace(' ', '-')}")
+    page.close()
+
+
+def test_first_request_to_a_page_url_goes_through_the_router(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1200})
+    page.goto(f"{server}/jamforelse?kommun=1267&omrade=ifo")
+    wait_for_title(page, "Jämförelse – Individ- och familjeomsorg")
+    assert "G36535" in page.get_by_test_id("stCaptionContainer").first.inner_text()
+    assert page.get_by_test_id("stSidebarNav").get_by_text("Översikt").count() == 1
+    page.close()
