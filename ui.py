@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
+import analytics
 import kolada
-from analytics import first_preliminary_year
 from kolada.catalogue import POPULATION, Area, area
 from kolada.frames import totals
 from kolada.status import cache_status, format_age
@@ -330,6 +330,15 @@ def banner() -> None:
         )
 
 
+def method_break_note(first_year: int) -> None:
+    """The 2019 method break, whenever years before 2019 are shown."""
+    if analytics.spans_method_break((first_year, first_year)):
+        st.info(
+            "Från och med 2019 beräknas nettokostnadsavvikelsen med en ny modell för "
+            "referenskostnaden. Värden före 2019 är inte direkt jämförbara med senare år."
+        )
+
+
 def peer_note(ctx: Context) -> None:
     if ctx.peers.note:
         st.info(ctx.peers.note)
@@ -342,4 +351,4 @@ def first_preliminary(kpi: str) -> int | None:
     row = kpis[kpis["id"] == kpi]
     if row.empty:
         return None
-    return first_preliminary_year(row.iloc[0].to_dict(), datetime.now(UTC).date())
+    return analytics.first_preliminary_year(row.iloc[0].to_dict(), datetime.now(UTC).date())

@@ -27,6 +27,7 @@ if matrix.empty:
     st.info(f"Kolada har inga värden för {ctx.kommun_name} åren {span[0]}–{span[1]}.")
     st.stop()
 
+ui.method_break_note(span[0])
 st.subheader("Nettokostnadsavvikelse (%)")
 st.altair_chart(charts.heatmap(matrix, "nka", "Avvikelse (%)"), width="stretch")
 st.caption(f"{ui.RAW}. Blått: lägre kostnad än referenskostnaden; orange: högre. ")

@@ -25,6 +25,7 @@ latest = analytics.latest_year(vals, a.nka_pct, kommun, (years[-1], years[0])) o
 wanted = ctx.view.year if ctx.view.year in years else latest
 year = st.selectbox("År", years, index=years.index(wanted), key="w_year")
 ui.remember(replace(ctx.view, year=year))
+ui.method_break_note(year)
 
 frame = analytics.ranking(vals, a.nka_pct, kommun, ctx.peers.ids, year, ctx.names)
 peers_frame = frame[~frame["focus"]]

@@ -118,11 +118,7 @@ facts = narrative.Facts(
     gap_to_median=gap,
 )
 st.markdown(" ".join(narrative.overview_sentences(facts)))
-if analytics.spans_method_break(span):
-    st.info(
-        "Från och med 2019 beräknas nettokostnadsavvikelsen med en ny modell för "
-        "referenskostnaden. Värden före 2019 är inte direkt jämförbara med senare år."
-    )
+ui.method_break_note(span[0])
 if preliminary:
     st.caption(f"Värden från {prel_from} är preliminära och kan revideras av Kolada.")
 

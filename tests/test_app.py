@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 import kolada
 from kolada.refresh import refresh
 from kolada.store import Store
+from tests.apptest_support import modern_navigation
 from tests.conftest import FakeClient, load_fixture
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -30,20 +31,9 @@ def fake_client() -> FakeClient:
 
 
 @pytest.fixture(autouse=True)
-def navigation_as_in_a_running_server(monkeypatch):
-    """With a ``pages/`` folder, Streamlit runs a page file on its own (legacy v1 routing) until
-    some session has called st.navigation; a server does that once, but AppTest resets the flag
-    before every run. Keep it off, as in a server that has served its first request (that first
-    request is handled by ui.current/follow_page_redirect and checked in the browser test)."""
-    import streamlit.runtime.pages_manager as pm
-
-    init = pm.PagesManager.__init__
-
-    def modern(self, *args, **kwargs):
-        init(self, *args, **kwargs)
-        pm.PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(pm.PagesManager, "__init__", modern)
+def navigation_as_in_a_running_server():
+    with modern_navigation():
+        yield
 
 
 @pytest.fixture(autouse=True)
