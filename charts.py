@@ -109,12 +109,15 @@ def trend_chart(
             )
         )
     )
-    return alt.layer(*layers).properties(height=380).configure_axis(labelFontSize=12)
+    return alt.layer(*layers).properties(height=380)
 
 
 def ranking_chart(frame: pd.DataFrame, x_title: str) -> alt.LayerChart:
     """Horizontal bars, lowest first; the kommun highlighted; missing values as 'saknas'."""
     data = frame.assign(
+        title=[
+            f"{t} (vald)" if f else t for t, f in zip(frame["title"], frame["focus"], strict=True)
+        ],
         text=[fmt.percent(v) for v in frame["value"]],
         shown=frame["value"].fillna(0.0),
         who=["Vald kommun" if f else "Jämförelsekommun" for f in frame["focus"]],
@@ -178,3 +181,44 @@ def heatmap(matrix: pd.DataFrame, value: str, title: str) -> alt.LayerChart:
     )
     labels = base.mark_text(fontSize=11).encode(text="text:N", color=alt.value("black"))
     return alt.layer(cells, labels).properties(height=alt.Step(34))
+
+
+def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
+    """The glide path: NKA % per year (line, labelled) and the cumulative change of the net cost
+    in mnkr (bars, right axis), with the target level as a dashed rule."""
+    data = path.assign(
+        nka_text=[fmt.percent(v) for v in path["NKA (%)"]],
+        mnkr_text=[fmt.mnkr(v, sign=True) for v in path["Ackumulerad förändring (mnkr)"]],
+    )
+    x = alt.X("År:O", title="År", axis=alt.Axis(labelAngle=0))
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=OTHER_BAR, opacity=0.8)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "Ackumulerat (mnkr):Q",
+                axis=alt.Axis(
+                    title="Ackumulerad minskning (mnkr)", orient="right", labelExpr=SWEDISH_DECIMALS
+                ),
+            ),
+            tooltip=[alt.Tooltip("År:O"), alt.Tooltip("mnkr_text:N", title="Ackumulerat")],
+        )
+    )
+    line = alt.Chart(data).encode(
+        x=x,
+        y=alt.Y("NKA (%):Q", axis=_value_axis("Nettokostnadsavvikelse (%)")),
+        tooltip=[alt.Tooltip("År:O"), alt.Tooltip("nka_text:N", title="NKA")],
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"target": [target_nka]}))
+        .mark_rule(color=PEER, strokeDash=[5, 4])
+        .encode(y="target:Q")
+    )
+    left = alt.layer(
+        line.mark_line(color=KOMMUN, strokeWidth=2),
+        line.mark_point(color=KOMMUN, filled=True, size=60),
+        line.mark_text(dy=-12, color="black").encode(text="nka_text:N"),
+        rule,
+    )
+    return alt.layer(bars, left).resolve_scale(y="independent").properties(height=320)

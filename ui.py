@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 import analytics
+import exports
 import kolada
 from kolada.catalogue import POPULATION, Area, area
 from kolada.frames import totals
@@ -32,6 +33,7 @@ PAGES = {
     "jamforelse": "pages/jamforelse.py",
     "alla": "pages/alla_omraden.py",
     "delar": "pages/ifo_delar.py",
+    "budget": "pages/budgetmal.py",
     "om": "pages/om_data.py",
 }
 
@@ -352,3 +354,54 @@ def first_preliminary(kpi: str) -> int | None:
     if row.empty:
         return None
     return analytics.first_preliminary_year(row.iloc[0].to_dict(), datetime.now(UTC).date())
+
+
+# ---- exports ---------------------------------------------------------------------------------
+def export_info(
+    ctx: Context, name: str, title: str, kpis: list[str], formulas: list[str] | None = None
+) -> exports.ExportInfo:
+    """Title, subtitle and source line for a chart of the current view, with its metadata."""
+    fetched = store().meta("values").get("fetched_at", "")
+    titles = dict(zip(ctx.meta.kpis["id"], ctx.meta.kpis["title"], strict=True))
+    first, last = ctx.span
+    group = ctx.peers.group
+    group_text = ctx.peers.label
+    if group is not None and group.first_seen:
+        group_text += f"; medlemmar enligt Kolada {group.first_seen[:10]}"
+    return exports.ExportInfo(
+        name=f"{name}-{ctx.view.kommun}-{ctx.view.area}",
+        title=title,
+        subtitle=f"{ctx.kommun_name} · {ctx.area.title} · {ctx.peers.label} · {first}–{last}",
+        source=f"Källa: Kolada (hämtad {fetched[:10]}). Jämförelsevärden: {COMPUTED}.",
+        kpis=[(k, titles.get(k, "")) for k in kpis],
+        group=group_text,
+        members=list(ctx.peers.members),
+        fetched_at=fetched,
+        formulas=formulas or [],
+    )
+
+
+def export_buttons(chart, data: pd.DataFrame, info: exports.ExportInfo) -> None:
+    """Download buttons under a chart; files are made only when a button is clicked."""
+    cols = st.columns(5)
+    buttons = [
+        ("PNG", "png", "image/png", lambda: exports.to_png(chart, info)),
+        ("SVG", "svg", "image/svg+xml", lambda: exports.to_svg(chart, info)),
+        ("CSV", "csv", "text/csv", lambda: exports.to_csv(data)),
+        (
+            "Excel",
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            lambda: exports.to_xlsx(data, info),
+        ),
+        ("Paket (.zip)", "zip", "application/zip", lambda: exports.bundle(chart, data, info)),
+    ]
+    for col, (label, ext, mime, make) in zip(cols, buttons, strict=True):
+        col.download_button(
+            f"⬇ {label}",
+            make,
+            file_name=f"{info.name}.{ext}",
+            mime=mime,
+            key=f"dl-{info.name}-{ext}",
+            on_click="ignore",
+        )

@@ -28,16 +28,51 @@ if matrix.empty:
     st.stop()
 
 ui.method_break_note(span[0])
+data = matrix.rename(
+    columns={
+        "area": "Område-id",
+        "area_title": "Område",
+        "period": "År",
+        "nka": "Avvikelse (%)",
+        "peer_median": "Gruppens median (%)",
+        "peers_n": "Kommuner med värde",
+        "diff": "Skillnad (p.e.)",
+    }
+)
+kpis = [a.nka_pct for a in AREAS]
 st.subheader("Nettokostnadsavvikelse (%)")
-st.altair_chart(charts.heatmap(matrix, "nka", "Avvikelse (%)"), width="stretch")
-st.caption(f"{ui.RAW}. Blått: lägre kostnad än referenskostnaden; orange: högre. ")
+nka_chart = charts.heatmap(matrix, "nka", "Avvikelse (%)")
+st.altair_chart(nka_chart, width="stretch")
+st.caption(
+    f"Rutdiagram: {ctx.kommun_name}s nettokostnadsavvikelse per verksamhetsområde och år; "
+    f"varje ruta har sitt värde utskrivet. Blått: lägre kostnad än referenskostnaden; orange: "
+    f"högre. {ui.RAW}."
+)
+ui.export_buttons(
+    nka_chart,
+    data,
+    ui.export_info(
+        ctx, "omraden-nka", f"Nettokostnadsavvikelse per område, {ctx.kommun_name}", kpis
+    ),
+)
 st.subheader("Skillnad mot jämförelsegruppens median (procentenheter)")
-st.altair_chart(
-    charts.heatmap(matrix.dropna(subset=["diff"]), "diff", "Skillnad (p.e.)"),
-    width="stretch",
+diff_chart = charts.heatmap(matrix.dropna(subset=["diff"]), "diff", "Skillnad (p.e.)")
+st.altair_chart(diff_chart, width="stretch")
+ui.export_buttons(
+    diff_chart,
+    data,
+    ui.export_info(
+        ctx,
+        "omraden-skillnad",
+        f"Skillnad mot jämförelsegruppens median per område, {ctx.kommun_name}",
+        kpis,
+        ["Skillnad = kommunens NKA % − medianen av områdets jämförelsekommuner med värde."],
+    ),
 )
 st.caption(
-    f"{ui.COMPUTED}. Varje område jämförs med sin egen grupp: "
+    f"Rutdiagram: skillnaden i procentenheter mellan {ctx.kommun_name}s avvikelse och "
+    f"jämförelsegruppens median, per område och år. {ui.COMPUTED}. "
+    "Varje område jämförs med sin egen grupp: "
     + "; ".join(f"{a.title}: {labels[a.code]}" for a in AREAS)
 )
 
@@ -48,16 +83,4 @@ for i, a in enumerate(AREAS):
     cols[i % 4].page_link(ui.PAGES["oversikt"], label=a.title, query_params=params)
 
 with st.expander("Tabell: värdena bakom diagrammen"):
-    st.dataframe(
-        matrix.rename(
-            columns={
-                "area_title": "Område",
-                "period": "År",
-                "nka": "Avvikelse (%)",
-                "peer_median": "Gruppens median (%)",
-                "peers_n": "Kommuner med värde",
-                "diff": "Skillnad (p.e.)",
-            }
-        ).drop(columns="area"),
-        hide_index=True,
-    )
+    st.dataframe(data.drop(columns="Område-id"), hide_index=True)

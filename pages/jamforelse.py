@@ -3,6 +3,7 @@ shown as "saknas" and counted — with a table beside it."""
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 import analytics
@@ -38,12 +39,10 @@ st.markdown(
         else f" {ctx.kommun_name} saknar värde för {year}."
     )
 )
+chart = charts.ranking_chart(frame, f"Nettokostnadsavvikelse {year} (%)")
 left, right = st.columns([3, 2])
 with left:
-    st.altair_chart(
-        charts.ranking_chart(frame, f"Nettokostnadsavvikelse {year} (%)"),
-        width="stretch",
-    )
+    st.altair_chart(chart, width="stretch")
 with right:
     table = frame.assign(
         Plats=[fmt.integer(r) if r == r else "–" for r in frame["rank"]],
@@ -53,7 +52,26 @@ with right:
         Värde=[fmt.percent(v) for v in frame["value"]],
     )[["Plats", "Kommun", "Värde"]]
     st.dataframe(table, hide_index=True)
+data = pd.DataFrame(
+    {
+        "Plats": frame["rank"],
+        "Kommun": frame["title"],
+        "Kommun-id": frame["municipality"],
+        "Vald kommun": frame["focus"],
+        f"NKA {year} (%)": frame["value"],
+    }
+)
+info = ui.export_info(
+    ctx,
+    f"ranking-{year}",
+    f"Nettokostnadsavvikelse {a.title.lower()} {year}: {ctx.kommun_name} och jämförelsegruppen",
+    [a.nka_pct],
+    ["Placering: 1 = lägst avvikelse bland kommunerna med värde."],
+)
+ui.export_buttons(chart, data, info)
 st.caption(
+    f"Stapeldiagram: nettokostnadsavvikelsen {year} för {ctx.kommun_name} (mörkblå stapel med "
+    "svart kant, markerad '(vald)' i tabellen) och varje jämförelsekommun. "
     "Staplarna är sorterade från lägst till högst avvikelse. Färgerna skiljer bara vald kommun "
     "från jämförelsekommunerna; en negativ avvikelse är inte i sig bra och en positiv inte dålig. "
     f"Värden: {ui.RAW} ({a.nka_pct}). Placering: {ui.COMPUTED}."

@@ -70,7 +70,9 @@ if gap is not None:
     cols = st.columns(4)
     cols[0].metric(
         "Mot medianen, kr/invånare",
-        fmt.kr_per_inhabitant(gap.kr_per_inhabitant, sign=True).replace(" kr/invånare", " kr"),
+        "saknas"
+        if gap.kr_per_inhabitant is None
+        else fmt.number(gap.kr_per_inhabitant, 0, sign=True) + "\u00a0kr",
         help=f"(NKA − median)/100 × referenskostnad per invånare. {ui.COMPUTED}.",
         border=True,
     )
@@ -92,15 +94,39 @@ if gap is not None:
     st.caption(f"{ref_text} {ui.COMPUTED}.")
 
 lines = charts.trend_data(own, stats, ctx.kommun_name, prel_from)
-st.altair_chart(
-    charts.trend_chart(lines, stats, ctx.kommun_name, "Nettokostnadsavvikelse (%)"),
-    width="stretch",
-)
+chart = charts.trend_chart(lines, stats, ctx.kommun_name, "Nettokostnadsavvikelse (%)")
+st.altair_chart(chart, width="stretch")
 st.caption(
-    "Ljust grått fält: lägsta–högsta värde i jämförelsegruppen; mörkare fält: mittersta hälften "
-    "(kvartilavstånd). Trianglar: preliminära värden. "
-    f"Kommunens värden: {ui.RAW}. Median, medel och fält: {ui.COMPUTED}."
+    f"Linjediagram: {ctx.kommun_name}s nettokostnadsavvikelse för {a.title.lower()} "
+    f"{span[0]}–{span[1]} jämfört med jämförelsegruppens median, ovägda medel och spridning. "
+    "Ljust grått fält: lägsta–högsta värde; mörkare fält: mittersta hälften (kvartilavstånd); "
+    f"trianglar: preliminära värden. Kommunens värden: {ui.RAW}. Median, medel och fält: "
+    f"{ui.COMPUTED}."
 )
+table = stats.rename(
+    columns={
+        "period": "År",
+        "n": "Kommuner med värde",
+        "min": "Lägst",
+        "q1": "Nedre kvartil",
+        "median": "Median",
+        "q3": "Övre kvartil",
+        "max": "Högst",
+        "mean": "Ovägt medel",
+    }
+).set_index("År")
+table = table.reindex(sorted(set(table.index) | set(own.index)))
+table.index.name = "År"
+table.insert(0, ctx.kommun_name, own.reindex(table.index))
+data = table.reset_index()
+info = ui.export_info(
+    ctx,
+    "nka",
+    f"Nettokostnadsavvikelse {a.title.lower()}, {ctx.kommun_name} och jämförelsegruppen",
+    [a.nka_pct],
+    ["Median, kvartiler och ovägt medel över jämförelsekommunerna med värde varje år."],
+)
+ui.export_buttons(chart, data, info)
 
 first = own.index.min()
 facts = narrative.Facts(
@@ -123,20 +149,34 @@ if preliminary:
     st.caption(f"Värden från {prel_from} är preliminära och kan revideras av Kolada.")
 
 with st.expander("Tabell: värdena bakom diagrammet"):
-    table = stats.rename(
-        columns={
-            "period": "År",
-            "n": "Kommuner med värde",
-            "min": "Lägst",
-            "q1": "Nedre kvartil",
-            "median": "Median",
-            "q3": "Övre kvartil",
-            "max": "Högst",
-            "mean": "Ovägt medel",
-        }
-    ).set_index("År")
-    table.insert(0, ctx.kommun_name, own.reindex(table.index))
     shown = table.apply(lambda col: col.map(fmt.number)).astype(str)
-    shown["Kommuner med värde"] = table["Kommuner med värde"].astype(int).astype(str)
+    shown["Kommuner med värde"] = [
+        "–" if n != n else str(int(n)) for n in table["Kommuner med värde"]
+    ]
     st.dataframe(shown)
     st.caption(f"{ctx.kommun_name}: {ui.RAW}. Övriga kolumner: {ui.COMPUTED}.")
+
+with st.expander("Text till tjänsteskrivelse", expanded=False):
+    report = narrative.report_paragraph(
+        narrative.ReportFacts(
+            kommun=ctx.kommun_name,
+            area=a.title.lower(),
+            year=year,
+            nka=nka,
+            series={int(y): float(v) for y, v in own.items()},
+            first_shown_year=span[0],
+            preliminary=preliminary,
+            group=ctx.peers.label,
+            median=median,
+            peers_with_value=peers_n,
+            peers_total=len(ctx.peers.ids),
+            placement=place,
+            gap_to_median=gap,
+            population=analytics.population(vals, kommun, year),
+        )
+    )
+    st.code(report.text() + f"\n\n{ui.RAW}; {ui.COMPUTED}.", language=None, wrap_lines=True)
+    st.caption(
+        "Kopiera med knappen uppe till höger. Texten innehåller bara påståenden som "
+        "stöds av datan ovan."
+    )
