@@ -197,9 +197,11 @@ def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
         .encode(
             x=x,
             y=alt.Y(
-                "Ackumulerat (mnkr):Q",
+                "Ackumulerad förändring (mnkr):Q",
                 axis=alt.Axis(
-                    title="Ackumulerad minskning (mnkr)", orient="right", labelExpr=SWEDISH_DECIMALS
+                    title="Nettokostnad, ackumulerad förändring (mnkr)",
+                    orient="right",
+                    labelExpr=SWEDISH_DECIMALS,
                 ),
             ),
             tooltip=[alt.Tooltip("År:O"), alt.Tooltip("mnkr_text:N", title="Ackumulerat")],

@@ -141,8 +141,19 @@ ui.export_buttons(
 )
 
 st.subheader("Tänk om")
+
+
+def _use_gap(amount: float) -> None:
+    st.session_state["budget_cut"] = amount
+
+
 cut = st.number_input(
-    "Sänk nettokostnaden med (mnkr)", value=round(max(g.mnkr, 0.0), 1), step=0.5, key="budget_cut"
+    "Sänk nettokostnaden med (mnkr; negativt = höj)", value=g.mnkr, step=0.5, key="budget_cut"
+)
+st.button(
+    f"Sätt till skillnaden mot målet ({fmt.mnkr(g.mnkr, sign=True)})",
+    on_click=_use_gap,
+    args=(g.mnkr,),
 )
 new_nka = budget.nka_after_cut(nka, ref, cut)
 peer_values = vals[(vals["kpi"] == a.nka_pct) & (vals["period"] == base)]

@@ -43,3 +43,16 @@ def test_heatmap_is_diverging_blue_orange():
     )  # fmt: skip
     text = spec(charts.heatmap(m, "diff", "Skillnad"))
     assert "blueorange" in text and "+2,0 p.e." in text
+
+
+def test_glide_chart_uses_the_path_columns():
+    import budget
+    from analytics import ReferenceCost
+
+    ref = ReferenceCost(3000.0, 30.0, False, "Kolada N30007")
+    path = budget.glide_path(budget.make_target(25.0, 10.0, 2024, 2027, ref))
+    spec_dict = charts.glide_chart(path, 10.0).to_dict()
+    fields = json.dumps(spec_dict, ensure_ascii=False)
+    for column in ("Ackumulerad förändring (mnkr)", "NKA (%)"):
+        assert f'"field": "{column}"' in fields
+    assert "−4,5\u00a0mnkr" in fields  # the last bar's label

@@ -145,3 +145,32 @@ def test_first_request_to_a_page_url_goes_through_the_router(server, browser):
     assert "G36535" in page.get_by_test_id("stCaptionContainer").first.inner_text()
     assert page.get_by_test_id("stSidebarNav").get_by_text("Översikt").count() == 1
     page.close()
+
+
+def test_budgetmal_downloads_png_and_bundle(server, browser, tmp_path):
+    import io
+    import zipfile
+
+    page = browser.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
+    page.goto(f"{server}/budgetmal?kommun=0561&omrade=ifo")
+    wait_for_title(page, "Budgetmål – Individ- och familjeomsorg – Åtvidaberg")
+    assert "Skillnad i kronor" in page.get_by_test_id("stMarkdown").all_inner_texts()[2]
+    shot(page, "7-budgetmal")
+
+    with page.expect_download(timeout=60_000) as png:
+        page.get_by_role("button", name="⬇ PNG").first.click()
+    png_path = tmp_path / png.value.suggested_filename
+    png.value.save_as(png_path)
+    assert png_path.name.endswith(".png") and png_path.read_bytes()[:4] == b"\x89PNG"
+    assert png_path.stat().st_size > 50_000
+
+    with page.expect_download(timeout=60_000) as bundle:
+        page.get_by_role("button", name="⬇ Paket (.zip)").first.click()
+    data = tmp_path / bundle.value.suggested_filename
+    bundle.value.save_as(data)
+    names = zipfile.ZipFile(io.BytesIO(data.read_bytes())).namelist()
+    assert "metadata.json" in names
+    assert {n.rsplit(".", 1)[1] for n in names} == {"png", "svg", "xlsx", "csv", "json"}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(png_path, ARTIFACTS / png_path.name)
+    page.close()
