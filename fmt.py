@@ -33,14 +33,20 @@ def percent(value: float | None, decimals: int = 1, *, sign: bool = False) -> st
     return MISSING if _missing(value) else f"{number(value, decimals, sign=sign)}{SPACE}%"
 
 
-def points(value: float | None, decimals: int = 1) -> str:
-    """Difference in percentage points: 12.34 → '+12,3 procentenheter'."""
-    return MISSING if _missing(value) else f"{number(value, decimals, sign=True)} procentenheter"
+def points(value: float | None, decimals: int = 1, *, short: bool = False) -> str:
+    """Difference in percentage points: 12.34 → '+12,3 procentenheter' (short: '+12,3 p.e.')."""
+    unit = "p.e." if short else "procentenheter"
+    return MISSING if _missing(value) else f"{number(value, decimals, sign=True)} {unit}"
 
 
 def mnkr(value: float | None, decimals: int = 1, *, sign: bool = False) -> str:
     """Millions of kronor: -14.52 → '−14,5 mnkr'."""
     return MISSING if _missing(value) else f"{number(value, decimals, sign=sign)}{SPACE}mnkr"
+
+
+def kr(value: float | None, *, sign: bool = False) -> str:
+    """Whole kronor, short: 64.2 → '64 kr' (for cards whose label says per invånare)."""
+    return MISSING if _missing(value) else f"{number(value, 0, sign=sign)}{SPACE}kr"
 
 
 def kr_per_inhabitant(value: float | None, *, sign: bool = False) -> str:

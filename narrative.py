@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import fmt
-from analytics import Gap, Placement
+from analytics import Gap, Placement, spans_method_break
 
 FLAT_POINTS = 0.5  # a change smaller than this (procentenheter) is called unchanged
 
@@ -30,6 +30,13 @@ def _over_under(value: float) -> str:
     return "över" if value > 0 else "under"
 
 
+def _against_median(nka: float, median: float) -> str:
+    diff = nka - median
+    if abs(diff) < 0.05:
+        return "i nivå med medianen"
+    return f"{fmt.number(abs(diff))} procentenheter {_over_under(diff)} medianen"
+
+
 def overview_sentences(f: Facts) -> list[str]:
     out = []
     prel = " (preliminärt värde)" if f.preliminary else ""
@@ -45,16 +52,10 @@ def overview_sentences(f: Facts) -> list[str]:
         f"{fmt.percent(f.nka)}{prel}: kostnaden låg {level}."
     )
     if f.median is not None and f.peers_with_value:
-        diff = f.nka - f.median
-        where = (
-            "i nivå med medianen"
-            if abs(diff) < 0.05
-            else f"{fmt.number(abs(diff))} procentenheter {_over_under(diff)} medianen"
-        )
         out.append(
             f"Medianen i jämförelsegruppen var {fmt.percent(f.median)} "
             f"({f.peers_with_value} av {f.peers_total} jämförelsekommuner har värde); "
-            f"{f.kommun} låg {where}."
+            f"{f.kommun} låg {_against_median(f.nka, f.median)}."
         )
     elif f.peers_total:
         out.append(f"Ingen av jämförelsekommunerna har värde för {f.year}.")
@@ -93,7 +94,6 @@ def overview_sentences(f: Facts) -> list[str]:
 # ---- the report paragraph (for a tjänsteskrivelse) --------------------------------------------
 SMALL_KOMMUN = 20_000  # invånare: below this, single placements can swing IFO costs a lot
 LARGE_SWING = 10.0  # procentenheter between two consecutive years
-METHOD_BREAK_YEAR = 2019
 
 
 @dataclass(frozen=True)
@@ -167,14 +167,9 @@ def report_paragraph(f: ReportFacts) -> Report:
     if trend:
         s.append(trend)
     if f.median is not None and f.peers_with_value:
-        diff = f.nka - f.median
-        where = (
-            "i nivå med medianen"
-            if abs(diff) < 0.05
-            else f"{fmt.number(abs(diff))} procentenheter {_over_under(diff)} medianen"
-        )
         s.append(
-            f"Det är {where} i jämförelsegruppen ({f.group}), som var {fmt.percent(f.median)}."
+            f"Det är {_against_median(f.nka, f.median)} i jämförelsegruppen ({f.group}), "
+            f"som var {fmt.percent(f.median)}."
         )
     if f.placement is not None and f.placement.n > 1:
         s.append(
@@ -200,7 +195,7 @@ def report_paragraph(f: ReportFacts) -> Report:
             )
 
     c: list[str] = []
-    if f.first_shown_year < METHOD_BREAK_YEAR:
+    if spans_method_break((f.first_shown_year, f.year)):
         c.append(
             "Från 2019 beräknas avvikelsen med en ny modell, så jämförelser med åren före 2019 "
             "är osäkra."

@@ -74,9 +74,7 @@ cols[2].metric(
 )
 cols[3].metric(
     "Skillnad, kr/invånare",
-    "saknas"
-    if g.kr_per_inhabitant is None
-    else fmt.number(g.kr_per_inhabitant, 0, sign=True) + "\u00a0kr",
+    fmt.kr(g.kr_per_inhabitant, sign=True),
     help=f"{ui.COMPUTED}.",
     border=True,
 )
@@ -164,7 +162,7 @@ cols = st.columns(2)
 cols[0].metric(
     "NKA efter förändringen",
     fmt.percent(new_nka),
-    delta=fmt.points(new_nka - nka).replace("procentenheter", "p.e."),
+    delta=fmt.points(new_nka - nka, short=True),
     delta_color="off",
     border=True,
 )

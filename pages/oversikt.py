@@ -61,7 +61,7 @@ cols[2].metric(
 )
 cols[3].metric(
     "Mot gruppens median",
-    fmt.points(nka - median).replace("procentenheter", "p.e.") if median is not None else "saknas",
+    fmt.points(None if median is None else nka - median, short=True),
     help=f"Skillnad i procentenheter mot medianen av {peers_n} jämförelsekommuner med värde. "
     f"{ui.COMPUTED}.",
     border=True,
@@ -70,9 +70,7 @@ if gap is not None:
     cols = st.columns(4)
     cols[0].metric(
         "Mot medianen, kr/invånare",
-        "saknas"
-        if gap.kr_per_inhabitant is None
-        else fmt.number(gap.kr_per_inhabitant, 0, sign=True) + "\u00a0kr",
+        fmt.kr(gap.kr_per_inhabitant, sign=True),
         help=f"(NKA − median)/100 × referenskostnad per invånare. {ui.COMPUTED}.",
         border=True,
     )
