@@ -270,3 +270,13 @@ def test_report_paragraph_on_oversikt(cache):
     assert code.startswith("År 2026 var nettokostnadsavvikelsen för individ- och familjeomsorg")
     assert "Att beakta:" in code and "Källa: Kolada" in code
     assert "1 av 7 jämförelsekommuner saknar värde för 2026" in code
+
+
+def test_banner_when_the_cache_is_older_than_its_ttl(tmp_path, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
+    refresh(Store(tmp_path), fake_client(), now=datetime.now(UTC) - timedelta(days=3))
+    at = app()
+    assert not at.exception
+    assert any("för 3 dagar sedan" in i.value for i in at.info), [i.value for i in at.info]
