@@ -83,8 +83,15 @@ def metadata() -> Metadata | None:
 
 
 def values(kpis: list[str], municipalities: list[str] | None = None) -> pd.DataFrame:
-    """Total values for KPIs (and municipalities), from the cache."""
+    """Total values for KPIs (and municipalities), from the cache. Group members that Kolada's
+    municipality list does not know (a merged kommun, say) are left out, not an error."""
     s = store()
+    meta = metadata()
+    if municipalities is not None and meta is not None:
+        known = set(meta.municipalities["id"])
+        municipalities = [m for m in municipalities if m in known]
+        if not municipalities:
+            return pd.DataFrame(columns=["kpi", "municipality", "period", "value"])
     munis = tuple(sorted(set(municipalities))) if municipalities else None
     return _values(str(s.root), _stamp(s), tuple(sorted(set(kpis))), munis)
 
