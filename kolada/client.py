@@ -291,6 +291,22 @@ class KoladaClient:
         ``municipalities=None`` uses ``/data/kpi/{ids}/year/{years}``: every kommun in one go.
         Group ids (``G…``) are accepted as municipalities (Kolada returns their unweighted mean).
         """
+        pages = self.iter_value_pages(
+            kpis, municipalities, years, from_date=from_date, on_page=on_page
+        )
+        return [row for page in pages for row in page]
+
+    def iter_value_pages(
+        self,
+        kpis: Sequence[str] | None,
+        municipalities: Sequence[str] | None = None,
+        years: Sequence[int] | None = None,
+        *,
+        from_date: str | None = None,
+        on_page: ProgressFn | None = None,
+    ) -> Iterator[list[dict]]:
+        """As ``fetch_values``, one page at a time (so a caller can tidy as pages arrive).
+        Every argument is checked before the first request."""
         segments: dict[str, list[str]] = {}
         if kpis is not None:
             segments["kpi"] = validate_kpi_ids(kpis)
@@ -301,36 +317,34 @@ class KoladaClient:
         if len(segments) < 2:
             raise BadInput("Ange minst två av nyckeltal, kommuner och år.")
         params = {"from_date": _check_date(from_date)} if from_date else None
-        rows: list[dict] = []
+        return self._pages_of(segments, params, on_page)
+
+    def _pages_of(self, segments, params, on_page) -> Iterator[list[dict]]:
         names = list(segments)
         for combo in product(*(list(chunked(segments[n])) for n in names)):
-            rows.extend(self._fetch_split(dict(zip(names, combo, strict=True)), params, on_page))
-        return rows
+            yield from self._split_pages(dict(zip(names, combo, strict=True)), params, on_page)
 
-    def _fetch_split(
+    def _split_pages(
         self, segments: dict[str, list[str]], params: dict | None, on_page: ProgressFn | None
-    ) -> list[dict]:
-        """All pages of one data path; on 422 split the longest segment in two and try again."""
+    ) -> Iterator[list[dict]]:
+        """All pages of one data path; on 422 (which Kolada sends for the first page) split the
+        longest segment in two and try again."""
         path = "data/" + "/".join(f"{name}/{_seg(ids)}" for name, ids in segments.items())
-        rows: list[dict] = []
+        pages = 0
         try:
             for page in self.iter_pages(path, params):
-                rows.extend(page.values)
+                pages += 1
                 if on_page:
                     on_page(page.url)
+                yield page.values
         except KoladaError as e:
             longest = max(segments, key=lambda n: len(segments[n]))
-            if e.status != 422 or len(segments[longest]) < 2:
+            if e.status != 422 or pages or len(segments[longest]) < 2:
                 raise
             half = len(segments[longest]) // 2
             logger.info("422 for %s: splitting %s in two", e.url, longest)
-            parts = segments[longest][:half], segments[longest][half:]
-            return [
-                row
-                for part in parts
-                for row in self._fetch_split({**segments, longest: part}, params, on_page)
-            ]
-        return rows
+            for part in (segments[longest][:half], segments[longest][half:]):
+                yield from self._split_pages({**segments, longest: part}, params, on_page)
 
 
 def _seg(ids: Sequence[str]) -> str:

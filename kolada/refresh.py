@@ -24,7 +24,7 @@ import pandas as pd
 from kolada.catalogue import catalogue_kpis, missing_kpis
 from kolada.client import KoladaClient
 from kolada.errors import BadInput, KoladaError
-from kolada.frames import tidy_groups, tidy_kpis, tidy_municipalities, tidy_values
+from kolada.frames import VALUE_KEY, tidy_groups, tidy_kpis, tidy_municipalities, tidy_values
 from kolada.ids import chunked, require_known, validate_kpi_ids, validate_years
 from kolada.store import (
     Dataset,
@@ -236,26 +236,36 @@ class _Run:
             self._report(message)
 
     def _values_task(self, chunk: _Chunk, years: list[int]) -> Callable[[], pd.DataFrame]:
-        pages = 0
+        seen = [0]
 
         def on_page(url: str) -> None:
-            nonlocal pages
-            pages += 1
-            self.events.put(f"{chunk.label}: sida {pages}")
+            seen[0] += 1
+            self.events.put(f"{chunk.label}: sida {seen[0]}")
 
         def run() -> pd.DataFrame:
-            rows = self.client.fetch_values(
+            keep_deleted = chunk.since is not None
+            frames, rows = [], 0
+            pages = self.client.iter_value_pages(
                 chunk.kpis,
                 None,
                 years,
                 from_date=chunk.since.isoformat() if chunk.since else None,
                 on_page=on_page,
             )
+            for page in pages:  # tidy page by page: the raw JSON of a chunk is never all held
+                rows += len(page)
+                frames.append(tidy_values(page, keep_deleted=keep_deleted))
             self.result.chunks.append(
-                {"kpis": chunk.kpis, "rows": len(rows), "pages": pages, "delta": bool(chunk.since)}
+                {"kpis": chunk.kpis, "rows": rows, "pages": seen[0], "delta": keep_deleted}
             )
-            # tidy here, on the worker, while the other worker waits on the network
-            return tidy_values(rows, keep_deleted=chunk.since is not None)
+            tidy = (
+                pd.concat(frames, ignore_index=True)
+                if frames
+                else tidy_values([], keep_deleted=keep_deleted)
+            )
+            return tidy.drop_duplicates(VALUE_KEY, keep="last").sort_values(
+                VALUE_KEY, ignore_index=True
+            )
 
         return run
 

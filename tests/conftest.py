@@ -109,6 +109,11 @@ class FakeClient:
                 on_page(f"{self.base_url}/data?page={page + 1}")
         return rows
 
+    def iter_value_pages(self, kpis, municipalities, years, *, from_date=None, on_page=None):
+        rows = self.fetch_values(kpis, municipalities, years, from_date=from_date, on_page=on_page)
+        for start in range(0, max(len(rows), 1), self.page_size):
+            yield rows[start : start + self.page_size]
+
 
 @pytest.fixture
 def fake_client() -> FakeClient:
