@@ -98,11 +98,16 @@ def shot(page, name: str) -> None:
 
 def test_hoor_ifo_link_then_atvidaberg_and_every_page(server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    start = time.perf_counter()
     page.goto(f"{server}/?kommun=1267&omrade=ifo&fran=2019&till=2024")
     wait_for_title(page, "Individ- och familjeomsorg – Höör")
 
     metrics = page.get_by_test_id("stMetric")
     metrics.first.wait_for()
+    page.locator(
+        "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg"
+    ).first.wait_for()
+    print(f"browser: Översikt with cards and chart {time.perf_counter() - start:.2f} s after goto")
     first_card = metrics.first.inner_text().replace("\xa0", " ")
     assert "NKA 2024" in first_card and "−20,8 %" in first_card  # Kolada's N30001 = −20.7972
     assert "G36535" in page.get_by_test_id("stCaptionContainer").first.inner_text()
