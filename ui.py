@@ -69,11 +69,15 @@ def _metadata(root: str, stamp: tuple) -> Metadata | None:
     return Metadata(data["municipalities"].frame, data["groups"].frame, data["kpis"].frame)
 
 
+def _no_values() -> pd.DataFrame:
+    return pd.DataFrame(columns=["kpi", "municipality", "period", "value"])
+
+
 @st.cache_data(ttl=timedelta(hours=1), max_entries=64, show_spinner=False)
 def _values(root: str, stamp: tuple, kpis: tuple[str, ...], munis: tuple[str, ...] | None):
     frame = kolada.Store(root).values(list(kpis), list(munis) if munis else None)
     if frame.empty:
-        return pd.DataFrame(columns=["kpi", "municipality", "period", "value"])
+        return _no_values()
     return totals(frame)[["kpi", "municipality", "period", "value"]]
 
 
@@ -83,15 +87,20 @@ def metadata() -> Metadata | None:
 
 
 def values(kpis: list[str], municipalities: list[str] | None = None) -> pd.DataFrame:
-    """Total values for KPIs (and municipalities), from the cache. Group members that Kolada's
-    municipality list does not know (a merged kommun, say) are left out, not an error."""
+    """Total values for KPIs (and municipalities), from the cache. KPIs not fetched yet, and
+    group members that Kolada's municipality list does not know (a merged kommun, say), are
+    left out, not an error."""
     s = store()
     meta = metadata()
+    if meta is not None:
+        kpis = [k for k in kpis if k in set(meta.kpis["id"])]
+        if not kpis:
+            return _no_values()
     if municipalities is not None and meta is not None:
         known = set(meta.municipalities["id"])
         municipalities = [m for m in municipalities if m in known]
         if not municipalities:
-            return pd.DataFrame(columns=["kpi", "municipality", "period", "value"])
+            return _no_values()
     munis = tuple(sorted(set(municipalities))) if municipalities else None
     return _values(str(s.root), _stamp(s), tuple(sorted(set(kpis))), munis)
 
@@ -111,12 +120,23 @@ def _fetch(kpis: list[str] | None, what: str) -> bool:
 
     try:
         kolada.refresh(store(), kpis=kpis, progress=show)
-    except kolada.KoladaError as e:
+    except (kolada.KoladaError, kolada.BadInput) as e:  # BadInput: Kolada dropped a KPI
         bar.empty()
         st.session_state["_fetch_error"] = str(e)
+        st.session_state["_fetch_failed_at"] = datetime.now(UTC)
         return False
     bar.empty()
     return True
+
+
+RETRY_FETCH_AFTER = timedelta(minutes=5)
+
+
+def _recently_failed() -> bool:
+    """After a failed fetch, a session works from the cache for a while instead of waiting on
+    Kolada's retries at every click."""
+    failed = st.session_state.get("_fetch_failed_at")
+    return failed is not None and datetime.now(UTC) - failed < RETRY_FETCH_AFTER
 
 
 def ensure_data(kpis: list[str]) -> None:
@@ -124,7 +144,9 @@ def ensure_data(kpis: list[str]) -> None:
     With no cache and no connection: a Swedish explanation, then stop."""
     if metadata() is not None and set(kpis) <= cached_kpis():
         return
-    if _fetch(sorted(set(kpis)), "nyckeltal"):
+    if not (metadata() is not None and _recently_failed()) and _fetch(
+        sorted(set(kpis)), "nyckeltal"
+    ):
         return
     if metadata() is not None and not values(kpis).empty:
         st.warning("Några nyckeltal kunde inte hämtas från Kolada; visar det som finns sparat.")

@@ -280,3 +280,24 @@ def test_banner_when_the_cache_is_older_than_its_ttl(tmp_path, monkeypatch):
     at = app()
     assert not at.exception
     assert any("för 3 dagar sedan" in i.value for i in at.info), [i.value for i in at.info]
+
+
+def test_offline_with_a_partial_cache_keeps_working_and_does_not_retry_each_click(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
+    refresh(Store(tmp_path), fake_client(), kpis=["N30001", "N30026", "N01951"])
+    attempts = []
+
+    def offline(store, **kw):
+        attempts.append(kw.get("kpis"))
+        raise kolada.RefreshFailed("Kunde inte nå Kolada", "https://api.kolada.se/v3/kpi")
+
+    monkeypatch.setattr(kolada, "refresh", offline)
+    at = app()
+    assert not at.exception
+    assert at.title[0].value == "Individ- och familjeomsorg – Åtvidaberg"
+    assert any("kunde inte hämtas" in w.value for w in at.warning)
+    at.radio(key="w_group").set_value("alla").run()
+    assert not at.exception
+    assert len(attempts) == 1  # the session works from the cache instead of asking again
