@@ -142,11 +142,10 @@ def _recently_failed() -> bool:
 def ensure_data(kpis: list[str]) -> None:
     """Make sure the metadata and these KPIs are cached; fetch what is missing (first run).
     With no cache and no connection: a Swedish explanation, then stop."""
-    if metadata() is not None and set(kpis) <= cached_kpis():
+    cached = metadata() is not None
+    if cached and set(kpis) <= cached_kpis():
         return
-    if not (metadata() is not None and _recently_failed()) and _fetch(
-        sorted(set(kpis)), "nyckeltal"
-    ):
+    if not (cached and _recently_failed()) and _fetch(sorted(set(kpis)), "nyckeltal"):
         return
     if metadata() is not None and not values(kpis).empty:
         st.warning("Några nyckeltal kunde inte hämtas från Kolada; visar det som finns sparat.")
@@ -169,7 +168,7 @@ class Context:
     peers: Peers
     names: dict[str, str]
     meta: Metadata
-    years: tuple[int, int]  # what the cache holds for the area
+    years: tuple[int, int]  # the years the cache holds
 
     @property
     def kommun_name(self) -> str:

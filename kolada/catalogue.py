@@ -130,7 +130,6 @@ AREAS_BY_CODE = {a.code: a for a in AREAS}
 # SKR's kommungrupper (2017 classification) and the län groups, as Kolada's group ids
 SKR_KOMMUNGRUPPER = tuple(f"G{i}" for i in range(92786, 92795))
 LAN_GROUPS = tuple(f"G{i}" for i in range(33612, 33633))
-ALL_KOMMUNER = "G2328"
 
 
 def area(code: str) -> Area:

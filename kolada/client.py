@@ -277,24 +277,9 @@ class KoladaClient:
         return self.get_all("municipality_groups", {"title": title} if title else None)
 
     # ---- data ------------------------------------------------------------------------------
-    def fetch_values(
-        self,
-        kpis: Sequence[str] | None,
-        municipalities: Sequence[str] | None = None,
-        years: Sequence[int] | None = None,
-        *,
-        from_date: str | None = None,
-        on_page: ProgressFn | None = None,
-    ) -> list[dict]:
-        """Raw v3 data objects for KPIs × municipalities × years; any two of the three.
-
-        ``municipalities=None`` uses ``/data/kpi/{ids}/year/{years}``: every kommun in one go.
-        Group ids (``G…``) are accepted as municipalities (Kolada returns their unweighted mean).
-        """
-        pages = self.iter_value_pages(
-            kpis, municipalities, years, from_date=from_date, on_page=on_page
-        )
-        return [row for page in pages for row in page]
+    def fetch_values(self, *args, **kwargs) -> list[dict]:
+        """All rows of ``iter_value_pages`` (same arguments) in one list."""
+        return [row for page in self.iter_value_pages(*args, **kwargs) for row in page]
 
     def iter_value_pages(
         self,
@@ -305,8 +290,13 @@ class KoladaClient:
         from_date: str | None = None,
         on_page: ProgressFn | None = None,
     ) -> Iterator[list[dict]]:
-        """As ``fetch_values``, one page at a time (so a caller can tidy as pages arrive).
-        Every argument is checked before the first request."""
+        """Raw v3 data objects for KPIs × municipalities × years (any two of the three), one
+        page at a time, so a caller can tidy them as they arrive.
+
+        ``municipalities=None`` uses ``/data/kpi/{ids}/year/{years}``: every kommun in one go.
+        Group ids (``G…``) are accepted as municipalities (Kolada returns their unweighted mean).
+        Every argument is checked before the first request.
+        """
         segments: dict[str, list[str]] = {}
         if kpis is not None:
             segments["kpi"] = validate_kpi_ids(kpis)

@@ -85,35 +85,27 @@ class Store:
     def meta(self, entity: str) -> dict:
         """The provenance of a dataset, or {} when it is not cached."""
         path = self.path(entity)
-        if not path.exists():
-            return {}
-        raw = (pq.read_schema(path).metadata or {}).get(META_KEY)
-        return json.loads(raw) if raw else {}
+        return _provenance(pq.read_schema(path)) if path.exists() else {}
 
     def read(
         self, entity: str, *, filters: list | None = None, columns: list | None = None
     ) -> Dataset | None:
         """A cached dataset with its provenance, or None when it is not cached."""
         with self._commit_lock():
-            path = self.path(entity)
-            if not path.exists():
-                return None
-            table = pq.read_table(path, filters=filters, columns=columns)
-        raw = (table.schema.metadata or {}).get(META_KEY)
-        frame = table.to_pandas()
-        return Dataset(frame, json.loads(raw) if raw else {})
+            return self._load(entity, filters, columns)
 
     def read_all(self) -> dict[str, Dataset]:
         """Every cached dataset, read as one consistent set."""
         with self._commit_lock():
-            out = {}
-            for entity in ENTITIES:
-                path = self.path(entity)
-                if path.exists():
-                    table = pq.read_table(path)
-                    raw = (table.schema.metadata or {}).get(META_KEY)
-                    out[entity] = Dataset(table.to_pandas(), json.loads(raw) if raw else {})
-            return out
+            loaded = {entity: self._load(entity) for entity in ENTITIES}
+        return {entity: data for entity, data in loaded.items() if data is not None}
+
+    def _load(self, entity: str, filters=None, columns=None) -> Dataset | None:
+        path = self.path(entity)
+        if not path.exists():
+            return None
+        table = pq.read_table(path, filters=filters, columns=columns)
+        return Dataset(table.to_pandas(), _provenance(table.schema))
 
     def known_ids(self, entity: str) -> set[str] | None:
         """The ids in a cached metadata dataset (``kpis`` or ``municipalities``), None if absent."""
@@ -200,6 +192,11 @@ class Store:
             Path(temp).unlink(missing_ok=True)
             raise
         return temp
+
+
+def _provenance(schema: pa.Schema) -> dict:
+    raw = (schema.metadata or {}).get(META_KEY)
+    return json.loads(raw) if raw else {}
 
 
 def _fsync_dir(path: Path) -> None:
