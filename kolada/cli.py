@@ -1,19 +1,28 @@
-"""``python -m kolada refresh|status``: the data layer from the terminal.
+"""``python -m kolada refresh|status|values``: the data layer from the terminal.
 
 Errors end the program with exit code 1 (2 for bad arguments) and one readable line, no traceback.
+A refresh that fails for any reason is also recorded in ``last_refresh.json`` (ok=false).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from kolada.client import KoladaClient
 from kolada.errors import BadInput, KoladaError
 from kolada.frames import totals
 from kolada.ids import FIRST_YEAR
-from kolada.refresh import DEFAULT_FROM_YEAR, DEFAULT_TTL, Progress, refresh
+from kolada.refresh import (
+    DEFAULT_DEADLINE,
+    DEFAULT_FROM_YEAR,
+    DEFAULT_TTL,
+    Progress,
+    refresh,
+)
 from kolada.status import cache_status
 from kolada.store import Store
 
@@ -23,19 +32,39 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: fel: {message} (se --help)\n")
 
 
+def _shown(text: str, limit: int = 40) -> str:
+    """A value quoted in a message, cut when long."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def _hours(text: str) -> timedelta:
     try:
         hours = float(text)
+        if not math.isfinite(hours) or hours < 0:
+            raise ValueError(text)
+        return timedelta(hours=hours)
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(
+            f"ogiltig TTL {_shown(text)}: ange timmar som ett tal ≥ 0, t.ex. 24"
+        ) from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"ogiltig TTL {text!r}: ange timmar, t.ex. 24") from None
-    if hours < 0:
-        raise argparse.ArgumentTypeError(f"ogiltig TTL {text!r}: kan inte vara negativ")
-    return timedelta(hours=hours)
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise argparse.ArgumentTypeError(f"ogiltig tidsgräns {_shown(text)}: ange sekunder > 0")
+    return seconds
 
 
 def _year(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"ogiltigt år {text!r}: ange t.ex. 2010")
+    last = date.today().year + 1
+    if not text.isdigit() or not FIRST_YEAR <= int(text) <= last:
+        raise argparse.ArgumentTypeError(
+            f"ogiltigt år {_shown(text)}: ange ett år {FIRST_YEAR}–{last}, t.ex. 2010"
+        )
     return int(text)
 
 
@@ -54,6 +83,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--ttl-hours", type=_hours, default=DEFAULT_TTL, help="hoppa över det som är yngre (24)"
     )
     r.add_argument("--full", action="store_true", help="hämta allt på nytt, inte bara ändringar")
+    r.add_argument(
+        "--accept-shrink",
+        "--force",
+        dest="accept_shrink",
+        action="store_true",
+        help="godta att Kolada skickar långt färre värden än cachen har (tar bort dem)",
+    )
+    r.add_argument(
+        "--deadline",
+        type=_seconds,
+        default=DEFAULT_DEADLINE,
+        help=f"ge upp efter så många sekunder ({DEFAULT_DEADLINE:g})",
+    )
     r.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
     s = sub.add_parser("status", help="visa vad som finns i cachen och hur gammalt det är")
     s.add_argument("--ttl-hours", type=_hours, default=DEFAULT_TTL)
@@ -71,8 +113,12 @@ def _split(args: list[str]) -> list[str]:
 
 def print_values(store: Store, args: argparse.Namespace) -> int:
     years = None
-    if args.from_year or args.to_year:
-        years = (args.from_year or FIRST_YEAR, args.to_year or date.today().year)
+    if args.from_year is not None or args.to_year is not None:
+        first = FIRST_YEAR if args.from_year is None else args.from_year
+        last = date.today().year if args.to_year is None else args.to_year
+        if first > last:
+            raise BadInput(f"--from-year {first} ligger efter --to-year {last}.")
+        years = (first, last)
     frame = store.values(_split(args.kpi), _split(args.municipality), years)
     if frame.empty:
         print("Inga cachade värden för det urvalet (kör 'refresh' först).")
@@ -112,36 +158,56 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     store = Store(args.cache_dir)
     try:
-        if args.command == "status":
-            for line in cache_status(store, ttl=args.ttl_hours):
-                print(line.line())
-            return 0
-        if args.command == "values":
-            return print_values(store, args)
-        kpis = _split(args.kpi) if args.kpi else None
-        progress, close = _progress_bar(args.quiet)
-        try:
-            with KoladaClient(args.base_url) as client:
-                result = refresh(
-                    store,
-                    client,
-                    kpis=kpis,
-                    from_year=args.from_year,
-                    to_year=args.to_year,
-                    ttl=args.ttl_hours,
-                    full=args.full,
-                    progress=progress,
-                )
-        finally:
-            close()
-        print(result.summary())
-        return 0
+        return _run(store, args)
     except BadInput as e:
         print(f"Fel: {e}", file=sys.stderr)
         return 2
     except KoladaError as e:
         print(f"Fel: {e}", file=sys.stderr)
         return 1
+    except OSError as e:  # status/values on a cache path that cannot be read
+        print(f"Fel: kunde inte läsa cachen i {store.root} ({e.strerror or e}).", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("Avbrutet; cachen är oförändrad.", file=sys.stderr)
         return 130
+    except Exception as e:  # the last resort: one line, and the refresh recorded as failed
+        message = f"oväntat fel ({type(e).__name__}: {str(e)[:120]})"
+        if args.command == "refresh":
+            _record_failure(store, message)
+        print(f"Fel: {message}.", file=sys.stderr)
+        return 1
+
+
+def _record_failure(store: Store, message: str) -> None:
+    with contextlib.suppress(OSError):
+        store.record_refresh(False, message, datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def _run(store: Store, args: argparse.Namespace) -> int:
+    if args.command == "status":
+        for line in cache_status(store, ttl=args.ttl_hours):
+            print(line.line())
+        return 0
+    if args.command == "values":
+        return print_values(store, args)
+    kpis = _split(args.kpi) if args.kpi else None
+    progress, close = _progress_bar(args.quiet)
+    try:
+        with KoladaClient(args.base_url) as client:
+            result = refresh(
+                store,
+                client,
+                kpis=kpis,
+                from_year=args.from_year,
+                to_year=args.to_year,
+                ttl=args.ttl_hours,
+                full=args.full,
+                accept_shrink=args.accept_shrink,
+                deadline=args.deadline,
+                progress=progress,
+            )
+    finally:
+        close()
+    print(result.summary())
+    return 0

@@ -5,6 +5,11 @@ the adapter (connection errors, 429 and 5xx, honouring ``Retry-After``). Request
 most ``max_rps`` per second. Paging follows ``next_url`` until it is null; id lists are split into
 path segments of at most 25 ids, and split further if the server still answers 422.
 
+Nothing that arrives is trusted blindly: ``next_url`` and HTTP redirects are followed only on
+the base URL's own scheme, host and port; a query ends after ``max_pages`` pages; every request has
+an overall deadline (not only a read timeout that each dripped byte resets) and a maximum body
+size; a run (a refresh) can set a deadline of its own; ``Retry-After`` is capped.
+
 Errors are turned into ``KoladaError`` (with the URL) only here, outside the retry boundary.
 """
 
@@ -16,12 +21,14 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from itertools import product
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -37,6 +44,12 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 PER_PAGE = 5000
+MAX_PAGES = 2000  # pages per query: a next_url that changes forever ends here
+MAX_BODY_BYTES = 64 * 1024 * 1024  # decompressed; a full page of 5000 data rows is ~1 MB
+REQUEST_DEADLINE = 120.0  # seconds for one request, redirects and body included
+MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = 60.0  # seconds: a Retry-After longer than this is shortened
+READ_CHUNK = 64 * 1024
 USER_AGENT = "nka-jamforelse/0.1 (Streamlit-app för nettokostnadsavvikelse; python-requests)"
 
 
@@ -62,6 +75,10 @@ class CountingRetry(Retry):
         if self.on_retry:
             self.on_retry()
         return retry
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        """A server may ask for a pause, but not for an hour."""
+        return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER)
 
 
 def build_session(
@@ -107,7 +124,28 @@ def parse_body(content: bytes, url: str) -> dict:
     next_url = body.get("next_url")
     if next_url is not None and not isinstance(next_url, str):
         raise KoladaError("Svaret från Kolada har ett ogiltigt 'next_url'", url)
+    count = body.get("count")
+    if count is not None and (type(count) is not int or count < 0):
+        raise KoladaError(
+            f"Svaret från Kolada har ett ogiltigt 'count' ({_short(str(count).encode(), 40)})", url
+        )
     return body
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port (the scheme's default port filled in) of a URL."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1  # an invalid port never equals a valid one
+    if port is None:
+        port = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+class _DeadlinePassed(Exception):
+    """The run's deadline passed (raised from a retry, where no URL is known)."""
 
 
 class _BodyError(Exception):
@@ -163,12 +201,20 @@ class KoladaClient:
         max_rps: float = 4.8,
         per_page: int = PER_PAGE,
         body_retries: int = 3,
+        max_pages: int = MAX_PAGES,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        request_deadline: float = REQUEST_DEADLINE,
     ):
         self.base_url = (base_url or base_url_from_env()).rstrip("/")
-        self.session = session or build_session(on_retry=self._count_request)
+        self.session = session or build_session(on_retry=self._on_retry)
         self.timeout = timeout
         self.per_page = per_page
         self.body_retries = body_retries
+        self.max_pages = max_pages
+        self.max_body_bytes = max_body_bytes
+        self.request_deadline = request_deadline
+        self.stop_at: float | None = None  # time.monotonic() after which no request is sent
+        self.stop_reason = ""
         self.requests_sent = 0
         self._count_lock = threading.Lock()
         self._local = threading.local()
@@ -178,6 +224,23 @@ class KoladaClient:
         with self._count_lock:
             self.requests_sent += 1
         self._local.sent = self.thread_requests() + 1
+
+    def _on_retry(self) -> None:
+        self._count_request()
+        if self.stop_at is not None and time.monotonic() >= self.stop_at:
+            raise _DeadlinePassed
+
+    @contextmanager
+    def deadline(self, seconds: float | None, reason: str) -> Iterator[None]:
+        """No request is sent, and none waits for its body, after ``seconds`` from now."""
+        if seconds is None:
+            yield
+            return
+        self.stop_at, self.stop_reason = time.monotonic() + seconds, reason
+        try:
+            yield
+        finally:
+            self.stop_at, self.stop_reason = None, ""
 
     def thread_requests(self) -> int:
         """Requests sent by the calling thread (exact per task when a few threads share us)."""
@@ -193,17 +256,76 @@ class KoladaClient:
         self.close()
 
     # ---- one request -----------------------------------------------------------------------
-    def _get_once(self, url: str) -> dict:
+    def _ends_at(self) -> float:
+        end = time.monotonic() + self.request_deadline
+        return end if self.stop_at is None else min(end, self.stop_at)
+
+    def _late(self, ends_at: float, url: str) -> KoladaError:
+        if self.stop_at is not None and ends_at >= self.stop_at:
+            return KoladaError(f"Tidsgränsen för {self.stop_reason} överskreds", url)
+        return KoladaError(f"Kolada svarade inte färdigt inom {self.request_deadline:g} s", url)
+
+    def require_same_origin(self, url: str, came_from: str) -> None:
+        """Raise ``KoladaError`` naming both URLs unless ``url`` is on the base URL's scheme,
+        host and port."""
+        if origin(url) != origin(self.base_url):
+            raise KoladaError(
+                f"Kolada pekade vidare till en annan server ({_short(url.encode(), 120)}); "
+                f"bara {self.base_url} används",
+                came_from,
+            )
+
+    def _send(self, url: str, ends_at: float) -> requests.Response:
         self._throttle.wait()
+        left = ends_at - time.monotonic()
+        if left <= 0:
+            raise self._late(ends_at, url)
         self._count_request()
         logger.debug("GET %s", url)
+        read = min(self.timeout[1], left)
         try:
-            response = self.session.get(url, timeout=self.timeout)
-            content = response.content  # a body cut short raises here
-        except requests.exceptions.ChunkedEncodingError as e:
-            raise _BodyError(KoladaError(f"Svaret från Kolada avbröts ({e})", url)) from None
+            return self.session.get(
+                url, timeout=(self.timeout[0], read), stream=True, allow_redirects=False
+            )
+        except _DeadlinePassed:
+            raise self._late(ends_at, url) from None
         except requests.RequestException as e:
             raise KoladaError(f"Kunde inte nå Kolada: {e}", url) from None
+
+    def _read_body(self, response: requests.Response, url: str, ends_at: float) -> bytes:
+        """The decompressed body, read as it arrives, within the deadline and size limit."""
+        parts, size = [], 0
+        while True:
+            if time.monotonic() >= ends_at:
+                raise self._late(ends_at, url)
+            try:
+                chunk = response.raw.read1(READ_CHUNK, decode_content=True)
+            except (urllib3.exceptions.HTTPError, OSError) as e:
+                raise _BodyError(KoladaError(f"Svaret från Kolada avbröts ({e})", url)) from None
+            if not chunk:
+                return b"".join(parts)
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise KoladaError(
+                    f"Svaret från Kolada är större än {self.max_body_bytes // 2**20} MB", url
+                )
+            parts.append(chunk)
+
+    def _get_once(self, url: str) -> dict:
+        ends_at = self._ends_at()
+        target = url
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._send(target, ends_at)
+            if not response.is_redirect:
+                break
+            location = urljoin(target, response.headers.get("Location", ""))
+            response.close()
+            self.require_same_origin(location, target)
+            target = location
+        else:
+            raise KoladaError(f"Fler än {MAX_REDIRECTS} omdirigeringar", url)
+        with response:
+            content = self._read_body(response, target, ends_at)
         if response.status_code != 200:
             raise KoladaError(
                 f"Kolada svarade HTTP {response.status_code}: {_short(content)}",
@@ -233,16 +355,31 @@ class KoladaClient:
         return f"{self.base_url}/{path.lstrip('/')}?{urlencode(query)}"
 
     def iter_pages(self, path: str, params: dict | None = None) -> Iterator[Page]:
-        """Every page of a listing, following ``next_url`` until it is null."""
+        """Every page of a listing, following ``next_url`` until it is null: only on the base
+        URL's host, never in a circle, at most ``max_pages`` pages. A ``count`` larger than the
+        rows sent, on the last page, is an error (rows went missing)."""
         url: str | None = self.url(path, params)
         seen: set[str] = set()
+        rows = 0
         while url:
             if url in seen:
                 raise KoladaError("Kolada skickade samma sida två gånger (next_url i cirkel)", url)
+            if len(seen) == self.max_pages:
+                raise KoladaError(f"Fler än {self.max_pages} sidor för en och samma fråga", url)
             seen.add(url)
             body = self.get_json(url)
+            rows += len(body["values"])
+            next_url = body.get("next_url")
+            count = body.get("count")
+            if not next_url and isinstance(count, int) and count > rows:
+                raise KoladaError(
+                    f"Kolada angav {count} rader men skickade {rows}; svaret är ofullständigt",
+                    url,
+                )
             yield Page(url, body["values"])
-            url = body.get("next_url")
+            if next_url:
+                self.require_same_origin(next_url, url)
+            url = next_url
 
     def get_all(self, path: str, params: dict | None = None) -> list[dict]:
         return [row for page in self.iter_pages(path, params) for row in page.values]

@@ -2,8 +2,16 @@
 
 Incremental: a dataset or KPI fetched within the TTL is skipped; a stale KPI whose year range is
 already cached is asked only for values changed since its last fetch (``from_date``). Everything
-is fetched into memory first and committed at the end, so a failed refresh leaves the previous
-cache byte-identical.
+is fetched into memory first, checked, and committed at the end, so a failed refresh leaves the
+previous cache byte-identical.
+
+Checked before commit (``kolada.checks``): every data page (KPI and kommun ids, years, values,
+genders); every metadata listing (not empty, not far shorter than the cached one); and every KPI
+fetched in full, which must bring back at least 90 % of the kommun-years the cache holds for it
+(``accept_shrink`` for the day Kolada really removes data: the summary says what was removed).
+A refresh has a deadline (``deadline`` seconds, requests included), so a hung Kolada cannot hold
+the refresh lock for long. Every failure ends as ``RefreshFailed`` (one Swedish line, recorded in
+``last_refresh.json``) or, for bad arguments, ``BadInput``.
 
 The fetch tasks (one per metadata entity and per ≤25-KPI chunk) run on two worker threads that
 share the client's throttle, so the request rate stays polite while one task waits on the network
@@ -12,6 +20,7 @@ and another parses. Progress is reported on the calling thread only (Streamlit n
 
 from __future__ import annotations
 
+import logging
 import queue
 import time
 from collections.abc import Callable
@@ -22,6 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 
 from kolada.catalogue import catalogue_kpis, missing_kpis
+from kolada.checks import check_listing, check_value_page, find_shrinks, shrink_error
 from kolada.client import KoladaClient
 from kolada.errors import BadInput, KoladaError
 from kolada.frames import VALUE_KEY, tidy_groups, tidy_kpis, tidy_municipalities, tidy_values
@@ -35,10 +45,13 @@ from kolada.store import (
     replace_kpis,
 )
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_FROM_YEAR = 2010
 DEFAULT_TTL = timedelta(hours=24)
 DELTA_OVERLAP = timedelta(days=2)  # ask for changes from a little before the last fetch
 WORKERS = 2
+DEFAULT_DEADLINE = 600.0  # seconds for a whole refresh
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,8 @@ class RefreshResult:
     missing_kpis: list[str] = field(default_factory=list)
     changes: ValueChanges = field(default_factory=ValueChanges)
     chunks: list[dict] = field(default_factory=list)  # per ≤25-KPI chunk: kpis, rows, pages
+    shrinks: list = field(default_factory=list)  # accepted with accept_shrink
+    removed_leftovers: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         c = self.changes
@@ -70,6 +85,10 @@ class RefreshResult:
         )
         if self.missing_kpis:
             line += f" – saknas i Kolada: {', '.join(self.missing_kpis)}"
+        if self.shrinks:
+            line += " – borttaget enligt --accept-shrink: " + "; ".join(
+                s.line() for s in self.shrinks
+            )
         return line
 
 
@@ -89,11 +108,15 @@ def refresh(
     to_year: int | None = None,
     ttl: timedelta = DEFAULT_TTL,
     full: bool = False,
+    accept_shrink: bool = False,
+    deadline: float | None = DEFAULT_DEADLINE,
+    lock_timeout: float | None = None,
     progress: ProgressFn | None = None,
     now: datetime | None = None,
 ) -> RefreshResult:
     """Bring the cache up to date; see the module doc. Raises ``BadInput`` before any request for
-    bad arguments, and ``RefreshFailed`` (cache unchanged) when Kolada fails."""
+    bad arguments (or when another refresh holds the lock past ``lock_timeout``), and
+    ``RefreshFailed`` (cache unchanged) for everything else that goes wrong."""
     now = now or datetime.now(UTC)
     explicit = kpis is not None
     wanted = validate_kpi_ids(kpis) if explicit else catalogue_kpis()
@@ -107,20 +130,69 @@ def refresh(
     store = store or Store()
     own_client = client is None
     client = client or KoladaClient()
+    stamp = now.isoformat(timespec="seconds")
     try:
-        with store.refresh_lock():
+        with store.refresh_lock(lock_timeout):
             try:
-                result = _Run(store, client, now, ttl, full, progress).execute(
-                    wanted, explicit, years
+                result = _guarded(
+                    _Run(store, client, now, ttl, full, accept_shrink, progress),
+                    wanted,
+                    explicit,
+                    years,
+                    deadline,
                 )
-            except KoladaError as e:
-                store.record_refresh(False, str(e), now.isoformat(timespec="seconds"))
+            except RefreshFailed as e:
+                _record(store, False, str(e), stamp)
                 raise
-            store.record_refresh(True, result.summary(), now.isoformat(timespec="seconds"))
+            _record(store, True, result.summary(), stamp)
             return result
+    except OSError as e:  # the lock or the folder: the cache path is a file, read-only, …
+        failure = RefreshFailed(_disk_message(store, e))
+        _record(store, False, str(failure), stamp)
+        raise failure from e
     finally:
         if own_client:
             client.close()
+
+
+def _guarded(run: _Run, wanted, explicit, years, deadline) -> RefreshResult:
+    """Run a refresh and turn whatever goes wrong into ``RefreshFailed`` (``BadInput`` passes)."""
+    try:
+        with run.client.deadline(deadline, f"uppdateringen ({deadline:g} s)" if deadline else ""):
+            return run.execute(wanted, explicit, years)
+    except (BadInput, RefreshFailed):
+        raise
+    except KoladaError as e:
+        raise run.failed("kontrollen av svaren", e) from e
+    except OSError as e:
+        raise RefreshFailed(_disk_message(run.store, e)) from e
+    except (ValueError, KeyError, TypeError, OverflowError) as e:
+        raise RefreshFailed(
+            f"Uppdateringen misslyckades: oväntat svar från Kolada ({type(e).__name__}: "
+            f"{_cut(e)}). Cachen i {run.store.root} är oförändrad."
+        ) from e
+
+
+def _disk_message(store: Store, error: OSError) -> str:
+    reason = error.strerror or str(error)
+    where = error.filename or store.root
+    return (
+        f"Uppdateringen misslyckades: kunde inte skriva cachen ({reason}: {where}). "
+        f"Cachen i {store.root} är oförändrad."
+    )
+
+
+def _cut(error: Exception, limit: int = 120) -> str:
+    text = str(error)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _record(store: Store, ok: bool, message: str, at: str) -> None:
+    """``last_refresh.json``, when the folder can be written at all."""
+    try:
+        store.record_refresh(ok, message, at)
+    except OSError as e:
+        logger.warning("could not record the refresh outcome in %s: %s", store.root, e)
 
 
 def is_fresh(fetched_at: str | None, now: datetime, ttl: timedelta) -> bool:
@@ -143,13 +215,14 @@ class _Chunk:
 class _Run:
     """One refresh: plan the tasks, fetch them into memory, build the frames, commit."""
 
-    def __init__(self, store, client, now, ttl, full, progress):
+    def __init__(self, store, client, now, ttl, full, accept_shrink, progress):
         self.store: Store = store
         self.client: KoladaClient = client
         self.now: datetime = now
         self.stamp = now.isoformat(timespec="seconds")
         self.ttl = ttl
         self.full = full
+        self.accept_shrink = accept_shrink
         self.progress = progress
         self.result = RefreshResult()
         self.first_request = client.requests_sent
@@ -178,7 +251,7 @@ class _Run:
             **extra,
         }
 
-    def _failed(self, task: str, error: KoladaError) -> RefreshFailed:
+    def failed(self, task: str, error: KoladaError) -> RefreshFailed:
         failed = RefreshFailed(
             f"Uppdateringen misslyckades vid {task}: {error}. "
             f"Cachen i {self.store.root} är oförändrad.",
@@ -219,7 +292,7 @@ class _Run:
                         for other in pending:
                             other.cancel()
                         if isinstance(error, KoladaError):
-                            raise self._failed(name, error) from error
+                            raise self.failed(name, error) from error
                         raise error
                     results[name] = future.result()
                     self.done += 1
@@ -237,9 +310,12 @@ class _Run:
 
     def _values_task(self, chunk: _Chunk, years: list[int]) -> Callable[[], pd.DataFrame]:
         seen = [0]
+        last_url = [""]
+        asked, in_range = set(chunk.kpis), set(years)
 
         def on_page(url: str) -> None:
             seen[0] += 1
+            last_url[0] = url
             self.events.put(f"{chunk.label}: sida {seen[0]}")
 
         def run() -> pd.DataFrame:
@@ -253,6 +329,7 @@ class _Run:
                 on_page=on_page,
             )
             for page in pages:  # tidy page by page: the raw JSON of a chunk is never all held
+                check_value_page(page, last_url[0], kpis=asked, years=in_range)
                 rows += len(page)
                 frames.append(tidy_values(page, keep_deleted=keep_deleted))
             self.result.chunks.append(
@@ -272,6 +349,7 @@ class _Run:
     # ---- the refresh -------------------------------------------------------------------------
     def execute(self, wanted: list[str], explicit: bool, years: list[int]) -> RefreshResult:
         t0 = time.perf_counter()
+        self.result.removed_leftovers = self.store.remove_leftovers()
         cached = self.store.read_all()
         out: dict[str, Dataset] = {}
 
@@ -304,6 +382,8 @@ class _Run:
         if "kommuner" in results:
             rows, requests = results["kommuner"]
             frame = tidy_municipalities(rows)
+            old = cached.get("municipalities")
+            check_listing("kommuner", len(frame), len(old.frame) if old else 0)
             out["municipalities"] = Dataset(frame, self._meta(len(frame), requests))
         if "kommungrupper" in results:
             out["groups"] = self._groups_dataset(cached.get("groups"), *results["kommungrupper"])
@@ -318,13 +398,32 @@ class _Run:
         self._report(self.result.summary())
         return self.result
 
+    def _check_values(self, old: pd.DataFrame | None, new: pd.DataFrame, chunks) -> None:
+        """No KPI may lose more than a tenth of its kommun-years, and a full fetch must bring
+        something back — unless ``accept_shrink`` (then the summary names what went)."""
+        full = [k for c in chunks if c.since is None for k in c.kpis]
+        full_rows = sum(c["rows"] for c in self.result.chunks if not c["delta"])
+        if full and not full_rows and not self.accept_shrink:
+            shown = ", ".join(full[:3]) + (" …" if len(full) > 3 else "")
+            raise KoladaError(
+                f"Kolada skickade inga värden alls för {len(full)} nyckeltal ({shown}); "
+                "svaret godtas inte"
+            )
+        shrinks = find_shrinks(old, new, self.result.fetched_kpis)
+        if shrinks and not self.accept_shrink:
+            raise shrink_error(shrinks)
+        self.result.shrinks = shrinks
+
     def _kpi_dataset(self, fetched: tuple[object, int]) -> Dataset:
         rows, requests = fetched
         frame = tidy_kpis(rows)
+        check_listing("nyckeltal", len(frame), 0)
         return Dataset(frame, self._meta(len(frame), requests, kpis=list(frame["id"])))
 
     def _groups_dataset(self, cached: Dataset | None, rows: list, requests: int) -> Dataset:
         fetched = tidy_groups(rows)
+        before = _current_groups(cached.frame) if cached else 0
+        check_listing("kommungrupper", int(fetched["group_id"].nunique()), before)
         frame = merge_group_snapshots(cached.frame if cached else None, fetched, self.stamp)
         groups = int(fetched["group_id"].nunique())
         return Dataset(frame, self._meta(len(frame), requests, groups=groups))
@@ -360,13 +459,24 @@ class _Run:
             if chunk.since:
                 frame, delta = apply_delta(frame, tidy)
             else:
-                frame, delta = replace_kpis(frame, tidy, chunk.kpis)
+                frame, delta = replace_kpis(frame, tidy, chunk.kpis, years)
             changes += delta
             for kpi in chunk.kpis:
-                first = per_kpi[kpi]["from_year"] if chunk.since else years[0]
-                per_kpi[kpi] = {"fetched_at": self.stamp, "from_year": first, "to_year": years[-1]}
+                info = per_kpi.get(kpi, {})
+                first = min(info.get("from_year", years[0]), years[0])
+                last = max(info.get("to_year", years[-1]), years[-1])
+                per_kpi[kpi] = {"fetched_at": self.stamp, "from_year": first, "to_year": last}
             self.result.fetched_kpis += chunk.kpis
+        self._check_values(cached.frame if cached else None, frame, chunks)
         self.result.changes = changes
         self.result.rows = sum(c["rows"] for c in self.result.chunks)
         counts = {"added": changes.added, "changed": changes.changed, "removed": changes.removed}
         return Dataset(frame, self._meta(len(frame), requests, kpis=per_kpi, changes=counts))
+
+
+def _current_groups(snapshots: pd.DataFrame) -> int:
+    """Groups in the newest snapshot we hold (those Kolada listed at the last fetch)."""
+    if snapshots.empty:
+        return 0
+    newest = snapshots["last_seen"].max()
+    return int(snapshots.loc[snapshots["last_seen"] == newest, "group_id"].nunique())

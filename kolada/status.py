@@ -18,8 +18,11 @@ class EntityStatus:
     base_url: str | None = None
     requests: int | None = None
     stale: bool = True
+    damaged: bool = False
 
     def line(self) -> str:
+        if self.damaged:
+            return f"{self.entity:<15} skadad (läses som saknad; nästa uppdatering skriver om den)"
         if not self.cached:
             return f"{self.entity:<15} saknas i cachen"
         state = "inaktuell" if self.stale else "färsk"
@@ -43,14 +46,15 @@ def format_age(age: timedelta | None) -> str:
 def cache_status(
     store: Store | None = None, *, ttl: timedelta = timedelta(hours=24), now: datetime | None = None
 ) -> list[EntityStatus]:
-    """One status per entity, from the Parquet schema metadata (no data is read)."""
+    """One status per entity, from the Parquet footer and schema metadata (no data is read)."""
     store = store or Store()
     now = now or datetime.now(UTC)
     out = []
     for entity in ENTITIES:
-        meta = store.meta(entity)
+        health = store.health(entity)
+        meta = store.meta(entity) if health == "ok" else {}
         if not meta:
-            out.append(EntityStatus(entity, cached=False))
+            out.append(EntityStatus(entity, cached=False, damaged=health == "skadad"))
             continue
         fetched = meta.get("fetched_at")
         age = now - datetime.fromisoformat(fetched) if fetched else None

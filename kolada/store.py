@@ -1,19 +1,33 @@
 """The Parquet cache: one file per entity (kpis, municipalities, groups, values).
 
-- Writes are atomic: a temp file in the same folder, fsync, then ``os.replace``. A refresh
-  writes all its temp files first and only then replaces, under a short commit lock that readers
-  also take, so a reader never sees half a file nor a mix of two refreshes.
-- Provenance (fetched_at UTC, base URL, requests, rows, KPIs …) lives in the Parquet schema
-  metadata under the key ``kolada``.
-- Group memberships are dated snapshots (``first_seen``/``last_seen``): a group id keeps its past
-  memberships when Kolada re-matches its members.
+Layout: every commit writes its datasets into a new folder ``versions/<id>/`` and then publishes
+them all at once by replacing ``manifest.json`` (temp file, fsync, ``os.replace``), which maps each
+entity to its file. A reader reads the manifest and then the files it names, so it sees either the
+old set or the new one, never a mix, and a crash before the manifest is replaced leaves the old
+set published (the unfinished folder is removed by the next refresh). Files of the current and the
+previous manifest are kept, so a reader that read the manifest just before a commit still finds
+its files. Caches from before the manifest (``<entity>.parquet`` in the root) are read as they
+are and moved over at the next commit.
+
+Readers take no lock and write nothing, so a read-only cache folder (a replica serving a shared
+cache) works. A dataset that cannot be parsed is treated as missing (logged; ``health`` says
+"skadad") and the next refresh writes it anew. Files are created with the permissions the umask
+allows (not mkstemp's 0600), so another user can read a shared cache.
+
+Provenance (fetched_at UTC, base URL, requests, rows, KPIs …) lives in the Parquet schema metadata
+under the key ``kolada``. Group memberships are dated snapshots (``first_seen``/``last_seen``): a
+group id keeps its past memberships when Kolada re-matches its members.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
+import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,9 +42,15 @@ from kolada.errors import BadInput
 from kolada.frames import GROUP_COLUMNS, VALUE_KEY
 from kolada.ids import require_known, validate_kpi_ids, validate_municipality_ids, validate_years
 
+logger = logging.getLogger(__name__)
+
 ENTITIES = ("kpis", "municipalities", "groups", "values")
 META_KEY = b"kolada"
+MANIFEST = "manifest.json"
+VERSIONS = "versions"
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "cache"
+_PUBLISHED = re.compile(r"(versions/v[\w.-]+/)?(kpis|municipalities|groups|values)\.parquet")
+_UMASK_LOCK = threading.Lock()
 
 
 def cache_dir_from_env() -> Path:
@@ -51,16 +71,46 @@ class Store:
         self.root = Path(root) if root is not None else cache_dir_from_env()
         self.lock_timeout = lock_timeout
 
+    # ---- where the published files are ----------------------------------------------------
+    def _manifest(self) -> dict:
+        """The published manifest; for a cache from before manifests, its root files."""
+        path = self.root / MANIFEST
+        try:
+            manifest = json.loads(path.read_text("utf-8"))
+            datasets = manifest["datasets"]
+            if not all(e in ENTITIES and _PUBLISHED.fullmatch(f) for e, f in datasets.items()):
+                raise ValueError("unexpected entry")
+            return manifest
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+            logger.warning("cache manifest %s cannot be read (%s); using the root files", path, e)
+        legacy = {e: f"{e}.parquet" for e in ENTITIES if (self.root / f"{e}.parquet").is_file()}
+        return {"version": "", "datasets": legacy, "previous": {}}
+
     def path(self, entity: str) -> Path:
+        """The published file of ``entity`` (it may not exist)."""
         if entity not in ENTITIES:
             raise BadInput(f"Okänd datamängd {entity!r}: välj bland {', '.join(ENTITIES)}.")
-        return self.root / f"{entity}.parquet"
+        name = self._manifest()["datasets"].get(entity, f"{entity}.parquet")
+        return self.root / name
+
+    def stamp(self) -> tuple:
+        """Changes whenever a commit is published (for cache keys in the app)."""
+        try:
+            stat = (self.root / MANIFEST).stat()
+            return (stat.st_mtime_ns, stat.st_ino, stat.st_size)
+        except OSError:
+            return tuple(
+                self.path(e).stat().st_mtime_ns if self.path(e).exists() else 0 for e in ENTITIES
+            )
 
     # ---- locks -----------------------------------------------------------------------------
     @contextmanager
     def refresh_lock(self, timeout: float | None = None) -> Iterator[None]:
-        """Held for a whole refresh, so two refreshes never interleave (across processes)."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        """Held for a whole refresh (and its commit), so two writers never interleave (across
+        processes). Readers never take it."""
+        _make_dir(self.root)
         lock = FileLock(
             self.root / ".refresh.lock", timeout=self.lock_timeout if timeout is None else timeout
         )
@@ -72,40 +122,72 @@ class Store:
                 f"En annan uppdatering av {self.root} pågår fortfarande; försök igen senare."
             ) from None
 
-    @contextmanager
-    def _commit_lock(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with FileLock(self.root / ".commit.lock", timeout=60):
-            yield
-
     # ---- read ------------------------------------------------------------------------------
     def exists(self, entity: str) -> bool:
         return self.path(entity).exists()
 
     def meta(self, entity: str) -> dict:
-        """The provenance of a dataset, or {} when it is not cached."""
+        """The provenance of a dataset, or {} when it is not cached or cannot be read."""
         path = self.path(entity)
-        return _provenance(pq.read_schema(path)) if path.exists() else {}
+        try:
+            return _provenance(pq.read_schema(path))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, pa.ArrowException) as e:
+            logger.warning("cached %s (%s) cannot be read: %s", entity, path, e)
+            return {}
+
+    def health(self, entity: str) -> str:
+        """'saknas' (not cached), 'skadad' (cannot be parsed) or 'ok'."""
+        path = self.path(entity)
+        if not path.exists():
+            return "saknas"
+        try:
+            pq.ParquetFile(path).close()
+        except (OSError, ValueError, pa.ArrowException):
+            return "skadad"
+        return "ok"
 
     def read(
         self, entity: str, *, filters: list | None = None, columns: list | None = None
     ) -> Dataset | None:
-        """A cached dataset with its provenance, or None when it is not cached."""
-        with self._commit_lock():
-            return self._load(entity, filters, columns)
+        """A cached dataset with its provenance, or None when it is not cached (or damaged)."""
+        self.path(entity)  # checks the name
+        for attempt in range(3):
+            try:
+                return self._load(self._manifest(), entity, filters, columns)
+            except _Vanished:
+                logger.info("cached %s was replaced while being read (try %d)", entity, attempt)
+        return None
 
     def read_all(self) -> dict[str, Dataset]:
-        """Every cached dataset, read as one consistent set."""
-        with self._commit_lock():
-            loaded = {entity: self._load(entity) for entity in ENTITIES}
-        return {entity: data for entity, data in loaded.items() if data is not None}
+        """Every cached dataset, read from one manifest: one consistent set."""
+        for attempt in range(3):
+            manifest = self._manifest()
+            try:
+                loaded = {entity: self._load(manifest, entity) for entity in ENTITIES}
+            except _Vanished:
+                logger.info("the cache was replaced while being read (try %d)", attempt)
+                continue
+            return {entity: data for entity, data in loaded.items() if data is not None}
+        return {}
 
-    def _load(self, entity: str, filters=None, columns=None) -> Dataset | None:
-        path = self.path(entity)
-        if not path.exists():
+    def _load(self, manifest: dict, entity: str, filters=None, columns=None) -> Dataset | None:
+        name = manifest["datasets"].get(entity)
+        if name is None:
             return None
-        table = pq.read_table(path, filters=filters, columns=columns)
-        return Dataset(table.to_pandas(), _provenance(table.schema))
+        path = self.root / name
+        try:
+            table = pq.read_table(path, filters=filters, columns=columns)
+            meta = _provenance(table.schema)
+        except FileNotFoundError:
+            if manifest["version"]:  # a newer commit removed it: read the new manifest
+                raise _Vanished from None
+            return None
+        except (OSError, ValueError, pa.ArrowException) as e:
+            logger.warning("cached %s (%s) is damaged and treated as missing: %s", entity, path, e)
+            return None
+        return Dataset(table.to_pandas(), meta)
 
     def known_ids(self, entity: str) -> set[str] | None:
         """The ids in a cached metadata dataset (``kpis`` or ``municipalities``), None if absent."""
@@ -122,6 +204,7 @@ class Store:
 
         Ids are checked against their patterns and, where the metadata is cached, against the
         KPIs and municipalities Kolada knows: a bad or unknown id is a ``BadInput`` naming it.
+        ``years`` is (first, last); first after last is a ``BadInput``.
         """
         filters = []
         if kpis is not None:
@@ -137,7 +220,9 @@ class Store:
                 require_known(municipalities, known, "kommun-id")
             filters.append(("municipality", "in", municipalities))
         if years:
-            first, last = validate_years(list(years))[0], validate_years(list(years))[-1]
+            first, last = validate_years([years[0]])[0], validate_years([years[1]])[0]
+            if first > last:
+                raise BadInput(f"Startåret {first} ligger efter slutåret {last}.")
             filters += [("period", ">=", first), ("period", "<=", last)]
         data = self.read("values", filters=filters or None)
         return data.frame if data else pd.DataFrame()
@@ -146,52 +231,118 @@ class Store:
     def record_refresh(self, ok: bool, message: str, at: str) -> None:
         """Note how the latest refresh ended, in ``last_refresh.json`` (atomic; never touches
         the datasets)."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        _make_dir(self.root)
         body = json.dumps({"ok": ok, "message": message, "at": at}, ensure_ascii=False)
-        fd, temp = tempfile.mkstemp(prefix=".last_refresh.", suffix=".tmp", dir=self.root)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(body)
-        os.replace(temp, self.root / "last_refresh.json")
+        _write_atomic(self.root / "last_refresh.json", body.encode("utf-8"))
 
     def last_refresh(self) -> dict | None:
         path = self.root / "last_refresh.json"
         try:
-            return json.loads(path.read_text("utf-8"))
+            last = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError):
             return None
+        return last if isinstance(last, dict) else None
 
-    # ---- write -----------------------------------------------------------------------------
+    # ---- write (under refresh_lock) -----------------------------------------------------------
     def commit(self, datasets: dict[str, Dataset]) -> None:
-        """Write several datasets so that either all or none of them change on disk."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        temps: dict[str, str] = {}
+        """Write several datasets and publish them as one unit: either all or none change."""
+        _make_dir(self.root / VERSIONS)
+        folder = Path(tempfile.mkdtemp(prefix="v", dir=self.root / VERSIONS))
         try:
+            _apply_umask(folder, directory=True)
             for entity, data in datasets.items():
-                temps[entity] = self._write_temp(entity, data)
-            with self._commit_lock():
-                for entity, temp in temps.items():
-                    os.replace(temp, self.path(entity))
-            temps.clear()
-            _fsync_dir(self.root)
-        finally:
-            for temp in temps.values():
-                Path(temp).unlink(missing_ok=True)
-
-    def _write_temp(self, entity: str, data: Dataset) -> str:
-        table = pa.Table.from_pandas(data.frame, preserve_index=False)
-        metadata = dict(table.schema.metadata or {})
-        metadata[META_KEY] = json.dumps(data.meta, ensure_ascii=False, sort_keys=True).encode()
-        table = table.replace_schema_metadata(metadata)
-        fd, temp = tempfile.mkstemp(prefix=f".{entity}.", suffix=".tmp", dir=self.root)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pq.write_table(table, fh, compression="zstd")
-                fh.flush()
-                os.fsync(fh.fileno())
+                self.path(entity)  # checks the name
+                _write_parquet(folder / f"{entity}.parquet", data)
+            _fsync_dir(folder)
+            old = self._manifest()
+            version = folder.relative_to(self.root).as_posix()
+            manifest = {
+                "version": version,
+                "datasets": {
+                    **old["datasets"],
+                    **{e: f"{version}/{e}.parquet" for e in datasets},
+                },
+                "previous": old["datasets"],
+            }
+            body = json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8")
+            _write_atomic(self.root / MANIFEST, body)
         except BaseException:
-            Path(temp).unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
             raise
-        return temp
+        self.remove_leftovers()
+
+    def remove_leftovers(self) -> list[str]:
+        """Delete what no manifest needs: temp files of a killed writer, unfinished or
+        superseded version folders, root files of the pre-manifest layout. Call it only while
+        holding ``refresh_lock``. Returns what was removed (relative paths)."""
+        manifest = self._manifest()
+        keep = {*manifest["datasets"].values(), *manifest.get("previous", {}).values()}
+        keep_dirs = {str(Path(f).parent) for f in keep}
+        removed = []
+        for temp in self.root.glob(".*.tmp"):
+            temp.unlink(missing_ok=True)
+            removed.append(temp.name)
+        for folder in sorted((self.root / VERSIONS).glob("*")):
+            if folder.relative_to(self.root).as_posix() not in keep_dirs:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder.relative_to(self.root).as_posix())
+        if manifest["version"]:
+            for entity in ENTITIES:
+                name = f"{entity}.parquet"
+                if name not in keep and (self.root / name).is_file():
+                    (self.root / name).unlink()
+                    removed.append(name)
+        if removed:
+            logger.info("removed leftovers in %s: %s", self.root, ", ".join(removed))
+        return removed
+
+
+class _Vanished(Exception):
+    """A published file disappeared between reading the manifest and opening it."""
+
+
+def _umask() -> int:
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def _apply_umask(path: Path, *, directory: bool = False) -> None:
+    """Permissions as a plain ``open``/``mkdir`` would give (mkstemp/mkdtemp give 0600/0700)."""
+    os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
+
+
+def _make_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+
+
+def _write_parquet(path: Path, data: Dataset) -> None:
+    table = pa.Table.from_pandas(data.frame, preserve_index=False)
+    metadata = dict(table.schema.metadata or {})
+    metadata[META_KEY] = json.dumps(data.meta, ensure_ascii=False, sort_keys=True).encode()
+    table = table.replace_schema_metadata(metadata)
+    with path.open("wb") as fh:
+        pq.write_table(table, fh, compression="zstd")
+        fh.flush()
+        os.fsync(fh.fileno())
+    _apply_umask(path)
+
+
+def _write_atomic(path: Path, body: bytes) -> None:
+    """Replace ``path`` by ``body``: temp file in the same folder, fsync, rename, fsync folder."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(body)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _apply_umask(Path(temp))
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
 
 
 def _provenance(schema: pa.Schema) -> dict:
@@ -262,12 +413,15 @@ class ValueChanges:
 
 
 def replace_kpis(
-    old: pd.DataFrame | None, new: pd.DataFrame, kpis: list[str]
+    old: pd.DataFrame | None, new: pd.DataFrame, kpis: list[str], years: list[int] | None = None
 ) -> tuple[pd.DataFrame, ValueChanges]:
-    """Replace every row of ``kpis`` in ``old`` by ``new`` (a full fetch of those KPIs)."""
+    """Replace every row of ``kpis`` (within ``years``, if given) in ``old`` by ``new`` (a full
+    fetch of those KPIs for those years); rows of other years are kept."""
     if old is None or old.empty:
         return _sorted(new), ValueChanges(added=len(new))
     mine = old["kpi"].isin(kpis)
+    if years is not None:
+        mine &= old["period"].between(min(years), max(years))
     changes = compare_values(old[mine], new)
     return _sorted(pd.concat([old[~mine], new], ignore_index=True)), changes
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,16 @@ def load_fixture(name: str) -> dict:
 
 
 def digest(folder: Path) -> dict[str, str]:
-    """sha256 of every Parquet file in a cache folder."""
-    files = sorted(folder.glob("*.parquet"))
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    """sha256 of every file in a cache folder (manifest, versions, datasets), except the lock
+    files and ``last_refresh.json`` (which records a failure by design)."""
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix != ".lock" and p.name != "last_refresh.json"
+    )
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files
+    }
 
 
 class FakeClient:
@@ -43,9 +51,15 @@ class FakeClient:
         self.threads: set[str] = set()
         self._local = threading.local()
         self.known_kpis = set(catalogue_kpis())
+        self.deadlines: list = []
 
     def thread_requests(self) -> int:
         return getattr(self._local, "sent", 0)
+
+    @contextmanager
+    def deadline(self, seconds, reason):
+        self.deadlines.append(seconds)
+        yield
 
     def _count(self, name: str, n: int = 1) -> None:
         self.threads.add(threading.current_thread().name)

@@ -27,7 +27,7 @@ def test_commit_round_trip_with_provenance_in_schema_metadata(tmp_path, values):
     store = Store(tmp_path)
     meta = {"fetched_at": "2026-11-22T10:00:00+00:00", "base_url": "u", "requests": 3, "rows": 7}
     store.commit({"values": Dataset(values, meta)})
-    raw = pq.read_schema(tmp_path / "values.parquet").metadata[b"kolada"]
+    raw = pq.read_schema(store.path("values")).metadata[b"kolada"]
     assert json.loads(raw) == meta
     back = store.read("values")
     assert back.meta == meta

@@ -114,7 +114,5 @@ def reference_cache(mirror, tmp_path_factory) -> Path:
 
 
 def copy_cache(src: Path, dst: Path) -> Path:
-    dst.mkdir(parents=True, exist_ok=True)
-    for p in src.glob("*.parquet"):
-        shutil.copy2(p, dst / p.name)
+    shutil.copytree(src, dst, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock"))
     return dst

@@ -1,0 +1,130 @@
+"""Checks of what Kolada sends before it may reach the cache (pure).
+
+An answer can be well-formed JSON with HTTP 200 and still be wrong: rows for a KPI we did not ask
+for, a null id, a year outside the range, text where a number belongs, or far fewer rows than the
+cache already holds. Each check raises ``KoladaError`` naming the URL (pages) or the KPI and both
+counts (results), so a refresh fails and the cache stays as it was.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kolada.errors import KoladaError
+from kolada.frames import municipality_id
+from kolada.ids import MUNICIPALITY_ID
+
+GENDERS = frozenset({"T", "K", "M"})
+KEEP_SHARE = 0.90  # a full fetch must bring back at least 90 % of the kommun-years cached
+LISTING_SHARE = 0.90  # a metadata listing must keep at least 90 % of the cached entries
+
+
+def _bad(url: str, index: int, what: str, value: object) -> KoladaError:
+    text = repr(value)
+    text = text if len(text) <= 40 else text[:39] + "…"
+    return KoladaError(f"Ogiltig rad {index + 1} från Kolada: {what} {text}", url)
+
+
+def check_value_page(
+    objects: Iterable[object],
+    url: str,
+    *,
+    kpis: Collection[str],
+    years: Collection[int],
+    municipalities: Collection[str] | None = None,
+) -> None:
+    """Every data object on a page: ``kpi`` among those asked for, ``municipality`` a 4-digit id
+    (among ``municipalities`` when given), ``period`` an int among ``years``, and every value
+    cell with gender T/K/M and a number or null."""
+    for i, obj in enumerate(objects):
+        if not isinstance(obj, dict):
+            raise _bad(url, i, "är inte ett objekt:", obj)
+        kpi = obj.get("kpi")
+        if not isinstance(kpi, str) or kpi.upper() not in kpis:
+            raise _bad(url, i, "nyckeltal som inte efterfrågades:", kpi)
+        raw = obj.get("municipality")
+        muni = municipality_id(raw) if isinstance(raw, str | int) else raw
+        if not isinstance(muni, str) or not MUNICIPALITY_ID.fullmatch(muni):
+            raise _bad(url, i, "ogiltigt kommun-id:", muni)
+        if municipalities is not None and muni not in municipalities:
+            raise _bad(url, i, "okänt kommun-id:", muni)
+        period = obj.get("period")
+        if type(period) is not int or period not in years:
+            raise _bad(url, i, "år utanför det efterfrågade:", period)
+        cells = obj.get("values")
+        if not isinstance(cells, list):
+            raise _bad(url, i, "saknar listan 'values':", cells)
+        for cell in cells:
+            _check_cell(cell, url, i)
+
+
+def _check_cell(cell: object, url: str, index: int) -> None:
+    if not isinstance(cell, dict):
+        raise _bad(url, index, "värdecell är inte ett objekt:", cell)
+    if cell.get("gender", "T") not in GENDERS:
+        raise _bad(url, index, "okänt kön:", cell.get("gender"))
+    value = cell.get("value")
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if value is not None and not (number and math.isfinite(value)):
+        raise _bad(url, index, "värdet är inte ett tal:", value)
+    if not isinstance(cell.get("isdeleted", False), bool):
+        raise _bad(url, index, "ogiltigt 'isdeleted':", cell.get("isdeleted"))
+
+
+@dataclass(frozen=True)
+class Shrink:
+    """A KPI that would keep fewer kommun-years than the cache holds."""
+
+    kpi: str
+    before: int
+    after: int
+
+    def line(self) -> str:
+        return (
+            f"{self.kpi}: {self.after} kommun-år från Kolada mot {self.before} i cachen "
+            f"({self.before - self.after} skulle tas bort)"
+        )
+
+
+def kommun_years(values: pd.DataFrame | None) -> pd.Series:
+    """Distinct (municipality, period) pairs per KPI."""
+    if values is None or values.empty:
+        return pd.Series(dtype="int64")
+    return values.drop_duplicates(["kpi", "municipality", "period"]).groupby("kpi").size()
+
+
+def find_shrinks(
+    old: pd.DataFrame | None, new: pd.DataFrame, kpis: Iterable[str], share: float = KEEP_SHARE
+) -> list[Shrink]:
+    """KPIs in ``kpis`` whose kommun-years in ``new`` are fewer than ``share`` of ``old``'s."""
+    before, after = kommun_years(old), kommun_years(new)
+    out = []
+    for kpi in kpis:
+        b, a = int(before.get(kpi, 0)), int(after.get(kpi, 0))
+        if b and a < share * b:
+            out.append(Shrink(kpi, b, a))
+    return out
+
+
+def shrink_error(shrinks: list[Shrink]) -> KoladaError:
+    lines = "; ".join(s.line() for s in shrinks[:5])
+    more = f" och {len(shrinks) - 5} nyckeltal till" if len(shrinks) > 5 else ""
+    return KoladaError(
+        f"Kolada skickade långt färre värden än cachen har – {lines}{more}. "
+        f"Kör med --accept-shrink om Kolada verkligen har tagit bort värdena"
+    )
+
+
+def check_listing(what: str, fetched: int, cached: int, url: str | None = None) -> None:
+    """A metadata listing (kommuner, nyckeltal, grupper) that is empty, or far shorter than the
+    cached one, is not accepted."""
+    if fetched == 0:
+        raise KoladaError(f"Kolada skickade en tom lista med {what}", url)
+    if cached and fetched < LISTING_SHARE * cached:
+        raise KoladaError(
+            f"Kolada skickade {fetched} {what} mot {cached} i cachen; listan godtas inte", url
+        )
