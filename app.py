@@ -9,7 +9,7 @@ import ui
 
 st.set_page_config(
     page_title="Nettokostnadsavvikelse – jämför med liknande kommuner",
-    page_icon=":material/balance:",
+    page_icon="⚖️",  # an emoji favicon is drawn in the page; a :material/ one is fetched from Google
     layout="wide",
 )
 

@@ -1,7 +1,8 @@
 """Report-ready exports (pure): a chart with title, subtitle and source line as PNG (print
 resolution) or SVG, its data as CSV and Excel, and a zip bundle with a metadata sheet.
 
-Rendering uses vl-convert (no browser).
+Rendering uses vl-convert (no browser). Names in the data come from Kolada: in CSV and Excel a
+text that a spreadsheet would read as a formula is written as text (see ``as_text``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,30 @@ TERMS = (
     'Medianer, medel, placeringar, skillnader och belopp: "Egen bearbetning av data från '
     'Kolada"; Kolada är inte källa till dem.'
 )
+
+
+# OWASP's rule for CSV injection: a cell starting with one of these is a formula to Excel,
+# LibreOffice and Google Sheets; a leading single quote makes it text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+def as_text(value: object) -> object:
+    """A string a spreadsheet would run as a formula, prefixed with ``'``; anything else as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its column names and text cells through ``as_text``; numeric columns are
+    left as they are (a negative number stays a number)."""
+    out = frame.copy()
+    out.columns = [as_text(c) for c in frame.columns]
+    for i, dtype in enumerate(frame.dtypes):
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            out.isetitem(i, frame.iloc[:, i].map(as_text))
+    return out
 
 
 @dataclass(frozen=True)
@@ -77,20 +102,28 @@ def to_svg(chart: alt.TopLevelMixin, info: ExportInfo) -> str:
 
 
 def to_csv(data: pd.DataFrame) -> bytes:
-    """Semicolon-separated with decimal comma and a BOM, as Swedish Excel opens it."""
-    return data.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    """Semicolon-separated with decimal comma and a BOM, as Swedish Excel opens it. No field
+    starts a formula, and CRLF line ends make the writer quote a field holding a bare CR (which
+    a spreadsheet would otherwise take as a new row)."""
+    safe = spreadsheet_safe(data)
+    csv = safe.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    return csv.encode("utf-8-sig")
 
 
 def to_xlsx(data: pd.DataFrame, info: ExportInfo) -> bytes:
-    """Two sheets: Data (the values behind the chart) and Metadata."""
+    """Two sheets: Data (the values behind the chart) and Metadata. No cell is a formula or a
+    link: xlsxwriter is told to write strings as strings, and they go through ``as_text``."""
     out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
-        data.to_excel(writer, sheet_name="Data", index=False)
-        info.metadata().to_excel(writer, sheet_name="Metadata", index=False)
-        for name, frame in (("Data", data), ("Metadata", info.metadata())):
+    sheets = {"Data": spreadsheet_safe(data), "Metadata": spreadsheet_safe(info.metadata())}
+    with pd.ExcelWriter(
+        out, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}
+    ) as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
             for col, title in enumerate(frame.columns):
-                width = max([len(str(title)), *(len(str(v)) for v in frame[title].head(200))])
+                cells = frame.iloc[:200, col]
+                width = max([len(str(title)), *(len(str(v)) for v in cells)])
                 sheet.set_column(col, col, min(max(10, width + 2), 80))
     return out.getvalue()
 

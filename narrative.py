@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import fmt
 from analytics import Gap, Placement, spans_method_break
+from escaping import escape_markdown
 
 FLAT_POINTS = 0.5  # a change smaller than this (procentenheter) is called unchanged
 
@@ -38,7 +39,10 @@ def _against_median(nka: float, median: float) -> str:
 
 
 def overview_sentences(f: Facts) -> list[str]:
+    """Sentences for the overview, as Markdown: the kommun's name (Kolada's) is escaped, so it
+    shows as written. (The report paragraph is plain text.)"""
     out = []
+    kommun = escape_markdown(f.kommun)
     prel = " (preliminärt värde)" if f.preliminary else ""
     if abs(f.nka) < 0.05:
         level = "i nivå med den referenskostnad som kommunens struktur motiverar"
@@ -48,20 +52,20 @@ def overview_sentences(f: Facts) -> list[str]:
             "kommunens struktur motiverar"
         )
     out.append(
-        f"År {f.year} var nettokostnadsavvikelsen för {f.area} i {f.kommun} "
+        f"År {f.year} var nettokostnadsavvikelsen för {f.area} i {kommun} "
         f"{fmt.percent(f.nka)}{prel}: kostnaden låg {level}."
     )
     if f.median is not None and f.peers_with_value:
         out.append(
             f"Medianen i jämförelsegruppen var {fmt.percent(f.median)} "
             f"({f.peers_with_value} av {f.peers_total} jämförelsekommuner har värde); "
-            f"{f.kommun} låg {_against_median(f.nka, f.median)}."
+            f"{kommun} låg {_against_median(f.nka, f.median)}."
         )
     elif f.peers_total:
         out.append(f"Ingen av jämförelsekommunerna har värde för {f.year}.")
     if f.placement is not None and f.placement.n > 1:
         out.append(
-            f"Bland kommunen och jämförelsekommunerna med värde har {f.kommun} plats "
+            f"Bland kommunen och jämförelsekommunerna med värde har {kommun} plats "
             f"{f.placement.text}, räknat från lägst avvikelse."
         )
     if f.first_year is not None and f.first_nka is not None and f.first_year < f.year:

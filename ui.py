@@ -19,6 +19,7 @@ import streamlit as st
 import analytics
 import exports
 import kolada
+from escaping import escape_markdown
 from kolada.catalogue import POPULATION, Area, area
 from kolada.frames import totals
 from kolada.status import cache_status, format_age
@@ -156,7 +157,7 @@ def ensure_data(kpis: list[str]) -> None:
         "Kontrollera nätverksanslutningen och ladda om sidan. Utan internet kan en lokal "
         "spegel användas: starta den och sätt miljövariabeln `KOLADA_BASE_URL`."
     )
-    st.caption(f"Tekniskt fel: {st.session_state.get('_fetch_error', 'okänt')}")
+    st.caption(f"Tekniskt fel: {escape_markdown(st.session_state.get('_fetch_error', 'okänt'))}")
     st.stop()
 
 
@@ -173,6 +174,16 @@ class Context:
     @property
     def kommun_name(self) -> str:
         return self.names.get(self.view.kommun, self.view.kommun)
+
+    @property
+    def kommun_md(self) -> str:
+        """The kommun's name (Kolada's) as Markdown that shows exactly that text."""
+        return escape_markdown(self.kommun_name)
+
+    @property
+    def peers_md(self) -> str:
+        """The peer group's label (with Kolada's group title) as Markdown text."""
+        return escape_markdown(self.peers.label)
 
     @property
     def span(self) -> tuple[int, int]:
@@ -219,9 +230,14 @@ def _sync_from_url(names: dict[str, str], years: tuple[int, int]) -> None:
     current = st.query_params.to_dict()
     first = "_params" not in st.session_state
     if first or (current and current != st.session_state.get("_params")):
-        view, problems = parse_view(current, names, years)
+        view, problems = parse_view(_all_params(), names, years)
         _load_into_widgets(view)
         st.session_state["_problems"] = problems
+
+
+def _all_params() -> dict[str, list[str]]:
+    """Every value of every key in the URL (a key may be repeated: ``?kommun=1&kommun=2``)."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
 def _sidebar_widgets(meta: Metadata, names: dict[str, str], years: tuple[int, int]) -> View:
@@ -249,8 +265,8 @@ def _sidebar_widgets(meta: Metadata, names: dict[str, str], years: tuple[int, in
     rka = resolve_peers(View(kommun=kommun, area=chosen), meta.groups, meta.municipalities)
 
     def group_label(kind: str) -> str:
-        if kind == "rka" and rka.group is not None:
-            return f"{GROUP_KINDS[kind]}: {rka.group.title}"
+        if kind == "rka" and rka.group is not None:  # radio options are Markdown
+            return f"{GROUP_KINDS[kind]}: {escape_markdown(rka.group.title)}"
         return GROUP_KINDS[kind]
 
     kinds = list(GROUP_KINDS)
@@ -300,7 +316,8 @@ def remember(view: View) -> None:
     params = view.to_params()
     st.session_state["_view"] = view
     st.session_state["_params"] = params
-    if st.query_params.to_dict() != params:
+    repeated = any(len(v) > 1 for v in _all_params().values())
+    if repeated or st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
 
 
@@ -338,8 +355,9 @@ def follow_page_redirect() -> None:
 
 # ---- messages --------------------------------------------------------------------------------
 def show_url_problems() -> None:
+    """Messages about the link; they quote its values, so they are shown as plain text."""
     for problem in st.session_state.pop("_problems", []):
-        st.warning(problem)
+        st.warning(escape_markdown(problem))
 
 
 def banner() -> None:
@@ -348,7 +366,8 @@ def banner() -> None:
     last = s.last_refresh()
     if last and not last.get("ok"):
         st.warning(
-            f"Senaste uppdateringen från Kolada misslyckades ({last.get('at', '')[:16]} UTC). "
+            "Senaste uppdateringen från Kolada misslyckades "
+            f"({escape_markdown(last.get('at', '')[:16])} UTC). "
             "Appen visar tidigare hämtad data. Se **Om data**."
         )
     stale = [x for x in cache_status(s, ttl=TTL) if x.cached and x.stale]
@@ -370,8 +389,8 @@ def method_break_note(first_year: int) -> None:
 
 
 def peer_note(ctx: Context) -> None:
-    if ctx.peers.note:
-        st.info(ctx.peers.note)
+    if ctx.peers.note:  # names a kommun (Kolada's name)
+        st.info(escape_markdown(ctx.peers.note))
     if ctx.view.group == "egen" and not ctx.view.custom:
         st.info("Välj kommuner till den egna gruppen i sidomenyn; tills dess visas alla kommuner.")
 

@@ -3,14 +3,17 @@ the URL query string. Pure: bad values give a Swedish message and fall back to t
 
 Query keys: ``kommun`` (0561), ``omrade`` (ifo), ``grupp`` (rka|kommungrupp|lan|alla|egen),
 ``egna`` (comma-separated kommun ids, at most 20, with ``grupp=egen``), ``fran``/``till`` (years),
-``ar`` (the year on Jämförelse).
+``ar`` (the year on Jämförelse). A key given more than once: the last value is used, with a
+message. Messages quote the link's values as they are (cut with ``shorten``): they are plain
+text, for the display to escape.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from escaping import shorten
 from kolada.catalogue import AREAS_BY_CODE
 
 DEFAULT_KOMMUN = "0561"  # Åtvidaberg
@@ -24,6 +27,7 @@ GROUP_KINDS = {
     "alla": "Alla kommuner",
     "egen": "Egen grupp (högst 20 kommuner)",
 }
+KEYS = ("kommun", "omrade", "grupp", "egna", "fran", "till", "ar")
 
 
 @dataclass(frozen=True)
@@ -56,13 +60,18 @@ def _year(text: str | None, lo: int, hi: int) -> int | None:
 
 
 def parse_view(
-    params: Mapping[str, str], kommuner: Mapping[str, str], years: tuple[int, int]
+    params: Mapping[str, str | Sequence[str]],
+    kommuner: Mapping[str, str],
+    years: tuple[int, int],
 ) -> tuple[View, list[str]]:
     """The view in ``params``, and one Swedish message per value that could not be used.
 
-    ``kommuner`` maps kommun id → name (the 290); ``years`` is the range the cache holds.
+    ``params`` maps a key to its value, or to every value it has in the link (a list, as
+    ``st.query_params.get_all`` gives). ``kommuner`` maps kommun id → name (the 290);
+    ``years`` is the range the cache holds.
     """
     problems: list[str] = []
+    params = _last_values(params, problems)
     default_name = kommuner.get(DEFAULT_KOMMUN, DEFAULT_KOMMUN)
     kommun = _choice(
         params, "kommun", _pad, kommuner, f"Okänd kommun. Visar {default_name}", problems
@@ -80,6 +89,26 @@ def parse_view(
     return _years(view, params, years, problems), problems
 
 
+def _last_values(params, problems: list[str]) -> dict[str, str]:
+    """One value per key: the last one, with a message for a key of ours given more than once."""
+    out = {}
+    for key, value in params.items():
+        if isinstance(value, str):
+            out[key] = value
+        elif value:
+            out[key] = value[-1]
+            if len(value) > 1 and key in KEYS:
+                problems.append(
+                    f"Parametern {key} förekommer flera gånger i länken; den sista "
+                    f"({_quoted(value[-1])}) används."
+                )
+    return out
+
+
+def _quoted(raw: str) -> str:
+    return repr(shorten(raw))
+
+
 def _pad(text: str) -> str:
     text = text.strip()
     return text.zfill(4) if text.isdigit() else text
@@ -92,7 +121,7 @@ def _choice(params, key, clean, allowed, fallback: str, problems: list[str]) -> 
     value = clean(raw)
     if value in allowed:
         return value
-    problems.append(f"Ogiltigt värde i länken: {key}={raw!r}. {fallback}.")
+    problems.append(f"Ogiltigt värde i länken: {key}={_quoted(raw)}. {fallback}.")
     return None
 
 
@@ -101,7 +130,9 @@ def _custom(text: str, kommun: str, kommuner: Mapping[str, str], problems: list[
     unknown = [r for r in raw if _pad(r) not in kommuner]
     picked = [i for i in dict.fromkeys(map(_pad, raw)) if i in kommuner and i != kommun]
     if unknown:
-        problems.append(f"Okända kommuner i den egna gruppen: {', '.join(map(repr, unknown))}.")
+        problems.append(
+            f"Okända kommuner i den egna gruppen: {shorten(', '.join(map(_quoted, unknown)), 200)}."
+        )
     if len(picked) > MAX_CUSTOM:
         problems.append(
             f"Den egna gruppen får ha högst {MAX_CUSTOM} kommuner; resten används inte."
@@ -120,7 +151,9 @@ def _years(view: View, params, years: tuple[int, int], problems: list[str]) -> V
             continue
         year = _year(text, lo, hi)
         if year is None:
-            problems.append(f"Ogiltigt år i länken: {key}={text!r} (data finns för {lo}–{hi}).")
+            problems.append(
+                f"Ogiltigt år i länken: {key}={_quoted(text)} (data finns för {lo}–{hi})."
+            )
         else:
             view = replace(view, **{field: year})
     if view.last_year is not None and view.first_year > view.last_year:

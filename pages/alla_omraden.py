@@ -8,12 +8,13 @@ import streamlit as st
 import analytics
 import charts
 import ui
+from escaping import escape_markdown
 from kolada import AREAS
 from peers import resolve_peers
 
 ctx = ui.current("alla")
 kommun, span = ctx.view.kommun, ctx.span
-st.title(f"Alla områden – {ctx.kommun_name}")
+st.title(f"Alla områden – {ctx.kommun_md}")
 ui.ensure_data([a.nka_pct for a in AREAS])
 
 peers_by_area, labels = {}, {}
@@ -24,7 +25,7 @@ every_peer = sorted({m for ids in peers_by_area.values() for m in ids} | {kommun
 vals = ui.values([a.nka_pct for a in AREAS], every_peer)
 matrix = analytics.area_matrix(vals, kommun, AREAS, peers_by_area, span)
 if matrix.empty:
-    st.info(f"Kolada har inga värden för {ctx.kommun_name} åren {span[0]}–{span[1]}.")
+    st.info(f"Kolada har inga värden för {ctx.kommun_md} åren {span[0]}–{span[1]}.")
     st.stop()
 
 ui.method_break_note(span[0])
@@ -44,7 +45,7 @@ st.subheader("Nettokostnadsavvikelse (%)")
 nka_chart = charts.heatmap(matrix, "nka", "Avvikelse (%)")
 st.altair_chart(nka_chart, width="stretch")
 st.caption(
-    f"Rutdiagram: {ctx.kommun_name}s nettokostnadsavvikelse per verksamhetsområde och år; "
+    f"Rutdiagram: {ctx.kommun_md}s nettokostnadsavvikelse per verksamhetsområde och år; "
     f"varje ruta har sitt värde utskrivet. Blått: lägre kostnad än referenskostnaden; orange: "
     f"högre. {ui.RAW}."
 )
@@ -70,10 +71,10 @@ ui.export_buttons(
     ),
 )
 st.caption(
-    f"Rutdiagram: skillnaden i procentenheter mellan {ctx.kommun_name}s avvikelse och "
+    f"Rutdiagram: skillnaden i procentenheter mellan {ctx.kommun_md}s avvikelse och "
     f"jämförelsegruppens median, per område och år. {ui.COMPUTED}. "
     "Varje område jämförs med sin egen grupp: "
-    + "; ".join(f"{a.title}: {labels[a.code]}" for a in AREAS)
+    + "; ".join(f"{a.title}: {escape_markdown(labels[a.code])}" for a in AREAS)
 )
 
 st.subheader("Gå till översikten för ett område")

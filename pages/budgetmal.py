@@ -12,18 +12,19 @@ import charts
 import fmt
 import narrative
 import ui
+from escaping import escape_markdown
 from kolada.catalogue import POPULATION
 
 ctx = ui.current("budget")
 a, kommun, span = ctx.area, ctx.view.kommun, ctx.span
-st.title(f"Budgetmål – {a.title} – {ctx.kommun_name}")
-st.caption(f"Jämförelsegrupp: {ctx.peers.label}")
+st.title(f"Budgetmål – {a.title} – {ctx.kommun_md}")
+st.caption(f"Jämförelsegrupp: {ctx.peers_md}")
 ui.peer_note(ctx)
 
 vals = ui.values([*a.kpis, POPULATION], [kommun, *ctx.peers.ids])
 base = analytics.latest_year(vals, a.nka_pct, kommun, span)
 if base is None:
-    st.info(f"Kolada har inga värden för {ctx.kommun_name} ({a.title}) åren {span[0]}–{span[1]}.")
+    st.info(f"Kolada har inga värden för {ctx.kommun_md} ({a.title}) åren {span[0]}–{span[1]}.")
     st.stop()
 nka = analytics.value_at(vals, a.nka_pct, kommun, base)
 stats = analytics.peer_stats(vals, a.nka_pct, ctx.peers.ids, (base, base))
@@ -45,7 +46,7 @@ target_year = right.selectbox(
 try:
     level = budget.target_level(kind, row, custom)
 except ValueError as e:
-    st.warning(f"Målet kan inte räknas ut: {e}. Välj ett annat mål.")
+    st.warning(f"Målet kan inte räknas ut: {escape_markdown(e)}. Välj ett annat mål.")
     st.stop()
 if ref is None:
     st.warning(

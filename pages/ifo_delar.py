@@ -10,9 +10,9 @@ from kolada import IFO_PARTS
 
 ctx = ui.current("delar")
 kommun, span = ctx.view.kommun, ctx.span
-st.title(f"IFO i delar – {ctx.kommun_name}")
+st.title(f"IFO i delar – {ctx.kommun_md}")
 st.caption(
-    f"Jämförelsegrupp: {ctx.peers.label} · År {span[0]}–{span[1]}. Kolada har ingen "
+    f"Jämförelsegrupp: {ctx.peers_md} · År {span[0]}–{span[1]}. Kolada har ingen "
     "nettokostnadsavvikelse för delarna, så här jämförs nettokostnaden i kronor per invånare; "
     "den tar inte hänsyn till skillnader i struktur."
 )
@@ -34,6 +34,4 @@ for part in IFO_PARTS:
         charts.trend_chart(lines, stats, ctx.kommun_name, "Nettokostnad (kr/invånare)"),
         width="stretch",
     )
-    st.caption(
-        f"{ctx.kommun_name}: {ui.RAW} ({part.net_cost}). Median, medel, fält: {ui.COMPUTED}."
-    )
+    st.caption(f"{ctx.kommun_md}: {ui.RAW} ({part.net_cost}). Median, medel, fält: {ui.COMPUTED}.")

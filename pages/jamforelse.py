@@ -14,7 +14,7 @@ import ui
 ctx = ui.current("jamforelse")
 a, kommun = ctx.area, ctx.view.kommun
 st.title(f"Jämförelse – {a.title}")
-st.caption(f"Jämförelsegrupp: {ctx.peers.label}")
+st.caption(f"Jämförelsegrupp: {ctx.peers_md}")
 ui.peer_note(ctx)
 
 vals = ui.values([a.nka_pct], [kommun, *ctx.peers.ids])
@@ -36,7 +36,7 @@ st.markdown(
     + (
         ""
         if frame.loc[frame["focus"], "value"].notna().all()
-        else f" {ctx.kommun_name} saknar värde för {year}."
+        else f" {ctx.kommun_md} saknar värde för {year}."
     )
 )
 chart = charts.ranking_chart(frame, f"Nettokostnadsavvikelse {year} (%)")
@@ -70,7 +70,7 @@ info = ui.export_info(
 )
 ui.export_buttons(chart, data, info)
 st.caption(
-    f"Stapeldiagram: nettokostnadsavvikelsen {year} för {ctx.kommun_name} (mörkblå stapel med "
+    f"Stapeldiagram: nettokostnadsavvikelsen {year} för {ctx.kommun_md} (mörkblå stapel med "
     "svart kant, markerad '(vald)' i tabellen) och varje jämförelsekommun. "
     "Staplarna är sorterade från lägst till högst avvikelse. Färgerna skiljer bara vald kommun "
     "från jämförelsekommunerna; en negativ avvikelse är inte i sig bra och en positiv inte dålig. "

@@ -6,6 +6,7 @@ import streamlit as st
 
 import kolada
 import ui
+from escaping import escape_markdown
 from kolada.status import cache_status, format_age
 
 ENTITY_TITLES = {
@@ -70,20 +71,24 @@ st.dataframe(table, hide_index=True)
 last = store.last_refresh()
 if last:
     outcome = "lyckades" if last.get("ok") else "misslyckades"
-    st.caption(f"Senaste uppdatering {outcome} {last.get('at', '')[:16]} UTC: {last['message']}")
+    at, message = escape_markdown(last.get("at", "")[:16]), escape_markdown(last["message"])
+    st.caption(f"Senaste uppdatering {outcome} {at} UTC: {message}")
 
 if st.button("Uppdatera från Kolada", type="primary"):
     bar = st.progress(0.0, text="Startar …")
 
     def show(p: kolada.Progress) -> None:
         share = p.step / p.total if p.total else 0.0
-        bar.progress(min(share, 1.0), text=f"{p.message} ({p.requests} anrop)")
+        bar.progress(min(share, 1.0), text=f"{escape_markdown(p.message)} ({p.requests} anrop)")
 
     try:
         result = kolada.refresh(store, progress=show, ttl=pd.Timedelta(0).to_pytimedelta())
     except kolada.KoladaError as e:
         bar.empty()
-        st.error(f"Uppdateringen misslyckades. Tidigare hämtad data finns kvar oförändrad. ({e})")
+        st.error(
+            "Uppdateringen misslyckades. Tidigare hämtad data finns kvar oförändrad. "
+            f"({escape_markdown(e)})"
+        )
     else:
         bar.progress(1.0, text="Klart")
         c = result.changes
@@ -93,5 +98,8 @@ if st.button("Uppdatera från Kolada", type="primary"):
             f"{c.removed} borttagna värden."
         )
         if result.missing_kpis:
-            st.warning("Nyckeltal som saknas i Koladas katalog: " + ", ".join(result.missing_kpis))
-st.caption(f"Cachemapp: `{store.root}`")
+            st.warning(
+                "Nyckeltal som saknas i Koladas katalog: "
+                + escape_markdown(", ".join(result.missing_kpis))
+            )
+st.caption(f"Cachemapp: {escape_markdown(store.root)}")

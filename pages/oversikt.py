@@ -13,8 +13,8 @@ from kolada.catalogue import POPULATION
 ctx = ui.current("oversikt")
 a, view, kommun = ctx.area, ctx.view, ctx.view.kommun
 span = ctx.span
-st.title(f"{a.title} – {ctx.kommun_name}")
-st.caption(f"Jämförelsegrupp: {ctx.peers.label} · År {span[0]}–{span[1]}")
+st.title(f"{a.title} – {ctx.kommun_md}")
+st.caption(f"Jämförelsegrupp: {ctx.peers_md} · År {span[0]}–{span[1]}")
 ui.peer_note(ctx)
 
 vals = ui.values([*a.kpis, POPULATION], [kommun, *ctx.peers.ids])
@@ -23,7 +23,7 @@ own = own[(own.index >= span[0]) & (own.index <= span[1])]
 stats = analytics.peer_stats(vals, a.nka_pct, ctx.peers.ids, span)
 year = analytics.latest_year(vals, a.nka_pct, kommun, span)
 if year is None:
-    st.info(f"Kolada har inga värden för {ctx.kommun_name} ({a.title}) åren {span[0]}–{span[1]}.")
+    st.info(f"Kolada har inga värden för {ctx.kommun_md} ({a.title}) åren {span[0]}–{span[1]}.")
     st.stop()
 
 prel_from = ui.first_preliminary(a.nka_pct)
@@ -95,7 +95,7 @@ lines = charts.trend_data(own, stats, ctx.kommun_name, prel_from)
 chart = charts.trend_chart(lines, stats, ctx.kommun_name, "Nettokostnadsavvikelse (%)")
 st.altair_chart(chart, width="stretch")
 st.caption(
-    f"Linjediagram: {ctx.kommun_name}s nettokostnadsavvikelse för {a.title.lower()} "
+    f"Linjediagram: {ctx.kommun_md}s nettokostnadsavvikelse för {a.title.lower()} "
     f"{span[0]}–{span[1]} jämfört med jämförelsegruppens median, ovägda medel och spridning. "
     "Ljust grått fält: lägsta–högsta värde; mörkare fält: mittersta hälften (kvartilavstånd); "
     f"trianglar: preliminära värden. Kommunens värden: {ui.RAW}. Median, medel och fält: "
@@ -152,7 +152,7 @@ with st.expander("Tabell: värdena bakom diagrammet"):
         "–" if n != n else str(int(n)) for n in table["Kommuner med värde"]
     ]
     st.dataframe(shown)
-    st.caption(f"{ctx.kommun_name}: {ui.RAW}. Övriga kolumner: {ui.COMPUTED}.")
+    st.caption(f"{ctx.kommun_md}: {ui.RAW}. Övriga kolumner: {ui.COMPUTED}.")
 
 with st.expander("Text till tjänsteskrivelse", expanded=False):
     report = narrative.report_paragraph(

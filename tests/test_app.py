@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from kolada.refresh import refresh
 from kolada.store import Store
 from tests.apptest_support import modern_navigation
 from tests.conftest import FakeClient, load_fixture
+from tests.markdown_support import render, rules_after_parsing, visible
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = [
@@ -70,9 +72,10 @@ def app(**params) -> AppTest:
 
 
 def texts(at: AppTest) -> str:
+    """What a reader sees in the page's text, messages and captions (Markdown rendered)."""
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [w.value for w in (*at.warning, *at.info, *at.error)]
-    return "\n".join(parts)
+    return "\n".join(visible(p) for p in parts)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -157,7 +160,8 @@ def test_url_round_trip(cache):
 def test_bad_url_values_warn_in_swedish_and_fall_back(cache, params, needle):
     at = app(**params)
     assert not at.exception
-    assert any(needle in w.value for w in at.warning), [w.value for w in at.warning]
+    warnings = [visible(w.value) for w in at.warning]
+    assert any(needle in w for w in warnings), warnings
     assert at.title[0].value == "Individ- och familjeomsorg – Åtvidaberg"
 
 
@@ -301,3 +305,120 @@ def test_offline_with_a_partial_cache_keeps_working_and_does_not_retry_each_clic
     at.radio(key="w_group").set_value("alla").run()
     assert not at.exception
     assert len(attempts) == 1  # the session works from the cache instead of asking again
+
+
+# ---- text from outside is shown as text -----------------------------------------------------
+EVIL_LINK = "[Logga in här](http://evil.example/login)"
+EVIL_IMAGE = "![x](http://evil.example/x.png)"
+EVIL_HTML = "<img src=http://evil.example/y>"
+RENAMED = {"0561": EVIL_IMAGE, "1266": EVIL_LINK}  # Åtvidaberg, and a member of its IFO group
+
+
+class CraftedClient(FakeClient):
+    """Kolada's names as an attacker would write them: Åtvidaberg (the default kommun) and one
+    of its peers renamed, every group title naming Åtvidaberg with the new name, and SKR's
+    kommungrupp titled with an HTML tag."""
+
+    def fetch_municipalities(self):
+        return [
+            {**m, "title": RENAMED.get(m["id"], m["title"])} for m in super().fetch_municipalities()
+        ]
+
+    def fetch_groups(self):
+        out = []
+        for g in super().fetch_groups():
+            title = g["title"].replace("Åtvidaberg", EVIL_IMAGE)
+            if g["id"] == "G92792":
+                title = f"{EVIL_HTML} {title}"
+            members = [
+                {**m, "member_title": RENAMED.get(m["member_id"], m["member_title"])}
+                for m in g["members"]
+            ]
+            out.append({**g, "title": title, "members": members})
+        return out
+
+
+def crafted_client() -> CraftedClient:
+    return CraftedClient(munis=[k for k in KOMMUNER if k != WITHOUT_VALUES])
+
+
+@pytest.fixture(scope="session")
+def crafted_filled(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("craftedcache")
+    refresh(Store(root), crafted_client())
+    return root
+
+
+@pytest.fixture
+def crafted(crafted_filled, tmp_path, monkeypatch) -> Path:
+    shutil.copytree(
+        crafted_filled, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock")
+    )
+    monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
+    real = kolada.refresh
+    monkeypatch.setattr(kolada, "refresh", lambda store, **kw: real(store, crafted_client(), **kw))
+    return tmp_path
+
+
+def markdown_sources(at: AppTest) -> list[str]:
+    """Every string on the page that Streamlit renders as Markdown."""
+    out = [e.value for e in (*at.title, *at.header, *at.subheader, *at.markdown, *at.caption)]
+    out += [e.value for e in (*at.warning, *at.info, *at.error, *at.success)]
+    out += [m.label for m in at.metric] + [e.label for e in at.expander]
+    out += [t.label for t in at.tabs] + [b.label for b in at.button]
+    out += [str(o) for r in at.radio for o in r.options] + [r.label for r in at.radio]
+    out += [p.label for p in at.get("page_link")]
+    return out
+
+
+def assert_shown_as_text(at: AppTest) -> None:
+    assert not at.exception, at.exception
+    for source in markdown_sources(at):
+        html = render(source)
+        assert '<a href="http://evil' not in html and "<img" not in html, (source, html)
+        assert rules_after_parsing(source) == [], source
+
+
+@pytest.mark.parametrize("crafted_value", [EVIL_LINK, EVIL_IMAGE, EVIL_HTML])
+def test_a_crafted_link_value_is_shown_as_text_on_every_page(cache, crafted_value):
+    at = app(kommun=crafted_value)
+    warnings = [visible(w.value) for w in at.warning]
+    assert f"kommun='{crafted_value}'" in "\n".join(warnings), warnings
+    assert_shown_as_text(at)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert_shown_as_text(at)
+
+
+@pytest.mark.parametrize("grupp", ["rka", "kommungrupp", "alla"])
+def test_crafted_kommun_and_group_titles_are_shown_as_text_on_every_page(crafted, grupp):
+    at = app(kommun=EVIL_LINK, grupp=grupp)
+    shown = texts(at) + "\n".join(visible(t.value) for t in at.title)
+    assert EVIL_IMAGE in shown  # the default kommun, under its crafted name
+    assert EVIL_LINK in shown  # the URL value in the warning
+    if grupp == "rka":
+        assert any(EVIL_IMAGE in visible(str(o)) for o in at.radio(key="w_group").options)
+    if grupp == "kommungrupp":
+        assert EVIL_HTML in texts(at)
+    assert_shown_as_text(at)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert_shown_as_text(at)
+        assert at.title[0].value
+
+
+def test_a_repeated_link_parameter_is_named_and_the_last_value_used(cache):
+    at = app(kommun=["0561", "1267"])
+    assert not at.exception
+    assert at.title[0].value == "Individ- och familjeomsorg – Höör"
+    warnings = [visible(w.value) for w in at.warning]
+    assert warnings == [
+        "Parametern kommun förekommer flera gånger i länken; den sista ('1267') används."
+    ]
+    assert param(at, "kommun") == "1267"  # the link is written back with one value
+
+
+def test_a_long_link_value_is_cut_in_the_message(cache):
+    at = app(kommun="x" * 5000)
+    warning = visible(at.warning[0].value)
+    assert "…" in warning and len(warning) < 150

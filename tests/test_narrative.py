@@ -1,5 +1,6 @@
 from analytics import Gap, Placement
 from narrative import Facts, overview_sentences
+from tests.markdown_support import render, unsafe_html, visible
 
 BASE = Facts(kommun="Höör", area="individ- och familjeomsorg", year=2024, nka=-20.7972)
 
@@ -108,3 +109,11 @@ def test_caveats_each_exactly_when_it_holds():
     assert not any("mindre kommun" in c for c in report(population=90000).caveats)
     calm = report(series={2022: -19.0, 2023: -20.0, 2024: -20.8}, population=9000)
     assert not any("mindre kommun" in c for c in calm.caveats)
+
+
+def test_overview_shows_a_crafted_kommun_name_as_text():
+    name = "![x](http://evil.example/x.png) **fet**"
+    t = text(kommun=name, median=4.4, peers_with_value=6, peers_total=7,
+             placement=Placement(2, 8, 7, 7))  # fmt: skip
+    assert unsafe_html(t) == [] and "<strong>" not in render(t)
+    assert visible(t).count(name) == 3

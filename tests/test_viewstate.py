@@ -62,3 +62,25 @@ def test_custom_group_is_validated_and_capped():
 def test_empty_custom_group_falls_back_to_rka():
     view, problems = parse_view({"grupp": "egen"}, KOMMUNER, YEARS)
     assert view.group == "rka" and "tom" in problems[0]
+
+
+def test_a_repeated_key_uses_the_last_value_and_says_so():
+    params = {"kommun": ["0561", "1267"], "omrade": ["ifo"], "grupp": "rka"}
+    view, problems = parse_view(params, KOMMUNER, YEARS)
+    assert view.kommun == "1267" and view.area == "ifo"
+    assert problems == [
+        "Parametern kommun förekommer flera gånger i länken; den sista ('1267') används."
+    ]
+
+
+def test_long_values_are_cut_in_messages():
+    view, problems = parse_view({"kommun": "x" * 500, "egna": "y" * 500}, KOMMUNER, YEARS)
+    assert view.kommun == "0561"
+    assert len(problems) == 1 and len(problems[0]) < 150 and "…" in problems[0]
+    _, problems = parse_view({"kommun": ["x" * 500, "z" * 500]}, KOMMUNER, YEARS)
+    assert all(len(p) < 150 for p in problems) and len(problems) == 2
+
+
+def test_messages_quote_the_raw_value_unescaped():
+    _, problems = parse_view({"kommun": "[a](http://e.example)"}, KOMMUNER, YEARS)
+    assert "'[a](http://e.example)'" in problems[0]
