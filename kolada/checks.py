@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kolada.errors import KoladaError
+from kolada.errors import KoladaError, quoted
 from kolada.frames import municipality_id
 from kolada.ids import MUNICIPALITY_ID
 
@@ -24,9 +24,7 @@ LISTING_SHARE = 0.90  # a metadata listing must keep at least 90 % of the cached
 
 
 def _bad(url: str, index: int, what: str, value: object) -> KoladaError:
-    text = repr(value)
-    text = text if len(text) <= 40 else text[:39] + "…"
-    return KoladaError(f"Ogiltig rad {index + 1} från Kolada: {what} {text}", url)
+    return KoladaError(f"Ogiltig rad {index + 1} från Kolada: {what} {quoted(value)}", url)
 
 
 def check_value_page(

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
+import logging
 import math
 import sys
 from datetime import UTC, date, datetime, timedelta
 
 from kolada.client import KoladaClient
-from kolada.errors import BadInput, KoladaError
+from kolada.errors import BadInput, KoladaError, quoted
 from kolada.frames import totals
 from kolada.ids import FIRST_YEAR
 from kolada.refresh import (
@@ -32,11 +34,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: fel: {message} (se --help)\n")
 
 
-def _shown(text: str, limit: int = 40) -> str:
-    """A value quoted in a message, cut when long."""
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
-
-
 def _hours(text: str) -> timedelta:
     try:
         hours = float(text)
@@ -45,7 +42,7 @@ def _hours(text: str) -> timedelta:
         return timedelta(hours=hours)
     except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(
-            f"ogiltig TTL {_shown(text)}: ange timmar som ett tal ≥ 0, t.ex. 24"
+            f"ogiltig TTL {quoted(text)}: ange timmar som ett tal ≥ 0, t.ex. 24"
         ) from None
 
 
@@ -55,7 +52,7 @@ def _seconds(text: str) -> float:
     except ValueError:
         seconds = math.nan
     if not math.isfinite(seconds) or seconds <= 0:
-        raise argparse.ArgumentTypeError(f"ogiltig tidsgräns {_shown(text)}: ange sekunder > 0")
+        raise argparse.ArgumentTypeError(f"ogiltig tidsgräns {quoted(text)}: ange sekunder > 0")
     return seconds
 
 
@@ -63,7 +60,7 @@ def _year(text: str) -> int:
     last = date.today().year + 1
     if not text.isdigit() or not FIRST_YEAR <= int(text) <= last:
         raise argparse.ArgumentTypeError(
-            f"ogiltigt år {_shown(text)}: ange ett år {FIRST_YEAR}–{last}, t.ex. 2010"
+            f"ogiltigt år {quoted(text)}: ange ett år {FIRST_YEAR}–{last}, t.ex. 2010"
         )
     return int(text)
 
@@ -156,6 +153,8 @@ def _progress_bar(quiet: bool):
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logging.getLogger("kolada").addHandler(logging.NullHandler())  # one line, said below
+    logging.getLogger("kolada").propagate = False
     store = Store(args.cache_dir)
     try:
         return _run(store, args)
@@ -166,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fel: {e}", file=sys.stderr)
         return 1
     except OSError as e:  # status/values on a cache path that cannot be read
-        print(f"Fel: kunde inte läsa cachen i {store.root} ({e.strerror or e}).", file=sys.stderr)
+        print(
+            f"Fel: kunde inte använda cachen i {store.root} ({e.strerror or e}).", file=sys.stderr
+        )
         return 1
     except KeyboardInterrupt:
         print("Avbrutet; cachen är oförändrad.", file=sys.stderr)
@@ -185,6 +186,8 @@ def _record_failure(store: Store, message: str) -> None:
 
 
 def _run(store: Store, args: argparse.Namespace) -> int:
+    if store.root.exists() and not store.root.is_dir():
+        raise OSError(errno.ENOTDIR, "ingen mapp", str(store.root))
     if args.command == "status":
         for line in cache_status(store, ttl=args.ttl_hours):
             print(line.line())

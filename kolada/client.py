@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import threading
 import time
@@ -145,7 +146,7 @@ def origin(url: str) -> tuple[str, str, int | None]:
 
 
 class _DeadlinePassed(Exception):
-    """The run's deadline passed (raised from a retry, where no URL is known)."""
+    """The request's deadline passed before a retry (raised inside urllib3)."""
 
 
 class _BodyError(Exception):
@@ -226,8 +227,9 @@ class KoladaClient:
         self._local.sent = self.thread_requests() + 1
 
     def _on_retry(self) -> None:
+        """urllib3 is about to retry: count it, unless the request's deadline has passed."""
         self._count_request()
-        if self.stop_at is not None and time.monotonic() >= self.stop_at:
+        if time.monotonic() >= getattr(self._local, "ends_at", math.inf):
             raise _DeadlinePassed
 
     @contextmanager
@@ -281,6 +283,7 @@ class KoladaClient:
         if left <= 0:
             raise self._late(ends_at, url)
         self._count_request()
+        self._local.ends_at = ends_at
         logger.debug("GET %s", url)
         read = min(self.timeout[1], left)
         try:

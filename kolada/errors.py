@@ -19,3 +19,9 @@ class KoladaError(RuntimeError):
         self.url = url
         self.status = status
         super().__init__(f"{message} ({url})" if url else message)
+
+
+def quoted(value: object, limit: int = 40) -> str:
+    """A value as quoted in a message (``repr``), cut with "…" when long."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 2] + "…" + text[-1]

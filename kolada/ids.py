@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
-from kolada.errors import BadInput
+from kolada.errors import BadInput, quoted
 
 MAX_IDS_PER_SEGMENT = 25
 FIRST_YEAR = 1990
@@ -34,7 +34,7 @@ def validate_kpi_ids(ids: Iterable[str] | str) -> list[str]:
     out = _as_list(ids, "nyckeltal")
     for i in out:
         if not KPI_ID.fullmatch(i.upper()):
-            raise BadInput(f"Ogiltigt nyckeltals-id {i!r}: väntade t.ex. 'N30001'.")
+            raise BadInput(f"Ogiltigt nyckeltals-id {quoted(i)}: väntade t.ex. 'N30001'.")
     return list(dict.fromkeys(i.upper() for i in out))
 
 
@@ -52,7 +52,7 @@ def validate_municipality_ids(ids: Iterable[str] | str, *, allow_groups: bool = 
             out.append(i.upper())
         else:
             hint = "'0561' eller en grupp som 'G36722'" if allow_groups else "'0561'"
-            raise BadInput(f"Ogiltigt kommun-id {i!r}: väntade t.ex. {hint}.")
+            raise BadInput(f"Ogiltigt kommun-id {quoted(i)}: väntade t.ex. {hint}.")
     return list(dict.fromkeys(out))
 
 
@@ -66,7 +66,7 @@ def validate_years(years: Iterable[int] | int, *, today: date | None = None) -> 
         try:
             year = int(y)
         except (TypeError, ValueError):
-            raise BadInput(f"Ogiltigt år {y!r}: väntade ett årtal som 2024.") from None
+            raise BadInput(f"Ogiltigt år {quoted(y)}: väntade ett årtal som 2024.") from None
         if not FIRST_YEAR <= year <= last:
             raise BadInput(f"År {year} ligger utanför {FIRST_YEAR}–{last}.")
         out.append(year)
