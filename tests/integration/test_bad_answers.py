@@ -17,6 +17,7 @@ from tests.conftest import digest
 from tests.fake_kolada import INJECTED, KOMMUNER, KPIS, YEARS, FakeKolada
 
 pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -163,3 +164,29 @@ def test_injected_titles_are_stored_exactly_as_sent(tmp_path, kolada):
     assert titles["1266"] == INJECTED["kommun"]
     assert set(data["groups"].frame["title"]) == {INJECTED["group"]}
     assert set(data["kpis"].frame["title"]) == {f"{INJECTED['kpi']} {k}" for k in KPIS}
+
+
+def test_app_first_run_gives_up_on_a_hung_kolada(tmp_path, kolada, monkeypatch):
+    """Empty cache, Kolada accepts connections but never answers: the first-run fetch stops at
+    its deadline and the page says so in Swedish."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    import ui
+    from tests.apptest_support import modern_navigation
+
+    kolada.scenario = "hang"
+    monkeypatch.setenv("KOLADA_BASE_URL", kolada.base_url)
+    monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(ui, "FETCH_DEADLINE", 2.0)
+    st.cache_data.clear()
+    start = time.monotonic()
+    with modern_navigation():
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    seconds = time.monotonic() - start
+    assert not at.exception, at.exception
+    text = "\n".join(e.value for e in (*at.error, *at.caption)).replace("\\", "")  # unescaped
+    assert "Det finns ingen sparad data ännu, och Kolada gick inte att nå" in text
+    assert "Tidsgränsen för uppdateringen (2 s) överskreds" in text
+    assert seconds < 10
+    assert not Store(tmp_path).read_all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,28 +18,18 @@ from kolada.client import KoladaClient
 from kolada.errors import KoladaError
 from kolada.frames import tidy_groups, tidy_kpis, tidy_values, totals
 from kolada.refresh import RefreshFailed, refresh
-from kolada.store import Store
+from kolada.store import ENTITIES, Store
 from tests.conftest import digest
 from tests.integration.conftest import copy_cache
+from tests.integration.faults import FAULTS, comparable, fault_run
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
-FAULTS = ("--fail-rate", "0.3", "--truncate-rate", "0.1", "--malformed-rate", "0.05")
 MUNIS_30 = [
     "0114", "0115", "0117", "0120", "0123", "0125", "0126", "0127", "0128", "0136",
     "0138", "0139", "0140", "0160", "0162", "0163", "0180", "0181", "0182", "0183",
     "0184", "0186", "0187", "0188", "0191", "0192", "0305", "0319", "0330", "0331",
 ]  # fmt: skip
-
-
-def comparable(store_root: Path) -> dict[str, pd.DataFrame]:
-    """The cached data without fetch times, in a fixed order."""
-    data = Store(store_root).read_all()
-    out = {}
-    for entity, ds in data.items():
-        frame = ds.frame.drop(columns=["first_seen", "last_seen"], errors="ignore")
-        out[entity] = frame.sort_values(list(frame.columns[:4])).reset_index(drop=True)
-    return out
 
 
 def assert_same_data(a: Path, b: Path) -> None:
@@ -146,28 +137,21 @@ def test_v2_is_gone(mirror):
         KoladaClient(mirror.root + "/v2", max_rps=0).fetch_municipalities()
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("seed", range(1, 21))
 def test_faults_finish_with_clean_data_or_leave_old_cache(
     seed, mirror, mirror_factory, reference_cache, tmp_path
 ):
+    """20 seeds (50 in bench/fault_runs.py): never a silent loss."""
     faulty = mirror_factory(*FAULTS, "--seed", str(seed))
-    cache = tmp_path / "cache"
-    with mirror.client(max_rps=0) as clean:  # an older, smaller cache to protect
-        refresh(Store(cache), clean, kpis=["N30001", "N01951"], from_year=2018)
-    before = digest(cache)
-    with faulty.client(max_rps=50) as client:
-        try:
-            result = refresh(Store(cache), client, full=True)
-        except RefreshFailed as failure:
-            print(f"seed {seed}: failed cleanly: {failure}")
-            assert "oförändrad" in str(failure)  # noqa: PT017 - either outcome is allowed
-            assert digest(cache) == before
-            return
-    print(f"seed {seed}: finished, {result.requests} requests, stats {faulty.stats()}")
-    assert result.requests > 21  # the faults cost retries
-    assert faulty.stats().get("status_503", 0) > 0
-    # the old cache's extra years (2018+) are replaced by the full catalogue from 2010
-    assert_same_data(cache, reference_cache)
+    try:
+        outcome = fault_run(mirror, faulty, reference_cache, tmp_path / "cache")
+    finally:
+        faulty.stop()
+    print(f"seed {seed}: {outcome}")
+    assert outcome.kind in ("finished", "failed cleanly"), outcome
+    if outcome.kind == "finished":
+        clean = sum(Store(reference_cache).meta(e)["requests"] for e in ENTITIES)
+        assert outcome.requests > clean  # the faults cost retries
 
 
 def test_rate_limit_is_respected(mirror_factory, reference_cache, tmp_path):
@@ -204,9 +188,11 @@ def test_two_refreshes_started_at_once(mirror, reference_cache, tmp_path):
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     lines = sorted(out.decode().strip() for out, _ in outs)
-    assert any("42 nyckeltal hämtade" in line for line in lines), lines
+    fetched = [line for line in lines if f"{len(catalogue_kpis())} nyckeltal hämtade" in line]
+    assert len(fetched) == 1, lines
     assert any(line.startswith("Klart: 0 anrop") for line in lines), lines  # waited, then fresh
-    assert mirror.stats()["requests"] == 21
+    sent = int(re.match(r"Klart: (\d+) anrop", fetched[0]).group(1))
+    assert mirror.stats()["requests"] == sent  # the fetching process's own count, all of them
     assert_same_data(tmp_path, reference_cache)
 
 

@@ -1,0 +1,111 @@
+"""The app over a damaged, misplaced or busy cache: Swedish text, never an exception. No network
+(refreshes go to the fake client, or fail before any request)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from filelock import FileLock
+from streamlit.testing.v1 import AppTest
+
+import kolada
+import ui
+from kolada.refresh import refresh
+from kolada.store import Store
+from tests.apptest_support import modern_navigation
+from tests.conftest import FakeClient, load_fixture
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+KOMMUNER = [m["id"] for m in load_fixture("municipality.json")["values"] if m["type"] == "K"]
+
+
+@pytest.fixture(autouse=True)
+def navigation_as_in_a_running_server():
+    with modern_navigation():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("failcache")
+    refresh(Store(root), FakeClient(munis=KOMMUNER))
+    return root
+
+
+def use_cache(path: Path, monkeypatch, client: FakeClient | None = None) -> None:
+    monkeypatch.setenv("KOLADA_CACHE_DIR", str(path))
+    real = kolada.refresh
+    client = client or FakeClient(munis=KOMMUNER)
+    monkeypatch.setattr(kolada, "refresh", lambda store, **kw: real(store, client, **kw))
+
+
+def run_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def shown(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [w.value for w in (*at.warning, *at.info, *at.error)]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("entity", ["values", "municipalities", "groups"])
+def test_damaged_dataset_is_fetched_again_and_the_page_shows(filled, tmp_path, monkeypatch, entity):
+    shutil.copytree(filled, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock"))
+    path = Store(tmp_path).path(entity)
+    path.write_bytes(path.read_bytes()[:100])
+    use_cache(tmp_path, monkeypatch)
+    at = run_app()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Individ- och familjeomsorg – Åtvidaberg"
+    assert Store(tmp_path).health(entity) == "ok"  # healed by the first-run fetch
+
+
+def test_cache_path_that_is_a_file_gives_a_swedish_message(tmp_path, monkeypatch):
+    path = tmp_path / "cache"
+    path.write_text("not a folder")
+    use_cache(path, monkeypatch)
+    at = run_app()
+    assert not at.exception, at.exception
+    text = shown(at)
+    assert "Det finns ingen sparad data ännu" in text
+    assert "kunde inte skriva cachen" in text
+    assert path.read_text() == "not a folder"
+
+
+def test_damaged_cache_that_cannot_be_rewritten_gives_a_swedish_message(
+    filled, tmp_path, monkeypatch
+):
+    shutil.copytree(filled, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock"))
+    path = Store(tmp_path).path("values")
+    path.write_bytes(b"garbage")
+    failing = FakeClient(munis=KOMMUNER)
+    failing.fail_on = "values"
+    use_cache(tmp_path, monkeypatch, failing)
+    at = run_app()
+    assert not at.exception, at.exception
+    text = shown(at)
+    assert "Det finns ingen sparad data ännu, och Kolada gick inte att nå" in text
+    assert "HTTP 503" in text  # the technical reason, escaped, under the Swedish message
+
+
+def test_another_refresh_holding_the_lock_ends_in_bounded_time(tmp_path, monkeypatch):
+    """A hung refresh in another process holds the lock: the first-run fetch waits
+    FETCH_LOCK_WAIT, then explains in Swedish."""
+    monkeypatch.setattr(ui, "FETCH_LOCK_WAIT", 1.0)
+    use_cache(tmp_path, monkeypatch)
+    with FileLock(tmp_path / ".refresh.lock"):
+        at = run_app()
+    assert not at.exception, at.exception
+    text = shown(at)
+    assert "En annan uppdatering" in text and "pågår fortfarande" in text
