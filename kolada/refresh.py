@@ -51,7 +51,7 @@ DEFAULT_FROM_YEAR = 2010
 DEFAULT_TTL = timedelta(hours=24)
 DELTA_OVERLAP = timedelta(days=2)  # ask for changes from a little before the last fetch
 WORKERS = 2
-DEFAULT_DEADLINE = 600.0  # seconds for a whole refresh
+DEFAULT_DEADLINE = 300.0  # seconds for a whole refresh (a cold full refresh takes ~5 s)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ ENTITIES = ("kpis", "municipalities", "groups", "values")
 META_KEY = b"kolada"
 MANIFEST = "manifest.json"
 VERSIONS = "versions"
+LOCK_WAIT = 360.0  # seconds a refresh waits for another; a refresh's own deadline is 300 s
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "cache"
 _PUBLISHED = re.compile(r"(versions/v[\w.-]+/)?(kpis|municipalities|groups|values)\.parquet")
 _UMASK_LOCK = threading.Lock()
@@ -67,7 +68,7 @@ class Dataset:
 class Store:
     """A cache folder. Cheap to create; touches the disk only when asked."""
 
-    def __init__(self, root: Path | str | None = None, *, lock_timeout: float = 900):
+    def __init__(self, root: Path | str | None = None, *, lock_timeout: float = LOCK_WAIT):
         self.root = Path(root) if root is not None else cache_dir_from_env()
         self.lock_timeout = lock_timeout
 

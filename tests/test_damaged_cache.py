@@ -225,6 +225,19 @@ def test_bad_arguments_exit_2_naming_the_value(filled, argv, needle):
     assert needle in line and len(line) < 300
 
 
+APP_READER = """
+import sys
+from streamlit.testing.v1 import AppTest
+sys.path.insert(0, sys.argv[1])
+from tests.apptest_support import modern_navigation
+with modern_navigation():
+    at = AppTest.from_file(sys.argv[1] + "/app.py", default_timeout=60).run()
+    print("exception:", len(at.exception), "title:", at.title[0].value)
+    for page in ["pages/jamforelse.py", "pages/alla_omraden.py", "pages/om_data.py"]:
+        at.switch_page(page).run()
+        print(page, "exception:", len(at.exception), "title:", at.title[0].value)
+"""
+
 READER = """
 import sys
 from kolada.store import Store
@@ -270,6 +283,19 @@ def test_read_only_cache_serves_readers(filled):
             1,
         )  # fmt: skip
         assert "kunde inte skriva cachen" in refresh_line
+        app = subprocess.run(
+            [sys.executable, "-c", APP_READER, str(ROOT)],
+            capture_output=True,
+            text=True,
+            cwd=shared,
+            timeout=300,
+            user=user,
+            env={**os.environ, "KOLADA_CACHE_DIR": str(cache), "HOME": str(shared),
+                 "KOLADA_BASE_URL": "http://127.0.0.1:9/v3"},
+        )  # fmt: skip
+        assert app.returncode == 0, app.stderr[-2000:]
+        assert "exception: 0 title: Individ- och familjeomsorg – Åtvidaberg" in app.stdout
+        assert app.stdout.count("exception: 0") == 4, app.stdout
         assert digest(cache) == before
     finally:
         for path in [shared, *shared.rglob("*")]:
