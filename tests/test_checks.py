@@ -1,0 +1,118 @@
+"""Checks of what Kolada sends (pure) and the shrink guard in refresh (fake client, no network)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from kolada.checks import KEEP_SHARE, check_listing, check_value_page, find_shrinks
+from kolada.errors import KoladaError
+from kolada.refresh import RefreshFailed, refresh
+from kolada.store import Store
+from tests.conftest import FakeClient, digest
+
+URL = "https://kolada.test/v3/data/kpi/N30001/year/2020"
+CELL = {"gender": "T", "count": 1, "status": "", "value": 1.5, "isdeleted": False}
+GOOD = {"kpi": "N30001", "municipality": "0561", "period": 2020, "values": [CELL]}
+
+
+def check(rows):
+    check_value_page(rows, URL, kpis={"N30001"}, years={2020})
+
+
+def test_a_good_page_passes():
+    null = {**GOOD, "values": [{**CELL, "value": None}, {**CELL, "gender": "K", "value": 3}]}
+    check([GOOD, null, {**GOOD, "municipality": 561}])  # a number loses its zero: padded
+
+
+@pytest.mark.parametrize(
+    ("row", "needle"),
+    [
+        ({**GOOD, "kpi": None}, "nyckeltal som inte efterfrågades: None"),
+        ({**GOOD, "kpi": "N30026"}, "nyckeltal som inte efterfrågades: 'N30026'"),
+        ({**GOOD, "municipality": "NONE"}, "ogiltigt kommun-id: 'NONE'"),
+        ({**GOOD, "municipality": None}, "ogiltigt kommun-id: None"),
+        ({**GOOD, "period": "2020"}, "år utanför det efterfrågade: '2020'"),
+        ({**GOOD, "period": 2019}, "år utanför det efterfrågade: 2019"),
+        ({**GOOD, "period": True}, "år utanför det efterfrågade: True"),
+        ({**GOOD, "values": None}, "saknar listan 'values'"),
+        ({**GOOD, "values": [{**CELL, "gender": "X"}]}, "okänt kön: 'X'"),
+        ({**GOOD, "values": [{**CELL, "value": "12,5"}]}, "värdet är inte ett tal: '12,5'"),
+        ({**GOOD, "values": [{**CELL, "value": True}]}, "värdet är inte ett tal: True"),
+        ({**GOOD, "values": [{**CELL, "value": float("inf")}]}, "värdet är inte ett tal: inf"),
+        ({**GOOD, "values": [7]}, "värdecell är inte ett objekt: 7"),
+        ({**GOOD, "values": [{**CELL, "isdeleted": "no"}]}, "ogiltigt 'isdeleted'"),
+        ("x" * 500, "är inte ett objekt: 'xxxxxxxx"),
+    ],
+)
+def test_a_bad_row_names_the_row_the_value_and_the_url(row, needle):
+    with pytest.raises(KoladaError) as err:
+        check([GOOD, row])
+    text = str(err.value)
+    assert needle in text and "rad 2" in text and URL in text
+    assert len(text) < 250  # long values are cut
+
+
+def frame(kpi: str, n: int) -> pd.DataFrame:
+    rows = [(kpi, f"{i:04d}", 2020, "T", 1.0) for i in range(n)]
+    return pd.DataFrame(rows, columns=["kpi", "municipality", "period", "gender", "value"])
+
+
+def test_shrink_threshold_is_ninety_percent_of_kommun_years():
+    old = pd.concat([frame("N30001", 100), frame("N30026", 100)])
+    assert KEEP_SHARE == 0.90
+    assert (
+        find_shrinks(old, pd.concat([frame("N30001", 90), frame("N30026", 100)]), ["N30001"]) == []
+    )
+    (shrink,) = find_shrinks(old, frame("N30001", 89), ["N30001", "N30026"])[:1]
+    assert (shrink.kpi, shrink.before, shrink.after) == ("N30001", 100, 89)
+    assert [s.kpi for s in find_shrinks(old, frame("N30001", 89), ["N30001", "N30026"])] == [
+        "N30001",
+        "N30026",
+    ]
+    assert find_shrinks(None, frame("N30001", 1), ["N30001"]) == []  # nothing cached yet
+
+
+def test_gender_rows_do_not_count_twice():
+    old = frame("N01951", 10)
+    genders = pd.concat([old.assign(gender=g) for g in "TKM"])
+    assert find_shrinks(genders, old, ["N01951"]) == []
+
+
+def test_listing_checks():
+    check_listing("kommuner", 290, 290)
+    with pytest.raises(KoladaError, match="tom lista med kommuner"):
+        check_listing("kommuner", 0, 290)
+    with pytest.raises(KoladaError, match="12 kommuner mot 290 i cachen"):
+        check_listing("kommuner", 12, 290)
+
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def test_a_delta_that_deletes_most_values_is_refused_unless_accepted(tmp_path):
+    client = FakeClient()
+    refresh(Store(tmp_path), client, kpis=["N30001"], from_year=2019, now=NOW)
+    before = digest(tmp_path)
+    client.deleted = {("N30001", m, y) for m in client.munis for y in range(2019, 2025)}
+    later = NOW + timedelta(days=2)
+    with pytest.raises(RefreshFailed, match="N30001: 6 kommun-år från Kolada mot 24 i cachen"):
+        refresh(Store(tmp_path), client, kpis=["N30001"], from_year=2019, now=later)
+    assert digest(tmp_path) == before
+    result = refresh(
+        Store(tmp_path), client, kpis=["N30001"], from_year=2019, now=later, accept_shrink=True
+    )
+    assert result.changes.removed == 18
+    assert "borttaget enligt --accept-shrink: N30001" in result.summary()
+    assert len(Store(tmp_path).values()) == 6
+
+
+def test_a_narrower_year_range_keeps_the_other_years(tmp_path):
+    client = FakeClient()
+    refresh(Store(tmp_path), client, kpis=["N30001"], from_year=2015, now=NOW)
+    refresh(Store(tmp_path), client, kpis=["N30001"], from_year=2020, full=True, now=NOW)
+    values = Store(tmp_path).values()
+    assert values["period"].min() == 2015
+    assert Store(tmp_path).meta("values")["kpis"]["N30001"]["from_year"] == 2015
