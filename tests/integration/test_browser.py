@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -31,6 +32,9 @@ BROWSER_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+LOCALE = "sv-SE"  # every page is opened as a Swedish browser would
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+WORD_JOINER = "\u2060"  # escaping.py puts it, invisibly, inside "http://" and "www."
 
 
 def free_port() -> int:
@@ -85,6 +89,11 @@ def browser():
         b.close()
 
 
+def new_page(browser, **kw):
+    """A page in its own context with the Swedish locale (close with ``page.context.close()``)."""
+    return browser.new_context(locale=LOCALE, **kw).new_page()
+
+
 def wait_for_title(page, text: str) -> None:
     page.get_by_role("heading", level=1).filter(has_text=text).wait_for(timeout=60_000)
     page.wait_for_load_state("networkidle")
@@ -97,7 +106,7 @@ def shot(page, name: str) -> None:
 
 
 def test_hoor_ifo_link_then_atvidaberg_and_every_page(server, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page = new_page(browser, viewport={"width": 1400, "height": 1600})
     start = time.perf_counter()
     page.goto(f"{server}/?kommun=1267&omrade=ifo&fran=2019&till=2024")
     wait_for_title(page, "Individ- och familjeomsorg – Höör")
@@ -140,23 +149,23 @@ def test_hoor_ifo_link_then_atvidaberg_and_every_page(server, browser):
         assert "kommun=0561" in page.url  # the view follows the user between pages
         assert page.get_by_test_id("stException").count() == 0
         shot(page, f"{n}-{link.lower().replace(' ', '-')}")
-    page.close()
+    page.context.close()
 
 
 def test_first_request_to_a_page_url_goes_through_the_router(server, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1200})
+    page = new_page(browser, viewport={"width": 1400, "height": 1200})
     page.goto(f"{server}/jamforelse?kommun=1267&omrade=ifo")
     wait_for_title(page, "Jämförelse – Individ- och familjeomsorg")
     assert "G36535" in page.get_by_test_id("stCaptionContainer").first.inner_text()
     assert page.get_by_test_id("stSidebarNav").get_by_text("Översikt").count() == 1
-    page.close()
+    page.context.close()
 
 
 def test_budgetmal_downloads_png_and_bundle(server, browser, tmp_path):
     import io
     import zipfile
 
-    page = browser.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
+    page = new_page(browser, viewport={"width": 1400, "height": 2400}, accept_downloads=True)
     page.goto(f"{server}/budgetmal?kommun=0561&omrade=ifo")
     wait_for_title(page, "Budgetmål – Individ- och familjeomsorg – Åtvidaberg")
     assert "Skillnad i kronor" in page.get_by_test_id("stMarkdown").all_inner_texts()[2]
@@ -178,4 +187,73 @@ def test_budgetmal_downloads_png_and_bundle(server, browser, tmp_path):
     assert {n.rsplit(".", 1)[1] for n in names} == {"png", "svg", "xlsx", "csv", "json"}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(png_path, ARTIFACTS / png_path.name)
-    page.close()
+    page.context.close()
+
+
+EVIL_LINK = "[Logga in här](http://evil.example/login)"
+EVIL_IMAGE = "![x](http://evil.example/x.png)"
+PAGES = [
+    ("Jämförelse", "Jämförelse – Individ- och familjeomsorg"),
+    ("Alla områden", "Alla områden – Åtvidaberg"),
+    ("IFO i delar", "IFO i delar – Åtvidaberg"),
+    ("Budgetmål", "Budgetmål – Individ- och familjeomsorg – Åtvidaberg"),
+    ("Om data", "Om data"),
+]
+
+
+def outside_urls(urls: list[str]) -> list[str]:
+    """The URLs (http, https, ws, wss) that go to a host other than this machine."""
+    return [
+        u
+        for u in urls
+        if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+        and urlsplit(u).hostname not in LOOPBACK
+    ]
+
+
+def linked_resources(page) -> list[str]:
+    """Every URL the page's DOM points the browser at (icons, styles, scripts, images, frames)."""
+    return page.eval_on_selector_all(
+        "link[href], script[src], img[src], iframe[src], source[src]",
+        "els => els.map(e => e.href || e.src)",
+    )
+
+
+def assert_warning_shows_literally(page, crafted: str) -> None:
+    box = page.get_by_test_id("stAlert").filter(has_text="Ogiltigt värde i länken")
+    box.wait_for(timeout=30_000)
+    assert f"kommun='{crafted}'" in box.inner_text().replace(WORD_JOINER, "")
+    assert box.locator("a").count() == 0 and box.locator("img").count() == 0
+    assert page.locator("a[href*='evil.example'], img[src*='evil.example']").count() == 0
+
+
+def test_crafted_links_show_as_text_and_nothing_is_fetched_from_elsewhere(server, browser):
+    """A link with Markdown in ``kommun=`` is shown as text; no page sends a request to a host
+    other than this machine (Google's fonts for a :material/ favicon, or evil.example)."""
+    requests: list[str] = []
+    context = browser.new_context(locale=LOCALE, viewport={"width": 1440, "height": 1600})
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    page.on("websocket", lambda ws: requests.append(ws.url))
+    for n, crafted in enumerate([EVIL_LINK, EVIL_IMAGE], start=1):
+        page.goto(f"{server}/?kommun={quote(crafted)}")
+        wait_for_title(page, "Individ- och familjeomsorg – Åtvidaberg")
+        page.get_by_test_id("stMetric").first.wait_for()
+        page.get_by_role("button", name="⬇ PNG").first.wait_for()
+        assert_warning_shows_literally(page, crafted)
+        shot(page, f"crafted-{n}-oversikt-1440")
+        if n == 1:
+            page.set_viewport_size({"width": 400, "height": 1600})
+            page.wait_for_timeout(500)
+            assert_warning_shows_literally(page, crafted)
+            shot(page, f"crafted-{n}-oversikt-400")
+            page.set_viewport_size({"width": 1440, "height": 1600})
+        assert outside_urls(linked_resources(page)) == []
+    for link, title in PAGES:
+        page.get_by_test_id("stSidebarNav").get_by_text(link, exact=True).click()
+        wait_for_title(page, title)
+        assert page.get_by_test_id("stException").count() == 0
+        assert outside_urls(linked_resources(page)) == []
+    page.wait_for_timeout(1000)  # late requests (fonts, icons)
+    assert requests and outside_urls(requests) == [], outside_urls(requests)
+    context.close()
