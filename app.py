@@ -24,7 +24,7 @@ page = st.navigation(
     ]
 )
 ui.follow_page_redirect()
-with ui.routing():
+with ui.failures_in_swedish(), ui.routing():
     ui.context()
     ui.banner()
     ui.show_url_problems()

@@ -7,6 +7,7 @@ that computes lives in pure modules (analytics, peers, viewstate, charts, fmt).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,10 +46,8 @@ def store() -> kolada.Store:
 
 
 def _stamp(s: kolada.Store) -> tuple:
-    """Modification times of the datasets: part of every cache key, so a refresh shows at once."""
-    return tuple(
-        s.path(e).stat().st_mtime_ns if s.path(e).exists() else 0 for e in kolada.store.ENTITIES
-    )
+    """Changes with every published refresh: part of every cache key, so a refresh shows at once."""
+    return s.stamp()
 
 
 @dataclass(frozen=True)
@@ -111,6 +110,10 @@ def cached_kpis() -> set[str]:
 
 
 # ---- first run -------------------------------------------------------------------------------
+FETCH_DEADLINE = 120.0  # seconds: the first-run fetch gives up after this …
+FETCH_LOCK_WAIT = 30.0  # … having waited at most this long for another refresh to finish
+
+
 def _fetch(kpis: list[str] | None, what: str) -> bool:
     """Fetch from Kolada with a progress bar; False (with a Swedish message) when it fails."""
     bar = st.progress(0.0, text=f"Hämtar {what} från Kolada …")
@@ -120,8 +123,11 @@ def _fetch(kpis: list[str] | None, what: str) -> bool:
         bar.progress(min(share, 1.0), text=f"Hämtar {what}: {p.message} ({p.requests} anrop)")
 
     try:
-        kolada.refresh(store(), kpis=kpis, progress=show)
-    except (kolada.KoladaError, kolada.BadInput) as e:  # BadInput: Kolada dropped a KPI
+        kolada.refresh(
+            store(), kpis=kpis, progress=show, deadline=FETCH_DEADLINE, lock_timeout=FETCH_LOCK_WAIT
+        )
+    except (kolada.KoladaError, kolada.BadInput) as e:  # BadInput: Kolada dropped a KPI, or
+        # another refresh holds the lock
         bar.empty()
         st.session_state["_fetch_error"] = str(e)
         st.session_state["_fetch_failed_at"] = datetime.now(UTC)
@@ -354,6 +360,24 @@ def follow_page_redirect() -> None:
 
 
 # ---- messages --------------------------------------------------------------------------------
+logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def failures_in_swedish() -> Iterator[None]:
+    """The last resort around a run: an unexpected error is logged with its traceback on the
+    server and shown as one Swedish message, never as Streamlit's English error box.
+    (Streamlit's stop/rerun signals are BaseExceptions and pass.)"""
+    try:
+        yield
+    except Exception as e:
+        logger.exception("unexpected error while rendering the page")
+        st.error(
+            "Något gick fel när sidan skulle visas. Felet är loggat på servern. Ladda om sidan "
+            f"eller välj en annan vy. (Tekniskt: {escape_markdown(type(e).__name__)})"
+        )
+
+
 def show_url_problems() -> None:
     """Messages about the link; they quote its values, so they are shown as plain text."""
     for problem in st.session_state.pop("_problems", []):

@@ -82,8 +82,13 @@ if st.button("Uppdatera från Kolada", type="primary"):
         bar.progress(min(share, 1.0), text=f"{escape_markdown(p.message)} ({p.requests} anrop)")
 
     try:
-        result = kolada.refresh(store, progress=show, ttl=pd.Timedelta(0).to_pytimedelta())
-    except kolada.KoladaError as e:
+        result = kolada.refresh(
+            store,
+            progress=show,
+            ttl=pd.Timedelta(0).to_pytimedelta(),
+            lock_timeout=ui.FETCH_LOCK_WAIT,
+        )
+    except (kolada.KoladaError, kolada.BadInput) as e:  # BadInput: another refresh runs
         bar.empty()
         st.error(
             "Uppdateringen misslyckades. Tidigare hämtad data finns kvar oförändrad. "

@@ -56,8 +56,7 @@ def filled(tmp_path_factory) -> Path:
 @pytest.fixture
 def cache(filled, tmp_path, monkeypatch) -> Path:
     """A copy of the filled cache per test; refreshes go to the fake client."""
-    for p in filled.glob("*.parquet"):
-        (tmp_path / p.name).write_bytes(p.read_bytes())
+    shutil.copytree(filled, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock"))
     monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
     real = kolada.refresh
     monkeypatch.setattr(kolada, "refresh", lambda store, **kw: real(store, fake_client(), **kw))

@@ -109,3 +109,19 @@ def test_another_refresh_holding_the_lock_ends_in_bounded_time(tmp_path, monkeyp
     assert not at.exception, at.exception
     text = shown(at)
     assert "En annan uppdatering" in text and "pågår fortfarande" in text
+
+
+def test_an_unexpected_error_is_one_swedish_message(filled, tmp_path, monkeypatch):
+    import analytics
+
+    shutil.copytree(filled, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock"))
+    use_cache(tmp_path, monkeypatch)
+
+    def broken(*args, **kwargs):
+        raise TypeError("an odd value")
+
+    monkeypatch.setattr(analytics, "peer_stats", broken)
+    at = run_app()
+    assert not at.exception, at.exception
+    assert "Något gick fel när sidan skulle visas" in shown(at)
+    assert "TypeError" in shown(at)
