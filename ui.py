@@ -30,6 +30,12 @@ from viewstate import GROUP_KINDS, MAX_CUSTOM, View, parse_view
 TTL = timedelta(hours=24)
 RAW = "Källa: Kolada"
 COMPUTED = "Egen bearbetning av data från Kolada"
+ENTITY_TITLES = {
+    "kpis": "Nyckeltal (metadata)",
+    "municipalities": "Kommuner",
+    "groups": "Kommungrupper",
+    "values": "Värden",
+}
 PAGES = {
     "oversikt": "pages/oversikt.py",
     "jamforelse": "pages/jamforelse.py",
@@ -157,9 +163,16 @@ def ensure_data(kpis: list[str]) -> None:
     if metadata() is not None and not values(kpis).empty:
         st.warning("Några nyckeltal kunde inte hämtas från Kolada; visar det som finns sparat.")
         return
+    damaged = [ENTITY_TITLES[s.entity].lower() for s in cache_status(store()) if s.damaged]
+    headline = (
+        f"**Den sparade datan är skadad ({', '.join(damaged)}) och kunde inte hämtas på nytt "
+        "från Kolada.**"
+        if damaged
+        else "**Det finns ingen sparad data ännu, och Kolada gick inte att nå.**"
+    )
     st.error(
-        "**Det finns ingen sparad data ännu, och Kolada gick inte att nå.**\n\n"
-        "Appen behöver hämta nyckeltal från Koladas öppna API (api.kolada.se) första gången. "
+        f"{headline}\n\n"
+        "Appen behöver hämta nyckeltal från Koladas öppna API (api.kolada.se). "
         "Kontrollera nätverksanslutningen och ladda om sidan. Utan internet kan en lokal "
         "spegel användas: starta den och sätt miljövariabeln `KOLADA_BASE_URL`."
     )

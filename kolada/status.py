@@ -20,6 +20,15 @@ class EntityStatus:
     stale: bool = True
     damaged: bool = False
 
+    @property
+    def state(self) -> str:
+        """In a word: skadad, saknas, inaktuell or aktuell."""
+        if self.damaged:
+            return "skadad"
+        if not self.cached:
+            return "saknas"
+        return "inaktuell" if self.stale else "aktuell"
+
     def line(self) -> str:
         if self.damaged:
             return f"{self.entity:<15} skadad (läses som saknad; nästa uppdatering skriver om den)"

@@ -9,13 +9,6 @@ import ui
 from escaping import escape_markdown
 from kolada.status import cache_status, format_age
 
-ENTITY_TITLES = {
-    "kpis": "Nyckeltal (metadata)",
-    "municipalities": "Kommuner",
-    "groups": "Kommungrupper",
-    "values": "Värden",
-}
-
 ui.current("om")  # the shared sidebar and URL state
 st.title("Om data")
 st.markdown(
@@ -57,13 +50,11 @@ store = ui.store()
 statuses = cache_status(store, ttl=ui.TTL)
 table = pd.DataFrame(
     {
-        "Datamängd": [ENTITY_TITLES[s.entity] for s in statuses],
+        "Datamängd": [ui.ENTITY_TITLES[s.entity] for s in statuses],
         "Rader": [str(s.rows) if s.cached else "–" for s in statuses],
         "Hämtad (UTC)": [s.fetched_at or "–" for s in statuses],
         "Ålder": [format_age(s.age) if s.cached else "saknas" for s in statuses],
-        "Status": [
-            "saknas" if not s.cached else ("inaktuell" if s.stale else "aktuell") for s in statuses
-        ],
+        "Status": [s.state for s in statuses],
         "Från": [s.base_url or "–" for s in statuses],
     }
 )

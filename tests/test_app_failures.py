@@ -95,7 +95,7 @@ def test_damaged_cache_that_cannot_be_rewritten_gives_a_swedish_message(
     at = run_app()
     assert not at.exception, at.exception
     text = shown(at)
-    assert "Det finns ingen sparad data ännu, och Kolada gick inte att nå" in text
+    assert "Den sparade datan är skadad (värden) och kunde inte hämtas på nytt" in text
     assert "HTTP 503" in text  # the technical reason, escaped, under the Swedish message
 
 
