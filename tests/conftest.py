@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,25 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def load_fixture(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text("utf-8"))
+
+
+def copy_cache(src: Path, dst: Path) -> Path:
+    """A copy of a cache folder (manifest, versions, datasets), without its lock files."""
+    shutil.copytree(src, dst, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock"))
+    return dst
+
+
+@pytest.fixture
+def apptest_env():
+    """AppTest as a running server would run it (modern navigation), with empty st.cache_data."""
+    import streamlit as st
+
+    from tests.apptest_support import modern_navigation
+
+    st.cache_data.clear()
+    with modern_navigation():
+        yield
+    st.cache_data.clear()
 
 
 def digest(folder: Path) -> dict[str, str]:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import kolada
 from kolada.refresh import refresh
 from kolada.store import Store
-from tests.apptest_support import modern_navigation
-from tests.conftest import FakeClient, load_fixture
+from tests.conftest import FakeClient, copy_cache, load_fixture
 from tests.markdown_support import render, rules_after_parsing, visible
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -33,17 +30,7 @@ def fake_client() -> FakeClient:
     return FakeClient(munis=[k for k in KOMMUNER if k != WITHOUT_VALUES])
 
 
-@pytest.fixture(autouse=True)
-def navigation_as_in_a_running_server():
-    with modern_navigation():
-        yield
-
-
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("apptest_env")
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +43,7 @@ def filled(tmp_path_factory) -> Path:
 @pytest.fixture
 def cache(filled, tmp_path, monkeypatch) -> Path:
     """A copy of the filled cache per test; refreshes go to the fake client."""
-    shutil.copytree(filled, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock"))
+    copy_cache(filled, tmp_path)
     monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
     real = kolada.refresh
     monkeypatch.setattr(kolada, "refresh", lambda store, **kw: real(store, fake_client(), **kw))
@@ -350,9 +337,7 @@ def crafted_filled(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def crafted(crafted_filled, tmp_path, monkeypatch) -> Path:
-    shutil.copytree(
-        crafted_filled, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock")
-    )
+    copy_cache(crafted_filled, tmp_path)
     monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
     real = kolada.refresh
     monkeypatch.setattr(kolada, "refresh", lambda store, **kw: real(store, crafted_client(), **kw))

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from filelock import FileLock
 from streamlit.testing.v1 import AppTest
 
@@ -15,24 +13,13 @@ import kolada
 import ui
 from kolada.refresh import refresh
 from kolada.store import Store
-from tests.apptest_support import modern_navigation
-from tests.conftest import FakeClient, load_fixture
+from tests.conftest import FakeClient, copy_cache, load_fixture
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 KOMMUNER = [m["id"] for m in load_fixture("municipality.json")["values"] if m["type"] == "K"]
 
 
-@pytest.fixture(autouse=True)
-def navigation_as_in_a_running_server():
-    with modern_navigation():
-        yield
-
-
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("apptest_env")
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +48,7 @@ def shown(at: AppTest) -> str:
 
 @pytest.mark.parametrize("entity", ["values", "municipalities", "groups"])
 def test_damaged_dataset_is_fetched_again_and_the_page_shows(filled, tmp_path, monkeypatch, entity):
-    shutil.copytree(filled, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock"))
+    copy_cache(filled, tmp_path)
     path = Store(tmp_path).path(entity)
     path.write_bytes(path.read_bytes()[:100])
     use_cache(tmp_path, monkeypatch)
@@ -86,7 +73,7 @@ def test_cache_path_that_is_a_file_gives_a_swedish_message(tmp_path, monkeypatch
 def test_damaged_cache_that_cannot_be_rewritten_gives_a_swedish_message(
     filled, tmp_path, monkeypatch
 ):
-    shutil.copytree(filled, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock"))
+    copy_cache(filled, tmp_path)
     path = Store(tmp_path).path("values")
     path.write_bytes(b"garbage")
     failing = FakeClient(munis=KOMMUNER)
@@ -114,7 +101,7 @@ def test_another_refresh_holding_the_lock_ends_in_bounded_time(tmp_path, monkeyp
 def test_an_unexpected_error_is_one_swedish_message(filled, tmp_path, monkeypatch):
     import analytics
 
-    shutil.copytree(filled, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock"))
+    copy_cache(filled, tmp_path)
     use_cache(tmp_path, monkeypatch)
 
     def broken(*args, **kwargs):

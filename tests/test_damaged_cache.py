@@ -22,7 +22,7 @@ from kolada.cli import main
 from kolada.refresh import RefreshFailed, refresh
 from kolada.status import cache_status
 from kolada.store import MANIFEST, Store
-from tests.conftest import FakeClient, digest
+from tests.conftest import FakeClient, copy_cache, digest
 
 ROOT = Path(__file__).resolve().parents[1]
 KPIS = ["N30001", "N30026"]
@@ -256,7 +256,7 @@ def test_read_only_cache_serves_readers(filled):
     try:
         os.chmod(shared, 0o755)
         cache = shared / "cache"
-        shutil.copytree(filled, cache, ignore=shutil.ignore_patterns("*.lock"))
+        copy_cache(filled, cache)
         for path in [cache, *cache.rglob("*")]:
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
         user = "nobody" if os.geteuid() == 0 else None

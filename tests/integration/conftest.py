@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import pytest
 from kolada.client import KoladaClient
 from kolada.refresh import refresh
 from kolada.store import Store
+from tests.conftest import copy_cache
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 MIRROR = SHARED / "kolada-mirror" / "mirror.py"
@@ -113,6 +113,4 @@ def reference_cache(mirror, tmp_path_factory) -> Path:
     return root
 
 
-def copy_cache(src: Path, dst: Path) -> Path:
-    shutil.copytree(src, dst, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock"))
-    return dst
+__all__ = ["Mirror", "copy_cache", "start_mirror"]
