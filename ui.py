@@ -17,15 +17,14 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-import analytics
-import exports
 import kolada
-from escaping import escape_markdown
+from benchmark import analytics, exports
+from benchmark.escaping import escape_markdown
+from benchmark.peers import Peers, kommun_names, resolve_peers
+from benchmark.viewstate import GROUP_KINDS, MAX_CUSTOM, View, parse_view
 from kolada.catalogue import POPULATION, Area, area
 from kolada.frames import totals
 from kolada.status import cache_status, format_age
-from peers import Peers, kommun_names, resolve_peers
-from viewstate import GROUP_KINDS, MAX_CUSTOM, View, parse_view
 
 TTL = timedelta(hours=24)
 RAW = "Källa: Kolada"

@@ -5,12 +5,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-import analytics
-import charts
 import ui
-from escaping import escape_markdown
+from benchmark import analytics, charts
+from benchmark.escaping import escape_markdown
+from benchmark.peers import resolve_peers
 from kolada import AREAS
-from peers import resolve_peers
 
 ctx = ui.current("alla")
 kommun, span = ctx.view.kommun, ctx.span

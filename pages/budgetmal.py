@@ -6,13 +6,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-import analytics
-import budget
-import charts
-import fmt
-import narrative
 import ui
-from escaping import escape_markdown
+from benchmark import analytics, budget, charts, fmt, narrative
+from benchmark.escaping import escape_markdown
 from kolada.catalogue import POPULATION
 
 ctx = ui.current("budget")

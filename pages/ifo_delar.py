@@ -3,9 +3,8 @@ against the peers over time (these parts have no NKA of their own)."""
 
 import streamlit as st
 
-import analytics
-import charts
 import ui
+from benchmark import analytics, charts
 from kolada import IFO_PARTS
 
 ctx = ui.current("delar")

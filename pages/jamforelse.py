@@ -6,10 +6,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-import analytics
-import charts
-import fmt
 import ui
+from benchmark import analytics, charts, fmt
 
 ctx = ui.current("jamforelse")
 a, kommun = ctx.area, ctx.view.kommun

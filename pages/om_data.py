@@ -6,7 +6,7 @@ import streamlit as st
 
 import kolada
 import ui
-from escaping import escape_markdown
+from benchmark.escaping import escape_markdown
 from kolada.status import cache_status, format_age
 
 ui.current("om")  # the shared sidebar and URL state

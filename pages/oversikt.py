@@ -3,11 +3,8 @@ and a short text that states only what the data supports."""
 
 import streamlit as st
 
-import analytics
-import charts
-import fmt
-import narrative
 import ui
+from benchmark import analytics, charts, fmt, narrative
 from kolada.catalogue import POPULATION
 
 ctx = ui.current("oversikt")

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
-from escaping import WORD_JOINER
+from benchmark.escaping import WORD_JOINER
 
 MD = MarkdownIt("gfm-like")
 

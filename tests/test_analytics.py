@@ -4,7 +4,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-import analytics
+from benchmark import analytics
 from kolada.catalogue import area
 
 IFO = area("ifo")

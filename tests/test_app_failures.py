@@ -99,7 +99,7 @@ def test_another_refresh_holding_the_lock_ends_in_bounded_time(tmp_path, monkeyp
 
 
 def test_an_unexpected_error_is_one_swedish_message(filled, tmp_path, monkeypatch):
-    import analytics
+    from benchmark import analytics
 
     copy_cache(filled, tmp_path)
     use_cache(tmp_path, monkeypatch)

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-import budget
-from analytics import ReferenceCost
+from benchmark import budget
+from benchmark.analytics import ReferenceCost
 
 REF = ReferenceCost(kr_per_inhabitant=3000.0, total_mnkr=30.0, derived=False, how="Kolada N30007")
 ROW = pd.Series({"median": 10.0, "mean": 12.0, "q1": 4.0})

@@ -2,8 +2,7 @@ import json
 
 import pandas as pd
 
-import analytics
-import charts
+from benchmark import analytics, charts
 
 
 def spec(chart) -> str:
@@ -46,8 +45,8 @@ def test_heatmap_is_diverging_blue_orange():
 
 
 def test_glide_chart_uses_the_path_columns():
-    import budget
-    from analytics import ReferenceCost
+    from benchmark import budget
+    from benchmark.analytics import ReferenceCost
 
     ref = ReferenceCost(3000.0, 30.0, False, "Kolada N30007")
     path = budget.glide_path(budget.make_target(25.0, 10.0, 2024, 2027, ref))

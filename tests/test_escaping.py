@@ -2,7 +2,7 @@
 
 import pytest
 
-from escaping import WORD_JOINER, escape_markdown, shorten
+from benchmark.escaping import WORD_JOINER, escape_markdown, shorten
 from tests.markdown_support import render, rules_after_parsing, unsafe_html, visible
 
 CRAFTED = [

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-import exports
+from benchmark import exports
 
 DATA = pd.DataFrame({"År": [2022, 2023, 2024], "Höör": [-2.2448, -9.7858, -20.7972]})
 INFO = exports.ExportInfo(

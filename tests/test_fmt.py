@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-import fmt
+from benchmark import fmt
 
 
 @pytest.mark.parametrize(

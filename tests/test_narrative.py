@@ -1,5 +1,5 @@
-from analytics import Gap, Placement
-from narrative import Facts, overview_sentences
+from benchmark.analytics import Gap, Placement
+from benchmark.narrative import Facts, overview_sentences
 from tests.markdown_support import render, unsafe_html, visible
 
 BASE = Facts(kommun="Höör", area="individ- och familjeomsorg", year=2024, nka=-20.7972)
@@ -39,7 +39,7 @@ def test_preliminary_and_kronor():
 
 
 # ---- the report paragraph ----------------------------------------------------------------------
-from narrative import ReportFacts, report_paragraph  # noqa: E402
+from benchmark.narrative import ReportFacts, report_paragraph  # noqa: E402
 
 R = ReportFacts(
     kommun="Höör",

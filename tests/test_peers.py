@@ -1,9 +1,9 @@
 import pytest
 
+from benchmark.peers import resolve_peers
+from benchmark.viewstate import View
 from kolada.frames import tidy_groups, tidy_municipalities
-from peers import resolve_peers
 from tests.conftest import load_fixture
-from viewstate import View
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 import pytest
 
-from viewstate import MAX_CUSTOM, View, parse_view
+from benchmark.viewstate import MAX_CUSTOM, View, parse_view
 
 KOMMUNER = {f"{i:04d}": f"K{i}" for i in range(100, 140)} | {"0561": "Åtvidaberg", "1267": "Höör"}
 YEARS = (2010, 2025)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-import analytics
-import budget
+from benchmark import analytics, budget
 from kolada.catalogue import POPULATION, area
 from kolada.frames import totals
 from kolada.store import Store

@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-import fmt
+from benchmark import fmt
 
 KOMMUN = "#1f4e79"  # dark blue
 PEER = "#6b6b6b"  # grey

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from escaping import shorten
+from benchmark.escaping import shorten
 from kolada.catalogue import AREAS_BY_CODE
 
 DEFAULT_KOMMUN = "0561"  # Åtvidaberg

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import fmt
-from analytics import Gap, Placement, spans_method_break
-from escaping import escape_markdown
+from benchmark import fmt
+from benchmark.analytics import Gap, Placement, spans_method_break
+from benchmark.escaping import escape_markdown
 
 FLAT_POINTS = 0.5  # a change smaller than this (procentenheter) is called unchanged
 

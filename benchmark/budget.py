@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics import Gap, ReferenceCost, gap
+from benchmark.analytics import Gap, ReferenceCost, gap
 
 TARGETS = {
     "median": "Jämförelsegruppens median",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from benchmark.viewstate import View
 from kolada.catalogue import (
     LAN_GROUPS,
     SKR_KOMMUNGRUPPER,
@@ -15,7 +16,6 @@ from kolada.catalogue import (
     find_member_group,
     find_peer_group,
 )
-from viewstate import View
 
 
 @dataclass(frozen=True)
