@@ -17,7 +17,20 @@ import pandas as pd
 from kolada.catalogue import POPULATION, Area
 
 METHOD_BREAK_YEAR = 2019  # new referenskostnad model from 2019: earlier years are not comparable
-STAT_COLUMNS = ["period", "n", "min", "q1", "median", "q3", "max", "mean"]
+STAT_COLUMNS = ["period", "n", "N", "covered", "min", "q1", "median", "q3", "max", "mean"]
+MIN_PEERS = 3  # a peer statistic needs at least this many peers with a value …
+MIN_PEER_SHARE = 0.5  # … and at least this share of the group's members
+
+
+def covered(n: int, total: int) -> bool:
+    """Enough peers report for a peer statistic (median, mean, band, placement, target) to be
+    shown: at least ``MIN_PEERS`` and at least ``MIN_PEER_SHARE`` of the ``total`` members."""
+    return n >= MIN_PEERS and n >= MIN_PEER_SHARE * total
+
+
+def coverage_text(n: int, total: int) -> str:
+    """'för få jämförelsevärden (1 av 7)' — why a peer statistic is not shown."""
+    return f"för få jämförelsevärden ({n} av {total})"
 
 
 def _kpi(values: pd.DataFrame, kpi: str | None) -> pd.DataFrame:
@@ -57,10 +70,12 @@ def latest_year(
 def peer_stats(
     values: pd.DataFrame, kpi: str, peers: Iterable[str], years: tuple[int, int] | None = None
 ) -> pd.DataFrame:
-    """Per year over the peers' values: n (with a value), min, quartiles, median, max and the
-    unweighted mean ("ovägt medel")."""
+    """Per year over the peers' values: n (with a value), N (members), ``covered`` (see
+    ``covered``), min, quartiles, median, max and the unweighted mean ("ovägt medel").
+    Callers show the statistics of a year only where ``covered`` is true."""
+    peers = list(dict.fromkeys(peers))
     rows = _kpi(values, kpi)
-    rows = rows[rows["municipality"].isin(list(peers)) & rows["value"].notna()]
+    rows = rows[rows["municipality"].isin(peers) & rows["value"].notna()]
     if years:
         rows = rows[rows["period"].between(years[0], years[1])]
     if rows.empty:
@@ -77,7 +92,9 @@ def peer_stats(
             "mean": grouped.mean(),
         }
     )
-    return out.reset_index()[STAT_COLUMNS].astype({"period": int, "n": int})
+    out["N"] = len(peers)
+    out["covered"] = [covered(int(n), len(peers)) for n in out["n"]]
+    return out.reset_index()[STAT_COLUMNS].astype({"period": int, "n": int, "N": int})
 
 
 @dataclass(frozen=True)
