@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import threading
 import time
@@ -26,12 +25,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from itertools import product
-from urllib.parse import quote, urlencode, urljoin, urlsplit
+from urllib.parse import quote, urlencode, urljoin
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from kolada.errors import BadInput, KoladaError
 from kolada.ids import (
@@ -39,6 +36,13 @@ from kolada.ids import (
     validate_kpi_ids,
     validate_municipality_ids,
     validate_years,
+)
+from kolada.transport import (
+    DeadlinePassed,
+    Watchdog,
+    build_session,
+    origin,
+    seconds_left,
 )
 
 logger = logging.getLogger(__name__)
@@ -49,65 +53,12 @@ MAX_PAGES = 2000  # pages per query: a next_url that changes forever ends here
 MAX_BODY_BYTES = 64 * 1024 * 1024  # decompressed; a full page of 5000 data rows is ~1 MB
 REQUEST_DEADLINE = 120.0  # seconds for one request, redirects and body included
 MAX_REDIRECTS = 5
-MAX_RETRY_AFTER = 60.0  # seconds: a Retry-After longer than this is shortened
 READ_CHUNK = 64 * 1024
-USER_AGENT = "nka-jamforelse/0.1 (Streamlit-app för nettokostnadsavvikelse; python-requests)"
 
 
 def base_url_from_env() -> str:
     """``KOLADA_BASE_URL`` if set, else the public API."""
     return (os.environ.get("KOLADA_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-
-
-class CountingRetry(Retry):
-    """urllib3 ``Retry`` that reports each retry, so request counts include them."""
-
-    def __init__(self, *args, on_retry: Callable[[], None] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.on_retry = on_retry
-
-    def new(self, **kwargs) -> CountingRetry:
-        retry = super().new(**kwargs)
-        retry.on_retry = self.on_retry
-        return retry
-
-    def increment(self, *args, **kwargs) -> Retry:
-        retry = super().increment(*args, **kwargs)  # raises when retries are used up
-        if self.on_retry:
-            self.on_retry()
-        return retry
-
-    def parse_retry_after(self, retry_after: str) -> float:
-        """A server may ask for a pause, but not for an hour."""
-        return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER)
-
-
-def build_session(
-    *,
-    retries: int = 5,
-    backoff_factor: float = 0.3,
-    on_retry: Callable[[], None] | None = None,
-) -> requests.Session:
-    """A session whose adapter retries connection errors, 429 and 5xx with backoff."""
-    retry = CountingRetry(
-        on_retry=on_retry,
-        total=retries,
-        connect=retries,
-        read=retries,
-        status=retries,
-        backoff_factor=backoff_factor,
-        backoff_max=30,
-        status_forcelist=(429, 500, 502, 503, 504),
-        allowed_methods=frozenset({"GET"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,  # hand back the last response so we can name its status
-    )
-    session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
-    return session
 
 
 def parse_body(content: bytes, url: str) -> dict:
@@ -120,6 +71,8 @@ def parse_body(content: bytes, url: str) -> dict:
         body = json.loads(text)
     except json.JSONDecodeError as e:
         raise KoladaError(f"Svaret från Kolada är inte giltig JSON ({e.msg})", url) from None
+    except RecursionError:
+        raise KoladaError("Svaret från Kolada är för djupt nästlat", url) from None
     if not isinstance(body, dict) or not isinstance(body.get("values"), list):
         raise KoladaError("Svaret från Kolada saknar listan 'values'", url)
     next_url = body.get("next_url")
@@ -131,22 +84,6 @@ def parse_body(content: bytes, url: str) -> dict:
             f"Svaret från Kolada har ett ogiltigt 'count' ({_short(str(count).encode(), 40)})", url
         )
     return body
-
-
-def origin(url: str) -> tuple[str, str, int | None]:
-    """Scheme, host and port (the scheme's default port filled in) of a URL."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1  # an invalid port never equals a valid one
-    if port is None:
-        port = {"http": 80, "https": 443}.get(parts.scheme.lower())
-    return parts.scheme.lower(), (parts.hostname or "").lower(), port
-
-
-class _DeadlinePassed(Exception):
-    """The request's deadline passed before a retry (raised inside urllib3)."""
 
 
 class _BodyError(Exception):
@@ -207,7 +144,9 @@ class KoladaClient:
         request_deadline: float = REQUEST_DEADLINE,
     ):
         self.base_url = (base_url or base_url_from_env()).rstrip("/")
-        self.session = session or build_session(on_retry=self._on_retry)
+        self.session = session or build_session(
+            on_retry=self._count_request, time_left=self._time_left
+        )
         self.timeout = timeout
         self.per_page = per_page
         self.body_retries = body_retries
@@ -226,23 +165,27 @@ class KoladaClient:
             self.requests_sent += 1
         self._local.sent = self.thread_requests() + 1
 
-    def _on_retry(self) -> None:
-        """urllib3 is about to retry: count it, unless the request's deadline has passed."""
-        self._count_request()
-        if time.monotonic() >= getattr(self._local, "ends_at", math.inf):
-            raise _DeadlinePassed
+    def _time_left(self) -> float:
+        """Seconds until the calling thread's request must be done."""
+        return seconds_left(getattr(self._local, "ends_at", None))
 
     @contextmanager
     def deadline(self, seconds: float | None, reason: str) -> Iterator[None]:
-        """No request is sent, and none waits for its body, after ``seconds`` from now."""
+        """No request is sent, and none waits for its answer, after ``seconds`` from now."""
         if seconds is None:
             yield
             return
+        outer = self.stop_at, self.stop_reason
         self.stop_at, self.stop_reason = time.monotonic() + seconds, reason
         try:
             yield
         finally:
-            self.stop_at, self.stop_reason = None, ""
+            self.stop_at, self.stop_reason = outer
+
+    def abort(self, reason: str) -> None:
+        """Send no further request (another part of a refresh failed); one in flight ends at
+        its own deadline."""
+        self.stop_at, self.stop_reason = time.monotonic(), reason
 
     def thread_requests(self) -> int:
         """Requests sent by the calling thread (exact per task when a few threads share us)."""
@@ -270,7 +213,8 @@ class KoladaClient:
     def require_same_origin(self, url: str, came_from: str) -> None:
         """Raise ``KoladaError`` naming both URLs unless ``url`` is on the base URL's scheme,
         host and port."""
-        if origin(url) != origin(self.base_url):
+        mine = origin(self.base_url)
+        if mine is None or origin(url) != mine:
             raise KoladaError(
                 f"Kolada pekade vidare till en annan server ({_short(url.encode(), 120)}); "
                 f"bara {self.base_url} används",
@@ -285,12 +229,14 @@ class KoladaClient:
         self._count_request()
         self._local.ends_at = ends_at
         logger.debug("GET %s", url)
-        read = min(self.timeout[1], left)
         try:
             return self.session.get(
-                url, timeout=(self.timeout[0], read), stream=True, allow_redirects=False
+                url,
+                timeout=(min(self.timeout[0], left), min(self.timeout[1], left)),
+                stream=True,
+                allow_redirects=False,
             )
-        except _DeadlinePassed:
+        except DeadlinePassed:
             raise self._late(ends_at, url) from None
         except requests.RequestException as e:
             raise KoladaError(f"Kunde inte nå Kolada: {e}", url) from None
@@ -314,21 +260,17 @@ class KoladaClient:
                 )
             parts.append(chunk)
 
-    def _get_once(self, url: str) -> dict:
-        ends_at = self._ends_at()
-        target = url
-        for _ in range(MAX_REDIRECTS + 1):
-            response = self._send(target, ends_at)
-            if not response.is_redirect:
-                break
-            location = urljoin(target, response.headers.get("Location", ""))
-            response.close()
-            self.require_same_origin(location, target)
-            target = location
-        else:
-            raise KoladaError(f"Fler än {MAX_REDIRECTS} omdirigeringar", url)
-        with response:
-            content = self._read_body(response, target, ends_at)
+    def _get_once(self, url: str, ends_at: float) -> dict:
+        """One GET (redirects on the same host followed), cut at ``ends_at`` by a watchdog."""
+        with Watchdog(ends_at - time.monotonic()) as request:
+            try:
+                response = self._follow(url, ends_at)
+                with response:
+                    content = self._read_body(response, url, ends_at)
+            except (KoladaError, _BodyError):
+                if request.expired:
+                    raise self._late(ends_at, url) from None
+                raise
         if response.status_code != 200:
             raise KoladaError(
                 f"Kolada svarade HTTP {response.status_code}: {_short(content)}",
@@ -340,12 +282,26 @@ class KoladaClient:
         except KoladaError as e:
             raise _BodyError(e) from None
 
+    def _follow(self, url: str, ends_at: float) -> requests.Response:
+        target = url
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._send(target, ends_at)
+            if not response.is_redirect:
+                return response
+            location = urljoin(target, response.headers.get("Location", ""))
+            response.close()
+            self.require_same_origin(location, target)
+            target = location
+        raise KoladaError(f"Fler än {MAX_REDIRECTS} omdirigeringar", url)
+
     def get_json(self, url: str) -> dict:
-        """GET one page. A body that is cut short or malformed is asked for again a few times
-        (urllib3 cannot see those faults); then it raises ``KoladaError`` naming the URL."""
+        """GET one page within one deadline. A body that is cut short or malformed is asked for
+        again a few times (urllib3 cannot see those faults); then it raises ``KoladaError``
+        naming the URL."""
+        ends_at = self._ends_at()
         for attempt in range(self.body_retries + 1):
             try:
-                return self._get_once(url)
+                return self._get_once(url, ends_at)
             except _BodyError as e:
                 if attempt == self.body_retries:
                     raise e.error from None
@@ -482,7 +438,7 @@ def _seg(ids: Sequence[str]) -> str:
 
 
 def _short(content: bytes, limit: int = 200) -> str:
-    text = content.decode("utf-8", errors="replace").strip()
+    text = " ".join(content.decode("utf-8", errors="replace").split())
     return text[:limit] + ("…" if len(text) > limit else "")
 
 

@@ -18,6 +18,7 @@ class KoladaError(RuntimeError):
     def __init__(self, message: str, url: str | None = None, status: int | None = None):
         self.url = url
         self.status = status
+        message = " ".join(str(message).split())  # always one line
         super().__init__(f"{message} ({url})" if url else message)
 
 

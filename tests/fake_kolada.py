@@ -114,6 +114,9 @@ class FakeKolada:
             rows[2] = {**rows[2], "period": 1850}
         if scenario == "endless_next":
             return [], self._url(parts, page + 1)
+        if scenario == "next_backslash" and page == 1:  # other port to urllib3, ours to urlsplit
+            url = f"http://127.0.0.1:{self.other_port}\\@127.0.0.1:{self.port}/v3/kpi?page=2"
+            return rows, url
         if scenario in ("next_other_port", "paged") and page == 1:
             half = len(rows) // 2
             port = self.other_port if scenario == "next_other_port" else self.port
@@ -139,6 +142,15 @@ class _Handler(BaseHTTPRequestHandler):
         is_data = "/data/" in split.path
         if fake.scenario == "hang":
             time.sleep(30)
+        if is_data and fake.scenario == "header_drip":
+            self._drip_headers()
+            return
+        if is_data and fake.scenario == "retry_after":
+            self.send_response(503)
+            self.send_header("Retry-After", "50")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         location = self._redirect_to(fake, split.path) if is_data else None
         if location:
             self._redirect(location)
@@ -162,6 +174,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._drip(body)
         else:
             self.wfile.write(body)
+
+    def _drip_headers(self) -> None:
+        """Headers one short line at a time, for ever (a read timeout never fires)."""
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for i in range(600):
+                self.wfile.write(f"X-Drip-{i}: 1\r\n".encode())
+                self.wfile.flush()
+                time.sleep(0.05)
+        except OSError:
+            pass
 
     def _redirect_to(self, fake: FakeKolada, path: str) -> str | None:
         if fake.scenario == "redirect_other_port":

@@ -59,6 +59,7 @@ BAD_ANSWERS = [
     ("empty_municipalities", "tom lista med kommuner"),
     ("next_other_port", "annan server"),
     ("redirect_other_port", "annan server"),
+    ("next_backslash", "annan server"),
 ]
 
 
@@ -135,6 +136,24 @@ def test_drip_body_ends_at_the_request_deadline(cached, kolada):
         run(cached, kolada, full=True, client_kw={"request_deadline": 2})
     assert time.monotonic() - start < 6
     assert digest(cached) == before
+
+
+def test_dripping_headers_end_at_the_request_deadline(cached, kolada):
+    before = digest(cached)
+    kolada.scenario = "header_drip"
+    start = time.monotonic()
+    with pytest.raises(RefreshFailed, match="inte färdigt inom 2 s"):
+        run(cached, kolada, full=True, client_kw={"request_deadline": 2})
+    assert time.monotonic() - start < 6
+    assert digest(cached) == before
+
+
+def test_a_long_retry_after_is_not_slept_past_the_deadline(cached, kolada):
+    kolada.scenario = "retry_after"
+    start = time.monotonic()
+    with pytest.raises(RefreshFailed, match="inte färdigt inom 2 s"):
+        run(cached, kolada, full=True, client_kw={"request_deadline": 2})
+    assert time.monotonic() - start < 6
 
 
 def test_refresh_deadline_bounds_a_hung_kolada(cached, kolada):
