@@ -131,10 +131,10 @@ def _fetch(kpis: list[str] | None, what: str) -> bool:
         kolada.refresh(
             store(), kpis=kpis, progress=show, deadline=FETCH_DEADLINE, lock_timeout=FETCH_LOCK_WAIT
         )
-    except (kolada.KoladaError, kolada.BadInput) as e:  # BadInput: Kolada dropped a KPI, or
-        # another refresh holds the lock
+    except (kolada.KoladaError, kolada.BadInput) as e:  # BadInput: Kolada dropped a KPI
         bar.empty()
         st.session_state["_fetch_error"] = str(e)
+        st.session_state["_fetch_busy"] = isinstance(e, kolada.errors.Busy)
         st.session_state["_fetch_failed_at"] = datetime.now(UTC)
         return False
     bar.empty()
@@ -163,12 +163,15 @@ def ensure_data(kpis: list[str]) -> None:
         st.warning("Några nyckeltal kunde inte hämtas från Kolada; visar det som finns sparat.")
         return
     damaged = [ENTITY_TITLES[s.entity].lower() for s in cache_status(store()) if s.damaged]
-    headline = (
-        f"**Den sparade datan är skadad ({', '.join(damaged)}) och kunde inte hämtas på nytt "
-        "från Kolada.**"
-        if damaged
-        else "**Det finns ingen sparad data ännu, och Kolada gick inte att nå.**"
-    )
+    if st.session_state.get("_fetch_busy"):
+        headline = "**Datan hämtas just nu av en annan uppdatering. Ladda om sidan om en stund.**"
+    elif damaged:
+        headline = (
+            f"**Den sparade datan är skadad ({', '.join(damaged)}) och kunde inte hämtas på nytt "
+            "från Kolada.**"
+        )
+    else:
+        headline = "**Det finns ingen sparad data ännu, och Kolada gick inte att nå.**"
     st.error(
         f"{headline}\n\n"
         "Appen behöver hämta nyckeltal från Koladas öppna API (api.kolada.se). "

@@ -53,7 +53,7 @@ def check_value_page(
         period = obj.get("period")
         if type(period) is not int or period not in years:
             raise _bad(url, i, "år utanför det efterfrågade:", period)
-        cells = obj.get("values")
+        cells = obj.get("values") or []  # absent or null: no values, as frames.py reads it
         if not isinstance(cells, list):
             raise _bad(url, i, "saknar listan 'values':", cells)
         for cell in cells:
@@ -63,7 +63,7 @@ def check_value_page(
 def _check_cell(cell: object, url: str, index: int) -> None:
     if not isinstance(cell, dict):
         raise _bad(url, index, "värdecell är inte ett objekt:", cell)
-    if cell.get("gender", "T") not in GENDERS:
+    if (cell.get("gender") or "T") not in GENDERS:  # absent or null: the total
         raise _bad(url, index, "okänt kön:", cell.get("gender"))
     value = cell.get("value")
     number = isinstance(value, int | float) and not isinstance(value, bool)
@@ -96,9 +96,19 @@ def kommun_years(values: pd.DataFrame | None) -> pd.Series:
 
 
 def find_shrinks(
-    old: pd.DataFrame | None, new: pd.DataFrame, kpis: Iterable[str], share: float = KEEP_SHARE
+    old: pd.DataFrame | None,
+    new: pd.DataFrame,
+    kpis: Iterable[str],
+    *,
+    years: Iterable[int] | None = None,
+    share: float = KEEP_SHARE,
 ) -> list[Shrink]:
-    """KPIs in ``kpis`` whose kommun-years in ``new`` are fewer than ``share`` of ``old``'s."""
+    """KPIs in ``kpis`` whose kommun-years in ``new`` are fewer than ``share`` of ``old``'s
+    (counted within ``years`` when given: the window a full fetch replaced)."""
+    if years is not None:
+        years = list(years)
+        old = None if old is None else old[old["period"].between(min(years), max(years))]
+        new = new[new["period"].between(min(years), max(years))]
     before, after = kommun_years(old), kommun_years(new)
     out = []
     for kpi in kpis:

@@ -26,11 +26,28 @@ from kolada.refresh import (
     refresh,
 )
 from kolada.status import cache_status
-from kolada.store import Store
+from kolada.store import LOCK_WAIT, Store
+
+_ARGPARSE_SV = {
+    "unrecognized arguments": "okända argument",
+    "invalid choice": "ogiltigt val",
+    "choose from": "välj bland",
+    "the following arguments are required": "dessa argument krävs",
+    "expected one argument": "väntade ett värde",
+    "argument": "argument",
+    "not allowed with argument": "får inte kombineras med",
+    "ambiguous option": "tvetydig flagga",
+    "could match": "kan betyda",
+}
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, not usage + message
+    def error(self, message: str) -> None:  # one Swedish line, not usage + message
+        for english, swedish in _ARGPARSE_SV.items():
+            message = message.replace(english, swedish)
+        message = " ".join(message.split())
+        if len(message) > 200:
+            message = message[:199] + "…"
         self.exit(2, f"{self.prog}: fel: {message} (se --help)\n")
 
 
@@ -86,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
         dest="accept_shrink",
         action="store_true",
         help="godta att Kolada skickar långt färre värden än cachen har (tar bort dem)",
+    )
+    r.add_argument(
+        "--lock-wait",
+        type=_seconds,
+        default=LOCK_WAIT,
+        help=f"vänta så länge på en annan pågående uppdatering ({LOCK_WAIT:g} s)",
     )
     r.add_argument(
         "--deadline",
@@ -161,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     except BadInput as e:
         print(f"Fel: {e}", file=sys.stderr)
         return 2
-    except KoladaError as e:
+    except KoladaError as e:  # RefreshFailed, Busy
         print(f"Fel: {e}", file=sys.stderr)
         return 1
     except OSError as e:  # status/values on a cache path that cannot be read
@@ -173,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Avbrutet; cachen är oförändrad.", file=sys.stderr)
         return 130
     except Exception as e:  # the last resort: one line, and the refresh recorded as failed
-        message = f"oväntat fel ({type(e).__name__}: {str(e)[:120]})"
+        message = f"oväntat fel ({type(e).__name__}: {' '.join(str(e).split())[:120]})"
         if args.command == "refresh":
             _record_failure(store, message)
         print(f"Fel: {message}.", file=sys.stderr)
@@ -189,7 +212,7 @@ def _run(store: Store, args: argparse.Namespace) -> int:
     if store.root.exists() and not store.root.is_dir():
         raise OSError(errno.ENOTDIR, "ingen mapp", str(store.root))
     if args.command == "status":
-        for line in cache_status(store, ttl=args.ttl_hours):
+        for line in cache_status(store, ttl=args.ttl_hours, deep=True):
             print(line.line())
         return 0
     if args.command == "values":
@@ -208,6 +231,7 @@ def _run(store: Store, args: argparse.Namespace) -> int:
                 full=args.full,
                 accept_shrink=args.accept_shrink,
                 deadline=args.deadline,
+                lock_timeout=args.lock_wait,
                 progress=progress,
             )
     finally:

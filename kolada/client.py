@@ -172,11 +172,9 @@ class KoladaClient:
     @contextmanager
     def deadline(self, seconds: float | None, reason: str) -> Iterator[None]:
         """No request is sent, and none waits for its answer, after ``seconds`` from now."""
-        if seconds is None:
-            yield
-            return
         outer = self.stop_at, self.stop_reason
-        self.stop_at, self.stop_reason = time.monotonic() + seconds, reason
+        if seconds is not None:
+            self.stop_at, self.stop_reason = time.monotonic() + seconds, reason
         try:
             yield
         finally:

@@ -22,6 +22,10 @@ class KoladaError(RuntimeError):
         super().__init__(f"{message} ({url})" if url else message)
 
 
+class Busy(KoladaError):
+    """Another refresh holds the cache's refresh lock."""
+
+
 def quoted(value: object, limit: int = 40) -> str:
     """A value as quoted in a message (``repr``), cut with "…" when long."""
     text = repr(value)

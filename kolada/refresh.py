@@ -33,7 +33,7 @@ import pandas as pd
 from kolada.catalogue import catalogue_kpis, missing_kpis
 from kolada.checks import check_listing, check_value_page, find_shrinks, shrink_error
 from kolada.client import KoladaClient
-from kolada.errors import BadInput, KoladaError
+from kolada.errors import BadInput, Busy, KoladaError
 from kolada.frames import VALUE_KEY, tidy_groups, tidy_kpis, tidy_municipalities, tidy_values
 from kolada.ids import chunked, require_known, validate_kpi_ids, validate_years
 from kolada.store import (
@@ -127,12 +127,14 @@ def refresh(
     years = validate_years(range(from_year, to_year + 1), today=now.date())
     if ttl < timedelta(0):
         raise BadInput(f"Ogiltig TTL {ttl}: den kan inte vara negativ.")
+    if deadline is not None and not deadline > 0:
+        raise BadInput(f"Ogiltig tidsgräns {deadline!r}: ange sekunder > 0.")
     store = store or Store()
     own_client = client is None
     client = client or KoladaClient()
     stamp = now.isoformat(timespec="seconds")
     try:
-        with store.refresh_lock(lock_timeout):
+        with store.refresh_lock(lock_timeout):  # Busy (not recorded) when another refresh runs
             try:
                 result = _guarded(
                     _Run(store, client, now, ttl, full, accept_shrink, progress),
@@ -146,6 +148,8 @@ def refresh(
                 raise
             _record(store, True, result.summary(), stamp)
             return result
+    except Busy:
+        raise
     except OSError as e:  # the lock or the folder: the cache path is a file, read-only, …
         failure = RefreshFailed(_disk_message(store, e))
         _record(store, False, str(failure), stamp)
@@ -166,10 +170,15 @@ def _guarded(run: _Run, wanted, explicit, years, deadline) -> RefreshResult:
         raise run.failed("kontrollen av svaren", e) from e
     except OSError as e:
         raise RefreshFailed(_disk_message(run.store, e)) from e
-    except (ValueError, KeyError, TypeError, OverflowError) as e:
+    except (ValueError, KeyError, TypeError, OverflowError, AttributeError) as e:
         raise RefreshFailed(
             f"Uppdateringen misslyckades: oväntat svar från Kolada ({type(e).__name__}: "
             f"{_cut(e)}). Cachen i {run.store.root} är oförändrad."
+        ) from e
+    except Exception as e:  # the last resort: still one line, recorded, cache unchanged
+        raise RefreshFailed(
+            f"Uppdateringen misslyckades: oväntat fel ({type(e).__name__}: {_cut(e)}). "
+            f"Cachen i {run.store.root} är oförändrad."
         ) from e
 
 
@@ -177,13 +186,13 @@ def _disk_message(store: Store, error: OSError) -> str:
     reason = error.strerror or str(error)
     where = error.filename or store.root
     return (
-        f"Uppdateringen misslyckades: kunde inte skriva cachen ({reason}: {where}). "
+        f"Uppdateringen misslyckades: kunde inte använda cachen ({reason}: {where}). "
         f"Cachen i {store.root} är oförändrad."
     )
 
 
 def _cut(error: Exception, limit: int = 120) -> str:
-    text = str(error)
+    text = " ".join(str(error).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -225,6 +234,7 @@ class _Run:
         self.accept_shrink = accept_shrink
         self.progress = progress
         self.result = RefreshResult()
+        self.known_kpis = 0
         self.first_request = client.requests_sent
         self.events: queue.Queue[str] = queue.Queue()  # page reports from worker threads
         self.done = 0
@@ -289,6 +299,7 @@ class _Run:
                     name = futures[future]
                     error = future.exception()
                     if error is not None:
+                        self.client.abort("uppdateringen (en annan del misslyckades)")
                         for other in pending:
                             other.cancel()
                         if isinstance(error, KoladaError):
@@ -349,12 +360,13 @@ class _Run:
     # ---- the refresh -------------------------------------------------------------------------
     def execute(self, wanted: list[str], explicit: bool, years: list[int]) -> RefreshResult:
         t0 = time.perf_counter()
-        self.result.removed_leftovers = self.store.remove_leftovers()
-        cached = self.store.read_all()
+        self.result.removed_leftovers = self.store.heal()
+        cached = self.store.read_all(strict=True)
         out: dict[str, Dataset] = {}
 
         kpi_data = cached.get("kpis")
         known = set(kpi_data.frame["id"]) if kpi_data else set()
+        self.known_kpis = len(known)
         tasks: dict[str, Callable[[], object]] = {}
         if self._stale(kpi_data) or not set(wanted) <= known:
             ids = sorted(set(wanted) | known)
@@ -398,18 +410,21 @@ class _Run:
         self._report(self.result.summary())
         return self.result
 
-    def _check_values(self, old: pd.DataFrame | None, new: pd.DataFrame, chunks) -> None:
-        """No KPI may lose more than a tenth of its kommun-years, and a full fetch must bring
-        something back — unless ``accept_shrink`` (then the summary names what went)."""
+    def _check_values(self, old: pd.DataFrame | None, new: pd.DataFrame, chunks, years) -> None:
+        """No KPI may lose more than a tenth of its kommun-years — within the years fetched in
+        full, or over all years for changes since a date — and a first fetch of several KPIs
+        must bring something back; unless ``accept_shrink`` (the summary names what went)."""
         full = [k for c in chunks if c.since is None for k in c.kpis]
+        delta = [k for c in chunks if c.since is not None for k in c.kpis]
         full_rows = sum(c["rows"] for c in self.result.chunks if not c["delta"])
-        if full and not full_rows and not self.accept_shrink:
+        cold = old is None or old.empty
+        if cold and len(full) > 1 and not full_rows and not self.accept_shrink:
             shown = ", ".join(full[:3]) + (" …" if len(full) > 3 else "")
             raise KoladaError(
                 f"Kolada skickade inga värden alls för {len(full)} nyckeltal ({shown}); "
                 "svaret godtas inte"
             )
-        shrinks = find_shrinks(old, new, self.result.fetched_kpis)
+        shrinks = find_shrinks(old, new, full, years=years) + find_shrinks(old, new, delta)
         if shrinks and not self.accept_shrink:
             raise shrink_error(shrinks)
         self.result.shrinks = shrinks
@@ -417,7 +432,7 @@ class _Run:
     def _kpi_dataset(self, fetched: tuple[object, int]) -> Dataset:
         rows, requests = fetched
         frame = tidy_kpis(rows)
-        check_listing("nyckeltal", len(frame), 0)
+        check_listing("nyckeltal", len(frame), self.known_kpis)
         return Dataset(frame, self._meta(len(frame), requests, kpis=list(frame["id"])))
 
     def _groups_dataset(self, cached: Dataset | None, rows: list, requests: int) -> Dataset:
@@ -461,13 +476,12 @@ class _Run:
             else:
                 frame, delta = replace_kpis(frame, tidy, chunk.kpis, years)
             changes += delta
-            for kpi in chunk.kpis:
-                info = per_kpi.get(kpi, {})
-                first = min(info.get("from_year", years[0]), years[0])
-                last = max(info.get("to_year", years[-1]), years[-1])
-                per_kpi[kpi] = {"fetched_at": self.stamp, "from_year": first, "to_year": last}
+            for kpi in chunk.kpis:  # the years now known to be current (a narrower fetch
+                # narrows them, so the next default refresh fetches the rest again in full)
+                first = per_kpi[kpi]["from_year"] if chunk.since else years[0]
+                per_kpi[kpi] = {"fetched_at": self.stamp, "from_year": first, "to_year": years[-1]}
             self.result.fetched_kpis += chunk.kpis
-        self._check_values(cached.frame if cached else None, frame, chunks)
+        self._check_values(cached.frame if cached else None, frame, chunks, years)
         self.result.changes = changes
         self.result.rows = sum(c["rows"] for c in self.result.chunks)
         counts = {"added": changes.added, "changed": changes.changed, "removed": changes.removed}

@@ -53,14 +53,19 @@ def format_age(age: timedelta | None) -> str:
 
 
 def cache_status(
-    store: Store | None = None, *, ttl: timedelta = timedelta(hours=24), now: datetime | None = None
+    store: Store | None = None,
+    *,
+    ttl: timedelta = timedelta(hours=24),
+    now: datetime | None = None,
+    deep: bool = False,
 ) -> list[EntityStatus]:
-    """One status per entity, from the Parquet footer and schema metadata (no data is read)."""
+    """One status per entity, from the Parquet footer and schema metadata (with ``deep``, each
+    file is read whole, so damage inside it shows too)."""
     store = store or Store()
     now = now or datetime.now(UTC)
     out = []
     for entity in ENTITIES:
-        health = store.health(entity)
+        health = store.health(entity, deep=deep)
         meta = store.meta(entity) if health == "ok" else {}
         if not meta:
             out.append(EntityStatus(entity, cached=False, damaged=health == "skadad"))

@@ -27,18 +27,18 @@ import os
 import re
 import shutil
 import tempfile
-import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
-from kolada.errors import BadInput
+from kolada.errors import BadInput, Busy
 from kolada.frames import GROUP_COLUMNS, VALUE_KEY
 from kolada.ids import require_known, validate_kpi_ids, validate_municipality_ids, validate_years
 
@@ -51,7 +51,6 @@ VERSIONS = "versions"
 LOCK_WAIT = 360.0  # seconds a refresh waits for another; a refresh's own deadline is 300 s
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "cache"
 _PUBLISHED = re.compile(r"(versions/v[\w.-]+/)?(kpis|municipalities|groups|values)\.parquet")
-_UMASK_LOCK = threading.Lock()
 
 
 def cache_dir_from_env() -> Path:
@@ -74,20 +73,48 @@ class Store:
 
     # ---- where the published files are ----------------------------------------------------
     def _manifest(self) -> dict:
-        """The published manifest; for a cache from before manifests, its root files."""
+        """The published manifest: ``version``, ``datasets`` (entity → file), ``previous`` and
+        ``trusted``. Without a manifest: the root files of a cache from before manifests. With
+        one that cannot be read: each entity's newest readable file in ``versions/``, and
+        ``trusted`` false, so that nothing is cleaned up until a commit writes a good one."""
         path = self.root / MANIFEST
         try:
-            manifest = json.loads(path.read_text("utf-8"))
-            datasets = manifest["datasets"]
-            if not all(e in ENTITIES and _PUBLISHED.fullmatch(f) for e, f in datasets.items()):
-                raise ValueError("unexpected entry")
-            return manifest
+            text = path.read_text("utf-8")
         except FileNotFoundError:
-            pass
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
-            logger.warning("cache manifest %s cannot be read (%s); using the root files", path, e)
-        legacy = {e: f"{e}.parquet" for e in ENTITIES if (self.root / f"{e}.parquet").is_file()}
-        return {"version": "", "datasets": legacy, "previous": {}}
+            return self._legacy()
+        except NotADirectoryError:
+            return {**self._legacy(), "trusted": False}
+        except OSError as e:
+            logger.warning("cache manifest %s cannot be read (%s)", path, e)
+            return self._recovered()
+        try:
+            return _parse_manifest(json.loads(text))
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            logger.warning("cache manifest %s is damaged (%s); using the newest files", path, e)
+            return self._recovered()
+
+    def _legacy(self) -> dict:
+        datasets = {e: f"{e}.parquet" for e in ENTITIES if (self.root / f"{e}.parquet").is_file()}
+        return {"version": "", "datasets": datasets, "previous": {}, "trusted": True}
+
+    def _recovered(self) -> dict:
+        """Each entity's newest readable file (versions/, then the root), for a lost manifest."""
+        folders = sorted(
+            (f for f in (self.root / VERSIONS).glob("v*") if f.is_dir()),
+            key=lambda f: f.stat().st_mtime_ns,
+            reverse=True,
+        )
+        datasets = {}
+        for entity in ENTITIES:
+            candidates = [
+                *(f / f"{entity}.parquet" for f in folders),
+                self.root / f"{entity}.parquet",
+            ]
+            for candidate in candidates:
+                if candidate.is_file() and _readable(candidate):
+                    datasets[entity] = candidate.relative_to(self.root).as_posix()
+                    break
+        return {"version": "recovered", "datasets": datasets, "previous": {}, "trusted": False}
 
     def path(self, entity: str) -> Path:
         """The published file of ``entity`` (it may not exist)."""
@@ -119,7 +146,7 @@ class Store:
             with lock:
                 yield
         except Timeout:
-            raise BadInput(
+            raise Busy(
                 f"En annan uppdatering av {self.root} pågår fortfarande; försök igen senare."
             ) from None
 
@@ -130,6 +157,8 @@ class Store:
     def meta(self, entity: str) -> dict:
         """The provenance of a dataset, or {} when it is not cached or cannot be read."""
         path = self.path(entity)
+        if str(path) in _DAMAGED:
+            return {}
         try:
             return _provenance(pq.read_schema(path))
         except FileNotFoundError:
@@ -138,16 +167,17 @@ class Store:
             logger.warning("cached %s (%s) cannot be read: %s", entity, path, e)
             return {}
 
-    def health(self, entity: str) -> str:
-        """'saknas' (not cached), 'skadad' (cannot be parsed) or 'ok'."""
+    def health(self, entity: str, *, deep: bool = False) -> str:
+        """'saknas' (not cached), 'skadad' (cannot be parsed) or 'ok'. Checks the file's footer,
+        or with ``deep`` reads it whole; a file a reader found damaged stays 'skadad'."""
         path = self.path(entity)
         if not path.exists():
             return "saknas"
-        try:
-            pq.ParquetFile(path).close()
-        except (OSError, ValueError, pa.ArrowException):
+        if str(path) in _DAMAGED:
             return "skadad"
-        return "ok"
+        if deep:
+            return "ok" if self.read(entity) is not None else "skadad"
+        return "ok" if _readable(path) else "skadad"
 
     def read(
         self, entity: str, *, filters: list | None = None, columns: list | None = None
@@ -156,24 +186,29 @@ class Store:
         self.path(entity)  # checks the name
         for attempt in range(3):
             try:
-                return self._load(self._manifest(), entity, filters, columns)
+                return self._load(self._manifest(), entity, filters, columns, strict=False)
             except _Vanished:
                 logger.info("cached %s was replaced while being read (try %d)", entity, attempt)
         return None
 
-    def read_all(self) -> dict[str, Dataset]:
-        """Every cached dataset, read from one manifest: one consistent set."""
+    def read_all(self, *, strict: bool = False) -> dict[str, Dataset]:
+        """Every cached dataset, read from one manifest: one consistent set. A damaged file is
+        left out. An error of the disk or the system (permissions, I/O, too many open files) is
+        left out too, or with ``strict`` (a refresh, which must not take it for missing data)
+        raised."""
         for attempt in range(3):
             manifest = self._manifest()
             try:
-                loaded = {entity: self._load(manifest, entity) for entity in ENTITIES}
+                loaded = {e: self._load(manifest, e, strict=strict) for e in ENTITIES}
             except _Vanished:
                 logger.info("the cache was replaced while being read (try %d)", attempt)
                 continue
             return {entity: data for entity, data in loaded.items() if data is not None}
         return {}
 
-    def _load(self, manifest: dict, entity: str, filters=None, columns=None) -> Dataset | None:
+    def _load(
+        self, manifest: dict, entity: str, filters=None, columns=None, *, strict: bool
+    ) -> Dataset | None:
         name = manifest["datasets"].get(entity)
         if name is None:
             return None
@@ -185,7 +220,17 @@ class Store:
             if manifest["version"]:  # a newer commit removed it: read the new manifest
                 raise _Vanished from None
             return None
-        except (OSError, ValueError, pa.ArrowException) as e:
+        except OSError as e:
+            if e.errno is not None:  # the system's error, not the file's content
+                if strict:
+                    raise
+                logger.warning("cached %s (%s) cannot be read now: %s", entity, path, e)
+                return None
+            _DAMAGED.add(str(path))
+            logger.warning("cached %s (%s) is damaged and treated as missing: %s", entity, path, e)
+            return None
+        except (ValueError, pa.ArrowException) as e:
+            _DAMAGED.add(str(path))
             logger.warning("cached %s (%s) is damaged and treated as missing: %s", entity, path, e)
             return None
         return Dataset(table.to_pandas(), meta)
@@ -263,26 +308,47 @@ class Store:
                     **old["datasets"],
                     **{e: f"{version}/{e}.parquet" for e in datasets},
                 },
-                "previous": old["datasets"],
+                "previous": old["datasets"] if old["trusted"] else {},
             }
             body = json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8")
             _write_atomic(self.root / MANIFEST, body)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        self.remove_leftovers()
+        try:  # published: a failed clean-up only leaves files for the next refresh
+            self.remove_leftovers()
+        except OSError as e:
+            logger.warning("clean-up of %s failed: %s", self.root, e)
+
+    def heal(self) -> list[str]:
+        """Under ``refresh_lock``: write a good manifest again if it was lost (from the newest
+        readable files), then ``remove_leftovers``."""
+        manifest = self._manifest()
+        if not manifest["trusted"] and (self.root / VERSIONS).is_dir():
+            body = {
+                "version": "recovered",
+                "datasets": manifest["datasets"],
+                "previous": {},
+            }
+            _write_atomic(self.root / MANIFEST, json.dumps(body, indent=1).encode("utf-8"))
+            logger.warning("rewrote the manifest of %s from the newest readable files", self.root)
+        return self.remove_leftovers()
 
     def remove_leftovers(self) -> list[str]:
         """Delete what no manifest needs: temp files of a killed writer, unfinished or
         superseded version folders, root files of the pre-manifest layout. Call it only while
         holding ``refresh_lock``. Returns what was removed (relative paths)."""
         manifest = self._manifest()
-        keep = {*manifest["datasets"].values(), *manifest.get("previous", {}).values()}
-        keep_dirs = {str(Path(f).parent) for f in keep}
         removed = []
         for temp in self.root.glob(".*.tmp"):
+            if temp.name.startswith(".last_refresh.") and _age(temp) < 60:
+                continue  # being written by a failing process outside the lock
             temp.unlink(missing_ok=True)
             removed.append(temp.name)
+        if not manifest["trusted"]:
+            return removed  # nothing else is removed until a commit writes a good manifest
+        keep = {*manifest["datasets"].values(), *manifest["previous"].values()}
+        keep_dirs = {PurePosixPath(f).parent.as_posix() for f in keep}
         for folder in sorted((self.root / VERSIONS).glob("*")):
             if folder.relative_to(self.root).as_posix() not in keep_dirs:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -302,16 +368,57 @@ class _Vanished(Exception):
     """A published file disappeared between reading the manifest and opening it."""
 
 
-def _umask() -> int:
-    with _UMASK_LOCK:
-        mask = os.umask(0o022)
-        os.umask(mask)
+def _read_umask() -> int:
+    """The process's umask, read once at import (setting it to read it is not thread-safe)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
     return mask
+
+
+_UMASK = _read_umask()
+_DAMAGED: set[str] = set()  # files a reader could not parse (this process)
 
 
 def _apply_umask(path: Path, *, directory: bool = False) -> None:
     """Permissions as a plain ``open``/``mkdir`` would give (mkstemp/mkdtemp give 0600/0700)."""
-    os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
+    os.chmod(path, (0o777 if directory else 0o666) & ~_UMASK)
+
+
+def _readable(path: Path) -> bool:
+    """The Parquet footer can be read."""
+    try:
+        pq.ParquetFile(path).close()
+    except (OSError, ValueError, pa.ArrowException):
+        return False
+    return True
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _parse_manifest(raw: object) -> dict:
+    """A manifest's fields, checked; entities we do not know are ignored."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("version"), str):
+        raise ValueError("no version")
+
+    def files(entries: object) -> dict[str, str]:
+        if not isinstance(entries, dict):
+            raise ValueError("not a mapping")
+        out = {e: f for e, f in entries.items() if e in ENTITIES}
+        if not all(isinstance(f, str) and _PUBLISHED.fullmatch(f) for f in out.values()):
+            raise ValueError("unexpected file name")
+        return out
+
+    return {
+        "version": raw["version"],
+        "datasets": files(raw["datasets"]),
+        "previous": files(raw.get("previous", {})),
+        "trusted": True,
+    }
 
 
 def _make_dir(path: Path) -> None:

@@ -81,6 +81,9 @@ class FakeClient:
         self.deadlines.append(seconds)
         yield
 
+    def abort(self, reason):
+        self.aborted = reason
+
     def _count(self, name: str, n: int = 1) -> None:
         self.threads.add(threading.current_thread().name)
         if self.fail_on == name:

@@ -66,7 +66,7 @@ def test_cache_path_that_is_a_file_gives_a_swedish_message(tmp_path, monkeypatch
     assert not at.exception, at.exception
     text = shown(at)
     assert "Det finns ingen sparad data ännu" in text
-    assert "kunde inte skriva cachen" in text
+    assert "kunde inte använda cachen" in text
     assert path.read_text() == "not a folder"
 
 

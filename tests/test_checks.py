@@ -37,7 +37,7 @@ def test_a_good_page_passes():
         ({**GOOD, "period": "2020"}, "år utanför det efterfrågade: '2020'"),
         ({**GOOD, "period": 2019}, "år utanför det efterfrågade: 2019"),
         ({**GOOD, "period": True}, "år utanför det efterfrågade: True"),
-        ({**GOOD, "values": None}, "saknar listan 'values'"),
+        ({**GOOD, "values": "x"}, "saknar listan 'values'"),
         ({**GOOD, "values": [{**CELL, "gender": "X"}]}, "okänt kön: 'X'"),
         ({**GOOD, "values": [{**CELL, "value": "12,5"}]}, "värdet är inte ett tal: '12,5'"),
         ({**GOOD, "values": [{**CELL, "value": True}]}, "värdet är inte ett tal: True"),
@@ -109,10 +109,30 @@ def test_a_delta_that_deletes_most_values_is_refused_unless_accepted(tmp_path):
     assert len(Store(tmp_path).values()) == 6
 
 
-def test_a_narrower_year_range_keeps_the_other_years(tmp_path):
+def test_a_narrower_year_range_keeps_the_other_years_and_refetches_them_later(tmp_path):
     client = FakeClient()
     refresh(Store(tmp_path), client, kpis=["N30001"], from_year=2015, now=NOW)
     refresh(Store(tmp_path), client, kpis=["N30001"], from_year=2020, full=True, now=NOW)
     values = Store(tmp_path).values()
-    assert values["period"].min() == 2015
-    assert Store(tmp_path).meta("values")["kpis"]["N30001"]["from_year"] == 2015
+    assert values["period"].min() == 2015  # 2015–2019 are kept …
+    assert Store(tmp_path).meta("values")["kpis"]["N30001"]["from_year"] == 2020
+    client.calls.clear()
+    refresh(Store(tmp_path), client, kpis=["N30001"], from_year=2015, now=NOW + timedelta(days=2))
+    (call,) = [c for c in client.calls if c[0] == "values"]
+    assert call[2] is None  # … and fetched again in full, not as changes since a date
+
+
+def test_a_shrink_inside_a_narrow_window_is_not_diluted_by_other_years(tmp_path):
+    client = FakeClient()
+    refresh(Store(tmp_path), client, kpis=["N30001"], from_year=2010, now=NOW)
+    before = digest(tmp_path)
+    client.munis = client.munis[:1]  # 2026: one kommun of three comes back
+    with pytest.raises(RefreshFailed, match="N30001: 1 kommun-år från Kolada mot 3 i cachen"):
+        refresh(Store(tmp_path), client, kpis=["N30001"], from_year=2026, full=True, now=NOW)
+    assert digest(tmp_path) == before
+
+
+def test_a_first_fetch_of_one_kpi_without_values_is_accepted(tmp_path):
+    client = FakeClient(munis=[])
+    result = refresh(Store(tmp_path), client, kpis=["N30001"], from_year=2019, now=NOW)
+    assert result.rows == 0

@@ -199,7 +199,7 @@ def test_cache_path_is_a_file(tmp_path):
     ):
         line = one_line(cli("--cache-dir", str(path), *argv), 1)
         assert f"kunde inte använda cachen i {path} (ingen mapp)" in line
-    with pytest.raises(RefreshFailed, match="kunde inte skriva cachen") as failure:
+    with pytest.raises(RefreshFailed, match="kunde inte använda cachen") as failure:
         refresh(Store(path), FakeClient(), kpis=KPIS)
     assert "\n" not in str(failure.value)
     assert path.read_text() == "not a folder"
@@ -282,7 +282,7 @@ def test_read_only_cache_serves_readers(filled):
                 "--quiet", user=user),
             1,
         )  # fmt: skip
-        assert "kunde inte skriva cachen" in refresh_line
+        assert "kunde inte använda cachen" in refresh_line
         app = subprocess.run(
             [sys.executable, "-c", APP_READER, str(ROOT)],
             capture_output=True,
@@ -301,3 +301,77 @@ def test_read_only_cache_serves_readers(filled):
         for path in [shared, *shared.rglob("*")]:
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
         shutil.rmtree(shared, ignore_errors=True)
+
+
+def test_a_damaged_manifest_never_costs_data(filled):
+    """A torn manifest: readers use each entity's newest readable file, a failing refresh
+    deletes nothing, and the next refresh writes a good manifest again."""
+    manifest = filled / MANIFEST
+    manifest.write_bytes(manifest.read_bytes()[:-5])
+    files_before = sorted(p.relative_to(filled) for p in filled.rglob("*.parquet"))
+    assert set(Store(filled).read_all()) == {"kpis", "municipalities", "groups", "values"}
+    failing = FakeClient()
+    failing.fail_on = "values"
+    with pytest.raises(RefreshFailed):
+        fill(filled, failing, full=True)
+    assert sorted(p.relative_to(filled) for p in filled.rglob("*.parquet")) == files_before
+    fill(filled)
+    assert json.loads(manifest.read_text("utf-8"))["datasets"]
+    assert not Store(filled).values().empty
+
+
+def test_damage_inside_a_file_with_a_good_footer_is_found(filled):
+    store = Store(filled)
+    path = store.path("values")
+    body = bytearray(path.read_bytes())
+    body[8:300] = bytes(b ^ 0xFF for b in body[8:300])
+    path.write_bytes(bytes(body))
+    assert store.health("values") == "ok"  # the footer alone looks fine …
+    assert store.health("values", deep=True) == "skadad"  # … reading it does not
+    assert store.health("values") == "skadad" and store.meta("values") == {}  # remembered
+    fill(filled)  # the KPIs look uncached now, so they are fetched again
+    assert store.health("values", deep=True) == "ok"
+
+
+def test_a_read_error_of_the_system_fails_the_refresh_instead_of_looking_like_no_data(
+    filled, monkeypatch
+):
+    before = digest(filled)
+    real = store_module.pq.read_table
+
+    def denied(path, **kw):
+        if "values" in str(path):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, **kw)
+
+    monkeypatch.setattr(store_module.pq, "read_table", denied)
+    assert "values" not in Store(filled).read_all()  # a reader carries on without it
+    with pytest.raises(RefreshFailed, match="Permission denied"):
+        fill(filled, full=True)
+    monkeypatch.undo()
+    assert digest(filled) == before
+
+
+def test_kpi_metadata_far_shorter_than_cached_is_refused(filled):
+    before = digest(filled)
+    client = FakeClient()
+    client.known_kpis = {"N30001"}
+    with pytest.raises(RefreshFailed, match="1 nyckeltal mot 2 i cachen"):
+        fill(filled, client, full=True)
+    assert digest(filled) == before
+
+
+def test_another_refresh_running_is_exit_1_and_not_recorded(filled):
+    from filelock import FileLock
+
+    last = Store(filled).last_refresh()
+    with FileLock(filled / ".refresh.lock"):
+        proc = cli("--cache-dir", str(filled), "refresh", "--quiet", "--lock-wait", "1")
+    line = one_line(proc, 1)
+    assert "En annan uppdatering" in line and "pågår fortfarande" in line
+    assert Store(filled).last_refresh() == last
+
+
+def test_argparse_errors_are_one_swedish_line(filled):
+    line = one_line(cli("--cache-dir", str(filled), "refresh", "--bogus", "x" * 400), 2)
+    assert "okända argument" in line and len(line) < 300

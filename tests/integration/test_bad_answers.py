@@ -49,7 +49,7 @@ def cached(tmp_path, kolada) -> Path:
 
 
 BAD_ANSWERS = [
-    ("empty_page", "inga värden alls"),
+    ("empty_page", "N30001: 0 kommun-år från Kolada mot 20 i cachen"),
     ("half", "N30001: 10 kommun-år från Kolada mot 20 i cachen"),
     ("count_lie", "angav 40 rader men skickade 13"),
     ("null_kpi", "nyckeltal som inte efterfrågades: None"),
