@@ -309,12 +309,25 @@ def _sidebar_widgets(meta: Metadata, names: dict[str, str], years: tuple[int, in
             max_selections=MAX_CUSTOM,
             key="w_custom",
         )
-    last = min(before.last_year or years[1], years[1])
+    default_last = _default_last_year(
+        View(kommun, chosen, group, tuple(custom)), meta, years
+    )  # used only while the slider has no state of its own (a first run, a link without till)
+    last = min(before.last_year or default_last, years[1])
     first = max(years[0], min(before.first_year, last))
     first, last = side.slider(
         "År", min_value=years[0], max_value=years[1], value=(first, last), key="w_years"
     )
     return View(kommun, chosen, group, tuple(custom), first, last, before.year)
+
+
+def _default_last_year(view: View, meta: Metadata, years: tuple[int, int]) -> int:
+    """Where the default range ends: the latest year where the kommun has a value and enough
+    peers report (Åtvidaberg IFO: 2022, not 2025); the cache's last year when there is none."""
+    peers = resolve_peers(view, meta.groups, meta.municipalities)
+    kpi = area(view.area).nka_pct
+    vals = values([kpi], [view.kommun, *peers.ids])
+    found = analytics.latest_covered_year(vals, kpi, view.kommun, peers.ids, years)
+    return found or years[1]
 
 
 def context() -> Context:

@@ -97,6 +97,38 @@ def peer_stats(
     return out.reset_index()[STAT_COLUMNS].astype({"period": int, "n": int, "N": int})
 
 
+PEER_VALUES = ["min", "q1", "median", "q3", "max", "mean"]
+
+
+def only_covered(stats: pd.DataFrame) -> pd.DataFrame:
+    """``peer_stats`` with the statistics of years without coverage blanked (NaN), so a chart
+    or table shows no median of one peer; ``n`` and ``N`` stay, to say why."""
+    out = stats.copy()
+    if not out.empty:
+        out.loc[~out["covered"].astype(bool), PEER_VALUES] = math.nan
+    return out
+
+
+def coverage_at(stats: pd.DataFrame, year: int) -> tuple[int, int, bool]:
+    """(peers with a value, members, covered) for one year of ``peer_stats``."""
+    row = stats[stats["period"] == year]
+    if row.empty:
+        total = int(stats["N"].iloc[0]) if not stats.empty else 0
+        return 0, total, covered(0, total)
+    return int(row["n"].iloc[0]), int(row["N"].iloc[0]), bool(row["covered"].iloc[0])
+
+
+def latest_covered_year(
+    values: pd.DataFrame, kpi: str, municipality: str, peers: Iterable[str], years: tuple[int, int]
+) -> int | None:
+    """The latest year in ``years`` where the kommun has a value and enough peers report:
+    where a view's default range ends (Åtvidaberg IFO: 2022, not 2025)."""
+    stats = peer_stats(values, kpi, peers, years)
+    good = set(stats.loc[stats["covered"].astype(bool), "period"].astype(int))
+    own = [y for y in years_with_data(values, kpi, municipality) if y in good]
+    return max(own) if own else None
+
+
 @dataclass(frozen=True)
 class Placement:
     rank: int  # 1 = lowest value (lowest cost level relative to the reference)
@@ -223,14 +255,16 @@ def area_matrix(
 ) -> pd.DataFrame:
     """The kommun's NKA % per area × year and the difference to each area's own peer median.
 
-    Columns: area, area_title, period, nka, peer_median, peers_n, diff.
+    Columns: area, area_title, period, nka, peer_median, peers_n, diff. Without coverage in a
+    year (``covered``), its median and difference are NaN.
     """
     parts = []
     for area in areas:
         own = series(values, area.nka_pct, municipality)
         own = own[(own.index >= years[0]) & (own.index <= years[1])]
-        stats = peer_stats(values, area.nka_pct, peers_by_area.get(area.code, []), years)
-        stats = stats.set_index("period")
+        stats = only_covered(
+            peer_stats(values, area.nka_pct, peers_by_area.get(area.code, []), years)
+        ).set_index("period")
         for period, nka in own.items():
             median = stats["median"].get(period, math.nan)
             n = int(stats["n"].get(period, 0))

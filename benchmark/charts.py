@@ -17,6 +17,7 @@ PEER = "#6b6b6b"  # grey
 BAND_RANGE = "#c9c9c9"
 BAND_IQR = "#9e9e9e"
 OTHER_BAR = "#a7bfd6"  # light blue-grey
+BREAK = "break-paths-show-domains"  # a missing value breaks a line or band: no bridging
 # d3's labels use "," for thousands and "." for decimals: make them "1 800" and "2,5", with "−"
 SWEDISH_DECIMALS = "replace(replace(replace(datum.label, ',', ' '), '.', ','), '-', '−')"
 
@@ -39,19 +40,22 @@ def trend_data(
     """Long frame for ``trend_chart``: one row per series and year, with Swedish text values."""
     text = fmt.percent if unit == "%" else fmt.kr_per_inhabitant
     rows = []
+    if not own.empty:  # every year of the span, so a missing year is a gap, never bridged
+        own = own.reindex(range(int(own.index.min()), int(own.index.max()) + 1))
     for period, value in own.items():
         prel = first_preliminary is not None and period >= first_preliminary
-        rows.append((int(period), kommun_name, value, prel))
+        rows.append((int(period), kommun_name, value, prel, ""))
     for _, s in stats.iterrows():
-        rows.append((int(s["period"]), "Median, jämförelsegrupp", s["median"], False))
-        rows.append((int(s["period"]), "Ovägt medel, jämförelsegrupp", s["mean"], False))
-    frame = pd.DataFrame(rows, columns=["period", "serie", "value", "preliminary"])
+        cover = f" ({int(s['n'])} av {int(s['N'])} med värde)" if "N" in s else ""
+        for serie, column in (("Median", "median"), ("Ovägt medel", "mean")):
+            rows.append((int(s["period"]), f"{serie}, jämförelsegrupp", s[column], False, cover))
+    frame = pd.DataFrame(rows, columns=["period", "serie", "value", "preliminary", "cover"])
     frame["status"] = frame["preliminary"].map({True: "Preliminärt", False: "Slutligt"})
     frame["text"] = [
-        text(v) + (" (preliminärt)" if p else "")
-        for v, p in zip(frame["value"], frame["preliminary"], strict=True)
+        text(v) + (" (preliminärt)" if p else "") + (c if v == v else c.replace(" (", " (bara "))
+        for v, p, c in zip(frame["value"], frame["preliminary"], frame["cover"], strict=True)
     ]
-    return frame
+    return frame.drop(columns="cover")
 
 
 def trend_chart(
@@ -72,15 +76,21 @@ def trend_chart(
         legend=None,
     )
     band = alt.Chart(stats).encode(x=_year_axis())
-    tooltip_band = [
-        alt.Tooltip("period:Q", title="År", format="d"),
-        alt.Tooltip("n:Q", title="Kommuner med värde"),
-    ]
+    stats = stats.drop(columns="covered", errors="ignore")
+    tooltip_band = [alt.Tooltip("period:Q", title="År", format="d")]
+    if "N" in stats:
+        stats = stats.assign(
+            cover=[f"{n} av {t}" for n, t in zip(stats["n"], stats["N"], strict=True)]
+        )
+        band = alt.Chart(stats).encode(x=_year_axis())
+        tooltip_band.append(alt.Tooltip("cover:N", title="Kommuner med värde"))
+    else:
+        tooltip_band.append(alt.Tooltip("n:Q", title="Kommuner med värde"))
     layers = [
-        band.mark_area(color=BAND_RANGE, opacity=0.45).encode(
+        band.mark_area(color=BAND_RANGE, opacity=0.45, invalid=BREAK).encode(
             y=alt.Y("min:Q", axis=_value_axis(y_title)), y2="max:Q", tooltip=tooltip_band
         ),
-        band.mark_area(color=BAND_IQR, opacity=0.45).encode(y="q1:Q", y2="q3:Q"),
+        band.mark_area(color=BAND_IQR, opacity=0.45, invalid=BREAK).encode(y="q1:Q", y2="q3:Q"),
         alt.Chart(pd.DataFrame({"zero": [0]}))
         .mark_rule(color="#444", strokeDash=[2, 2])
         .encode(y="zero:Q"),
@@ -95,7 +105,7 @@ def trend_chart(
             alt.Tooltip("text:N", title="Värde"),
         ],
     )
-    layers.append(base.mark_line(strokeWidth=2).encode(strokeDash=dash))
+    layers.append(base.mark_line(strokeWidth=2, invalid=BREAK).encode(strokeDash=dash))
     own = base.transform_filter(alt.datum.serie == kommun_name)
     layers.append(
         own.mark_point(size=70, filled=True).encode(

@@ -71,7 +71,9 @@ ui.export_buttons(
 )
 st.caption(
     f"Rutdiagram: skillnaden i procentenheter mellan {ctx.kommun_md}s avvikelse och "
-    f"jämförelsegruppens median, per område och år. {ui.COMPUTED}. "
+    f"jämförelsegruppens median, per område och år. {ui.COMPUTED}. Tom ruta: för få "
+    f"jämförelsevärden (medianen visas bara när minst {analytics.MIN_PEERS} och minst hälften "
+    "av gruppen har värde). "
     "Varje område jämförs med sin egen grupp: "
     + "; ".join(f"{a.title}: {escape_markdown(labels[a.code])}" for a in AREAS)
 )

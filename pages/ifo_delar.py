@@ -28,6 +28,7 @@ for part in IFO_PARTS:
         st.info(f"Kolada har inga värden för {part.title.lower()} åren {span[0]}–{span[1]}.")
         continue
     prel = ui.first_preliminary(part.net_cost)
+    stats = analytics.only_covered(stats)  # no band or median where too few peers report
     lines = charts.trend_data(own, stats, ctx.kommun_name, prel, unit="kr")
     st.altair_chart(
         charts.trend_chart(lines, stats, ctx.kommun_name, "Nettokostnad (kr/invånare)"),

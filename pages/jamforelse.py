@@ -29,12 +29,21 @@ ui.method_break_note(year)
 frame = analytics.ranking(vals, a.nka_pct, kommun, ctx.peers.ids, year, ctx.names)
 peers_frame = frame[~frame["focus"]]
 with_value = int(peers_frame["value"].notna().sum())
+has_cover = analytics.covered(with_value, len(peers_frame))
+if not has_cover:  # the values are Kolada's and shown; a placement among too few is not
+    frame = frame.assign(rank=float("nan"))
 st.markdown(
     f"**{with_value} av {len(peers_frame)} jämförelsekommuner har värde** för {year}."
     + (
         ""
         if frame.loc[frame["focus"], "value"].notna().all()
         else f" {ctx.kommun_md} saknar värde för {year}."
+    )
+    + (
+        ""
+        if has_cover
+        else f" Ingen placering visas: {analytics.coverage_text(with_value, len(peers_frame))}"
+        f" – det krävs minst {analytics.MIN_PEERS} och minst hälften av gruppen."
     )
 )
 chart = charts.ranking_chart(frame, f"Nettokostnadsavvikelse {year} (%)")
@@ -64,13 +73,17 @@ info = ui.export_info(
     f"ranking-{year}",
     f"Nettokostnadsavvikelse {a.title.lower()} {year}: {ctx.kommun_name} och jämförelsegruppen",
     [a.nka_pct],
-    ["Placering: 1 = lägst avvikelse bland kommunerna med värde."],
+    [
+        "Placering: 1 = lägst kostnadsnivå i förhållande till referenskostnaden (lägst NKA) "
+        "bland kommunerna med värde."
+    ],
 )
 ui.export_buttons(chart, data, info)
 st.caption(
     f"Stapeldiagram: nettokostnadsavvikelsen {year} för {ctx.kommun_md} (mörkblå stapel med "
     "svart kant, markerad '(vald)' i tabellen) och varje jämförelsekommun. "
-    "Staplarna är sorterade från lägst till högst avvikelse. Färgerna skiljer bara vald kommun "
+    "Staplarna är sorterade från lägst till högst kostnadsnivå i förhållande till "
+    "referenskostnaden. Färgerna skiljer bara vald kommun "
     "från jämförelsekommunerna; en negativ avvikelse är inte i sig bra och en positiv inte dålig. "
     f"Värden: {ui.RAW} ({a.nka_pct}). Placering: {ui.COMPUTED}."
 )

@@ -27,9 +27,10 @@ prel_from = ui.first_preliminary(a.nka_pct)
 preliminary = prel_from is not None and year >= prel_from
 nka = analytics.value_at(vals, a.nka_pct, kommun, year)
 row = stats[stats["period"] == year]
-median = float(row["median"].iloc[0]) if not row.empty else None
-peers_n = int(row["n"].iloc[0]) if not row.empty else 0
-place = analytics.placement(vals, a.nka_pct, kommun, ctx.peers.ids, year)
+peers_n, peers_total, has_cover = analytics.coverage_at(stats, year)
+median = float(row["median"].iloc[0]) if has_cover else None  # never a median of one peer
+place = analytics.placement(vals, a.nka_pct, kommun, ctx.peers.ids, year) if has_cover else None
+too_few = analytics.coverage_text(peers_n, peers_total)
 ref = analytics.reference_cost(vals, a, kommun, year)
 gap = analytics.gap(nka, median, ref) if median is not None and ref is not None else None
 
@@ -52,15 +53,17 @@ cols[1].metric(
 )
 cols[2].metric(
     f"Placering {year}",
-    place.text if place else "saknas",
-    help=f"1 = lägst avvikelse bland kommunen och jämförelsekommunerna med värde. {ui.COMPUTED}.",
+    place.text if place else too_few,
+    help="1 = lägst kostnadsnivå i förhållande till referenskostnaden (lägst NKA) bland "
+    f"kommunen och jämförelsekommunerna med värde. {ui.COMPUTED}.",
     border=True,
 )
 cols[3].metric(
     "Mot gruppens median",
-    fmt.points(None if median is None else nka - median, short=True),
-    help=f"Skillnad i procentenheter mot medianen av {peers_n} jämförelsekommuner med värde. "
-    f"{ui.COMPUTED}.",
+    fmt.points(nka - median, short=True) if median is not None else "–",
+    help=f"Skillnad i procentenheter mot medianen av {peers_n} av {peers_total} "
+    f"jämförelsekommuner med värde {year}. Visas bara när minst {analytics.MIN_PEERS} och "
+    f"minst hälften av gruppen har värde. {ui.COMPUTED}.",
     border=True,
 )
 if gap is not None:
@@ -88,8 +91,9 @@ if gap is not None:
         ref_text += " Invånarantal saknas för året, så beloppet per invånare kan inte räknas."
     st.caption(f"{ref_text} {ui.COMPUTED}.")
 
-lines = charts.trend_data(own, stats, ctx.kommun_name, prel_from)
-chart = charts.trend_chart(lines, stats, ctx.kommun_name, "Nettokostnadsavvikelse (%)")
+shown_stats = analytics.only_covered(stats)  # no band or median where too few peers report
+lines = charts.trend_data(own, shown_stats, ctx.kommun_name, prel_from)
+chart = charts.trend_chart(lines, shown_stats, ctx.kommun_name, "Nettokostnadsavvikelse (%)")
 st.altair_chart(chart, width="stretch")
 st.caption(
     f"Linjediagram: {ctx.kommun_md}s nettokostnadsavvikelse för {a.title.lower()} "
@@ -98,18 +102,23 @@ st.caption(
     f"trianglar: preliminära värden. Kommunens värden: {ui.RAW}. Median, medel och fält: "
     f"{ui.COMPUTED}."
 )
-table = stats.rename(
-    columns={
-        "period": "År",
-        "n": "Kommuner med värde",
-        "min": "Lägst",
-        "q1": "Nedre kvartil",
-        "median": "Median",
-        "q3": "Övre kvartil",
-        "max": "Högst",
-        "mean": "Ovägt medel",
-    }
-).set_index("År")
+table = (
+    shown_stats.drop(columns=["covered", "coverage"], errors="ignore")
+    .rename(
+        columns={
+            "period": "År",
+            "n": "Kommuner med värde",
+            "N": "Kommuner i gruppen",
+            "min": "Lägst",
+            "q1": "Nedre kvartil",
+            "median": "Median",
+            "q3": "Övre kvartil",
+            "max": "Högst",
+            "mean": "Ovägt medel",
+        }
+    )
+    .set_index("År")
+)
 table = table.reindex(sorted(set(table.index) | set(own.index)))
 table.index.name = "År"
 table.insert(0, ctx.kommun_name, own.reindex(table.index))
@@ -145,9 +154,8 @@ if preliminary:
 
 with st.expander("Tabell: värdena bakom diagrammet"):
     shown = table.apply(lambda col: col.map(fmt.number)).astype(str)
-    shown["Kommuner med värde"] = [
-        "–" if n != n else str(int(n)) for n in table["Kommuner med värde"]
-    ]
+    for column in ("Kommuner med värde", "Kommuner i gruppen"):
+        shown[column] = ["–" if n != n else str(int(n)) for n in table[column]]
     st.dataframe(shown)
     st.caption(f"{ctx.kommun_md}: {ui.RAW}. Övriga kolumner: {ui.COMPUTED}.")
 

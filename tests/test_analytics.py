@@ -106,16 +106,50 @@ def test_ranking_lowest_first_missing_last(vals):
 def test_area_matrix_uses_each_areas_peers():
     vals = frame(
         [("N30001", "0001", 2024, 10.0), ("N30001", "0002", 2024, 4.0),
+         ("N30001", "0004", 2024, 3.0), ("N30001", "0005", 2024, 5.0),
          ("N20900", "0001", 2024, -3.0), ("N20900", "0003", 2024, 1.0),
          ("N20900", "0002", 2024, 99.0)]
     )  # fmt: skip
     m = analytics.area_matrix(
-        vals, "0001", [IFO, area("aldreomsorg")], {"ifo": ["0002"], "aldreomsorg": ["0003"]},
-        (2019, 2024),
+        vals, "0001", [IFO, area("aldreomsorg")],
+        {"ifo": ["0002", "0004", "0005"], "aldreomsorg": ["0003"]}, (2019, 2024),
     )  # fmt: skip
     by_area = m.set_index("area")
-    assert by_area.loc["ifo", "diff"] == 6.0
-    assert by_area.loc["aldreomsorg", "diff"] == -4.0
+    assert by_area.loc["ifo", "diff"] == 6.0  # median of 4, 3, 5
+    assert math.isnan(by_area.loc["aldreomsorg", "diff"])  # one peer: no median
+    assert by_area.loc["aldreomsorg", "peers_n"] == 1
+
+
+def test_coverage_rule_needs_three_peers_and_half_the_group():
+    assert analytics.covered(3, 6) and analytics.covered(4, 7)
+    assert not analytics.covered(2, 2) and not analytics.covered(1, 1)
+    assert not analytics.covered(3, 7) and not analytics.covered(9, 20)
+    assert analytics.coverage_text(1, 7) == "för få jämförelsevärden (1 av 7)"
+
+
+def test_peer_stats_reports_coverage_and_only_covered_blanks_the_rest():
+    rows = [("N30001", p, 2021, v) for p, v in (("0002", 1.0), ("0003", 2.0), ("0004", 3.0))]
+    rows += [("N30001", "0002", 2022, 9.0)]
+    stats = analytics.peer_stats(frame(rows), "N30001", ["0002", "0003", "0004", "0005"])
+    assert stats[["period", "n", "N", "covered"]].values.tolist() == [
+        [2021, 3, 4, True],
+        [2022, 1, 4, False],
+    ]
+    shown = analytics.only_covered(stats).set_index("period")
+    assert shown.loc[2021, "median"] == 2.0
+    assert math.isnan(shown.loc[2022, "median"]) and shown.loc[2022, "n"] == 1
+    assert analytics.coverage_at(stats, 2022) == (1, 4, False)
+    assert analytics.coverage_at(stats, 2030) == (0, 4, False)
+
+
+def test_latest_covered_year_ends_the_default_range():
+    rows = [("N30001", p, y, 1.0) for p in ("0002", "0003", "0004") for y in (2021, 2022)]
+    rows += [("N30001", "0002", 2023, 1.0)]
+    rows += [("N30001", "0001", y, 5.0) for y in (2021, 2022, 2023)]
+    vals = frame(rows)
+    peers = ["0002", "0003", "0004"]
+    assert analytics.latest_covered_year(vals, "N30001", "0001", peers, (2019, 2025)) == 2022
+    assert analytics.latest_covered_year(vals, "N30001", "0009", peers, (2019, 2025)) is None
 
 
 def test_first_preliminary_year():
