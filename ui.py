@@ -8,6 +8,7 @@ that computes lives in pure modules (analytics, peers, viewstate, charts, fmt).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -389,6 +390,7 @@ def follow_page_redirect() -> None:
 
 # ---- messages --------------------------------------------------------------------------------
 logger = logging.getLogger(__name__)
+STRICT_ERRORS = "NKA_STRICT_ERRORS"  # set (tests do): an unexpected error is raised, not shown
 
 
 @contextmanager
@@ -400,6 +402,8 @@ def failures_in_swedish() -> Iterator[None]:
         yield
     except Exception as e:
         logger.exception("unexpected error while rendering the page")
+        if os.environ.get(STRICT_ERRORS):  # tests: the error must fail the test, not hide
+            raise
         st.error(
             "Något gick fel när sidan skulle visas. Felet är loggat på servern. Ladda om sidan "
             f"eller välj en annan vy. (Tekniskt: {escape_markdown(type(e).__name__)})"

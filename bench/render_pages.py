@@ -58,6 +58,7 @@ def time_page(page: str, params: dict, runs: int) -> list[float]:
 
 
 def main() -> None:
+    os.environ.setdefault("NKA_STRICT_ERRORS", "1")  # a page error stops the benchmark
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()

@@ -291,6 +291,7 @@ def test_read_only_cache_serves_readers(filled):
             timeout=300,
             user=user,
             env={**os.environ, "KOLADA_CACHE_DIR": str(cache), "HOME": str(shared),
+                 "NKA_STRICT_ERRORS": "1",
                  "KOLADA_BASE_URL": "http://127.0.0.1:9/v3"},
         )  # fmt: skip
         assert app.returncode == 0, app.stderr[-2000:]

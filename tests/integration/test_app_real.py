@@ -1,0 +1,63 @@
+"""AppTest on the real recorded data (a full refresh from the mirror): the cases a user meets,
+named by kommun."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import copy_cache
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("apptest_env")]
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture
+def real_cache(reference_cache, tmp_path, monkeypatch) -> Path:
+    cache = copy_cache(reference_cache, tmp_path / "cache")
+    monkeypatch.setenv("KOLADA_CACHE_DIR", str(cache))
+    return cache
+
+
+def run(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def cards(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_atvidaberg_default_range_ends_at_the_latest_covered_year(real_cache):
+    at = run()
+    assert at.slider(key="w_years").value[1] == 2022  # not 2025: no peer values after 2022
+    assert "Placering 2022" in cards(at)
+    assert cards(at)["Placering 2022"].endswith("av 8")
+
+
+@pytest.mark.parametrize("kommun", ["0764", "1260"])  # Alvesta, Bjuv
+def test_no_placement_or_median_among_too_few_peers(real_cache, kommun):
+    at = run(kommun=kommun, omrade="ifo", fran="2019", till="2025")
+    shown = cards(at)
+    placement = next(v for k, v in shown.items() if k.startswith("Placering"))
+    year = int(next(k for k in shown if k.startswith("Placering")).split()[-1])
+    if year >= 2023:  # only a few kommuner around Höör have values after 2022
+        assert placement.startswith("för få jämförelsevärden (")
+        assert shown["Mot gruppens median"] == "–"
+    for value in shown.values():
+        assert value not in ("1 av 1", "2 av 2", "1 av 2")
+
+
+def test_at_most_the_covered_years_have_a_median_in_the_table(real_cache):
+    at = run(kommun="0561", omrade="ifo", fran="2019", till="2025")
+    table = at.expander[0].dataframe[0].value if at.expander else None
+    assert table is not None
+    medians = dict(zip(table.index, table["Median"], strict=True))
+    assert medians[2022] != "saknas"
+    assert all(medians[y] == "saknas" for y in (2023, 2024, 2025) if y in medians)
