@@ -452,11 +452,15 @@ def peer_note(ctx: Context) -> None:
 
 
 def first_preliminary(kpi: str) -> int | None:
+    """The first year whose values of ``kpi`` are preliminary in the cache: judged by when
+    they were fetched, not by today's date."""
     kpis = metadata().kpis
     row = kpis[kpis["id"] == kpi]
     if row.empty:
         return None
-    return analytics.first_preliminary_year(row.iloc[0].to_dict(), datetime.now(UTC).date())
+    fetched = store().meta("values").get("kpis", {}).get(kpi, {}).get("fetched_at")
+    when = datetime.fromisoformat(fetched).date() if fetched else datetime.now(UTC).date()
+    return analytics.first_preliminary_year(row.iloc[0].to_dict(), when)
 
 
 # ---- exports ---------------------------------------------------------------------------------

@@ -284,9 +284,12 @@ def area_matrix(
     )
 
 
-def first_preliminary_year(kpi_meta: Mapping, today: date) -> int | None:
-    """Values from this year on are preliminary: the KPI's ``publ_period`` until its final
-    ``publication_date`` has passed (later years, should they exist, are preliminary too)."""
+def first_preliminary_year(kpi_meta: Mapping, fetched: date) -> int | None:
+    """Values from this year on are preliminary: a value of the KPI's ``publ_period`` is
+    preliminary when it was *fetched* before the KPI's final ``publication_date`` (a value
+    fetched earlier stays preliminary in the cache until a refresh after that date confirms
+    it); later years, should they exist, are preliminary too. ``fetched`` is when the KPI's
+    values were last fetched (a refresh confirms every value of the KPI it asks for)."""
     period = kpi_meta.get("publ_period")
     published = kpi_meta.get("publication_date")
     if not period or pd.isna(period) or not str(period).isdigit():
@@ -296,7 +299,11 @@ def first_preliminary_year(kpi_meta: Mapping, today: date) -> int | None:
         final = date.fromisoformat(str(published)[:10])
     except ValueError:
         return year  # no final date known: treat the latest period as preliminary
-    return year if today < final else year + 1
+    return year if fetched < final else year + 1
+
+
+def is_preliminary(period: int, first_preliminary: int | None) -> bool:
+    return first_preliminary is not None and period >= first_preliminary
 
 
 def spans_method_break(years: tuple[int, int]) -> bool:

@@ -10,6 +10,7 @@ import math
 MINUS = "\u2212"  # typographic minus, as in "−20,8 %"
 SPACE = "\u00a0"  # no-break space: a number never wraps in the middle
 MISSING = "saknas"
+PRELIMINARY = "▲ prel."  # beside every preliminary value: cards, tables, texts, exports
 
 
 def _missing(value: float | None) -> bool:

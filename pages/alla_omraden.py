@@ -6,7 +6,7 @@ from dataclasses import replace
 import streamlit as st
 
 import ui
-from benchmark import analytics, charts
+from benchmark import analytics, charts, fmt
 from benchmark.escaping import escape_markdown
 from benchmark.peers import resolve_peers
 from kolada import AREAS
@@ -23,6 +23,11 @@ for a in AREAS:
 every_peer = sorted({m for ids in peers_by_area.values() for m in ids} | {kommun})
 vals = ui.values([a.nka_pct for a in AREAS], every_peer)
 matrix = analytics.area_matrix(vals, kommun, AREAS, peers_by_area, span)
+first_prel = {a.code: ui.first_preliminary(a.nka_pct) for a in AREAS}
+matrix["preliminary"] = [
+    analytics.is_preliminary(int(y), first_prel[c])
+    for c, y in zip(matrix["area"], matrix["period"], strict=True)
+]
 if matrix.empty:
     st.info(f"Kolada har inga värden för {ctx.kommun_md} åren {span[0]}–{span[1]}.")
     st.stop()
@@ -37,8 +42,10 @@ data = matrix.rename(
         "peer_median": "Gruppens median (%)",
         "peers_n": "Kommuner med värde",
         "diff": "Skillnad (p.e.)",
+        "preliminary": "Preliminärt",
     }
 )
+data["Preliminärt"] = data["Preliminärt"].map({True: "ja", False: ""})
 kpis = [a.nka_pct for a in AREAS]
 st.subheader("Nettokostnadsavvikelse (%)")
 nka_chart = charts.heatmap(matrix, "nka", "Avvikelse (%)")
@@ -46,7 +53,7 @@ st.altair_chart(nka_chart, width="stretch")
 st.caption(
     f"Rutdiagram: {ctx.kommun_md}s nettokostnadsavvikelse per verksamhetsområde och år; "
     f"varje ruta har sitt värde utskrivet. Blått: lägre kostnad än referenskostnaden; orange: "
-    f"högre. {ui.RAW}."
+    f"högre. {fmt.PRELIMINARY.split()[0]} efter värdet: preliminärt. {ui.RAW}."
 )
 ui.export_buttons(
     nka_chart,

@@ -4,7 +4,7 @@ against the peers over time (these parts have no NKA of their own)."""
 import streamlit as st
 
 import ui
-from benchmark import analytics, charts
+from benchmark import analytics, charts, fmt
 from kolada import IFO_PARTS
 
 ctx = ui.current("delar")
@@ -34,4 +34,12 @@ for part in IFO_PARTS:
         charts.trend_chart(lines, stats, ctx.kommun_name, "Nettokostnad (kr/invånare)"),
         width="stretch",
     )
-    st.caption(f"{ctx.kommun_md}: {ui.RAW} ({part.net_cost}). Median, medel, fält: {ui.COMPUTED}.")
+    prel_note = (
+        f" Trianglar ({fmt.PRELIMINARY}): preliminära värden från {prel}."
+        if prel is not None and not own.empty and own.index.max() >= prel
+        else ""
+    )
+    st.caption(
+        f"{ctx.kommun_md}: {ui.RAW} ({part.net_cost}). Median, medel, fält: {ui.COMPUTED}."
+        + prel_note
+    )

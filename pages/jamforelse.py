@@ -25,6 +25,12 @@ wanted = ctx.view.year if ctx.view.year in years else latest
 year = st.selectbox("År", years, index=years.index(wanted), key="w_year")
 ui.remember(replace(ctx.view, year=year))
 ui.method_break_note(year)
+preliminary = analytics.is_preliminary(year, ui.first_preliminary(a.nka_pct))
+if preliminary:
+    st.caption(
+        f"{fmt.PRELIMINARY}: värdena för {year} är preliminära (hämtade före Koladas slutliga "
+        "publicering) och kan revideras."
+    )
 
 frame = analytics.ranking(vals, a.nka_pct, kommun, ctx.peers.ids, year, ctx.names)
 peers_frame = frame[~frame["focus"]]
@@ -46,7 +52,8 @@ st.markdown(
         f" – det krävs minst {analytics.MIN_PEERS} och minst hälften av gruppen."
     )
 )
-chart = charts.ranking_chart(frame, f"Nettokostnadsavvikelse {year} (%)")
+prel_label = f" {fmt.PRELIMINARY}" if preliminary else ""
+chart = charts.ranking_chart(frame, f"Nettokostnadsavvikelse {year} (%){prel_label}")
 left, right = st.columns([3, 2])
 with left:
     st.altair_chart(chart, width="stretch")
@@ -56,7 +63,7 @@ with right:
         Kommun=[
             f"{t} (vald)" if f else t for t, f in zip(frame["title"], frame["focus"], strict=True)
         ],
-        Värde=[fmt.percent(v) for v in frame["value"]],
+        Värde=[fmt.percent(v) + (prel_label if v == v else "") for v in frame["value"]],
     )[["Plats", "Kommun", "Värde"]]
     st.dataframe(table, hide_index=True)
 data = pd.DataFrame(
@@ -66,6 +73,7 @@ data = pd.DataFrame(
         "Kommun-id": frame["municipality"],
         "Vald kommun": frame["focus"],
         f"NKA {year} (%)": frame["value"],
+        "Preliminärt": "ja" if preliminary else "",
     }
 )
 info = ui.export_info(
