@@ -182,7 +182,7 @@ with st.expander("Text till tjänsteskrivelse"):
     report = narrative.report_paragraph(
         narrative.ReportFacts(
             kommun=ctx.kommun_name,
-            area=a.title.lower(),
+            area=a.title,
             year=base,
             nka=nka,
             series={int(y): float(v) for y, v in own.items()},

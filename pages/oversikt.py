@@ -132,10 +132,9 @@ info = ui.export_info(
 )
 ui.export_buttons(chart, data, info)
 
-first = own.index.min()
 facts = narrative.Facts(
     kommun=ctx.kommun_name,
-    area=a.title.lower(),
+    area=a.title,
     year=year,
     nka=nka,
     preliminary=preliminary,
@@ -143,8 +142,7 @@ facts = narrative.Facts(
     peers_with_value=peers_n,
     peers_total=len(ctx.peers.ids),
     placement=place,
-    first_year=int(first),
-    first_nka=float(own[first]),
+    series={int(y): float(v) for y, v in own.items()},
     gap_to_median=gap,
 )
 st.markdown(" ".join(narrative.overview_sentences(facts)))
@@ -163,7 +161,7 @@ with st.expander("Text till tjänsteskrivelse", expanded=False):
     report = narrative.report_paragraph(
         narrative.ReportFacts(
             kommun=ctx.kommun_name,
-            area=a.title.lower(),
+            area=a.title,
             year=year,
             nka=nka,
             series={int(y): float(v) for y, v in own.items()},
