@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 import kolada
-from benchmark import analytics, exports
+from benchmark import analytics, exports, narrative
 from benchmark.escaping import escape_markdown
 from benchmark.peers import Peers, kommun_names, resolve_peers
 from benchmark.viewstate import GROUP_KINDS, MAX_CUSTOM, View, parse_view
@@ -196,6 +196,11 @@ class Context:
     @property
     def kommun_name(self) -> str:
         return self.names.get(self.view.kommun, self.view.kommun)
+
+    @property
+    def kommun_genitive_md(self) -> str:
+        """'Höörs', 'Västerås' (no extra s), escaped for Markdown."""
+        return escape_markdown(narrative.genitive(self.kommun_name))
 
     @property
     def kommun_md(self) -> str:

@@ -3,7 +3,7 @@ all kommuner, or a custom pick. Pure over the cached groups and municipalities f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -11,8 +11,10 @@ from benchmark.viewstate import View
 from kolada.catalogue import (
     LAN_GROUPS,
     SKR_KOMMUNGRUPPER,
+    Part,
     PeerGroup,
     area,
+    find_family_group,
     find_member_group,
     find_peer_group,
 )
@@ -66,3 +68,15 @@ def resolve_peers(view: View, groups: pd.DataFrame, municipalities: pd.DataFrame
         note = None
     members = tuple((m, t) for m, t in names.items() if m != kommun)
     return Peers("alla", f"Alla kommuner ({len(members)} st.)", members, note=note)
+
+
+def part_peers(view: View, part: Part, groups: pd.DataFrame, municipalities: pd.DataFrame) -> Peers:
+    """The peers for an IFO part, whatever area the sidebar shows: with RKA's groups, the part's
+    own family ("Liknande kommuner ekonomiskt bistånd") where the kommun has one, else IFO's;
+    with any other kind, the same peers as for IFO."""
+    ifo_view = replace(view, area="ifo")
+    if view.group == "rka" and part.peer_family:
+        group = find_family_group(groups, municipalities, view.kommun, part.peer_family)
+        if group is not None:
+            return _from_group("rka", group, view.kommun)
+    return resolve_peers(ifo_view, groups, municipalities)

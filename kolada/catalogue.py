@@ -39,8 +39,9 @@ class Part:
 
     code: str
     title: str
-    net_cost: str
-    cost: str
+    net_cost: str  # nettokostnad kr/inv (Kolada has none for some parts)
+    cost: str  # kostnad (brutto) kr/inv: shown, labelled as such, where the net cost is missing
+    peer_family: str | None = None  # RKA's own "Liknande kommuner …" family, where one exists
 
 
 AREAS: tuple[Area, ...] = (
@@ -119,7 +120,13 @@ AREAS: tuple[Area, ...] = (
 
 IFO_PARTS: tuple[Part, ...] = (
     Part("barn_unga", "Barn och unga", "N33016", "N33001"),
-    Part("ekonomiskt_bistand", "Ekonomiskt bistånd", "N31008", "N31001"),
+    Part(
+        "ekonomiskt_bistand",
+        "Ekonomiskt bistånd",
+        "N31008",
+        "N31001",
+        "Liknande kommuner ekonomiskt bistånd",
+    ),
     Part("missbruk_vuxna", "Missbruk vuxna", "N35019", "N35001"),
 )
 
@@ -176,11 +183,18 @@ def find_peer_group(
     ``groups`` is the long frame (``group_id, title, edition_year, member_id, member_title``,
     optionally with snapshot columns ``first_seen``/``last_seen``: the newest snapshot is used).
     """
-    a = area(area_code)
+    return find_family_group(groups, municipalities, municipality_id, area(area_code).peer_family)
+
+
+def find_family_group(
+    groups: pd.DataFrame, municipalities: pd.DataFrame, municipality_id: str, family: str
+) -> PeerGroup | None:
+    """A kommun's group in an RKA family ("Liknande kommuner ekonomiskt bistånd"), newest
+    edition first; None if Kolada has none."""
     names = municipalities.loc[municipalities["id"] == municipality_id, "title"]
     if names.empty:
         raise BadInput(f"Okänd kommun {municipality_id!r}.")
-    pattern = re.compile(rf"{re.escape(a.peer_family)}, {re.escape(names.iloc[0])}, (\d{{4}})")
+    pattern = re.compile(rf"{re.escape(family)}, {re.escape(names.iloc[0])}, (\d{{4}})")
     current = latest_snapshot(groups)
     titles = current.drop_duplicates("group_id")
     hits = titles[titles["title"].str.fullmatch(pattern.pattern).fillna(False).astype(bool)]

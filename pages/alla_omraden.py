@@ -51,7 +51,7 @@ st.subheader("Nettokostnadsavvikelse (%)")
 nka_chart = charts.heatmap(matrix, "nka", "Avvikelse (%)")
 st.altair_chart(nka_chart, width="stretch")
 st.caption(
-    f"Rutdiagram: {ctx.kommun_md}s nettokostnadsavvikelse per verksamhetsområde och år; "
+    f"Rutdiagram: {ctx.kommun_genitive_md} nettokostnadsavvikelse per verksamhetsområde och år; "
     f"varje ruta har sitt värde utskrivet. Blått: lägre kostnad än referenskostnaden; orange: "
     f"högre. {fmt.PRELIMINARY.split()[0]} efter värdet: preliminärt. {ui.RAW}."
 )
@@ -77,7 +77,7 @@ ui.export_buttons(
     ),
 )
 st.caption(
-    f"Rutdiagram: skillnaden i procentenheter mellan {ctx.kommun_md}s avvikelse och "
+    f"Rutdiagram: skillnaden i procentenheter mellan {ctx.kommun_genitive_md} avvikelse och "
     f"jämförelsegruppens median, per område och år. {ui.COMPUTED}. Tom ruta: för få "
     f"jämförelsevärden (medianen visas bara när minst {analytics.MIN_PEERS} och minst hälften "
     "av gruppen har värde). "

@@ -1,37 +1,54 @@
 """IFO i delar: barn och unga, ekonomiskt bistånd, missbruk vuxna — nettokostnad per invånare
-against the peers over time (these parts have no NKA of their own)."""
+against the peers over time (these parts have no NKA of their own). Each part is compared with
+IFO's peer group (or the part's own RKA family), whatever area the sidebar shows; where Kolada
+has no net cost for a part, its gross cost is shown, labelled as such."""
 
 import streamlit as st
 
 import ui
-from benchmark import analytics, charts, fmt
+from benchmark import analytics, charts, fmt, narrative
+from benchmark.escaping import escape_markdown
+from benchmark.peers import part_peers
 from kolada import IFO_PARTS
 
 ctx = ui.current("delar")
 kommun, span = ctx.view.kommun, ctx.span
 st.title(f"IFO i delar – {ctx.kommun_md}")
 st.caption(
-    f"Jämförelsegrupp: {ctx.peers_md} · År {span[0]}–{span[1]}. Kolada har ingen "
-    "nettokostnadsavvikelse för delarna, så här jämförs nettokostnaden i kronor per invånare; "
-    "den tar inte hänsyn till skillnader i struktur."
+    f"År {span[0]}–{span[1]}. Kolada har ingen nettokostnadsavvikelse för delarna, så här "
+    "jämförs kostnaden i kronor per invånare; den tar inte hänsyn till skillnader i struktur. "
+    "Varje del jämförs med individ- och familjeomsorgens jämförelsegrupp, eller med delens egen "
+    "grupp av liknande kommuner där RKA har en."
 )
-ui.peer_note(ctx)
-ui.ensure_data([p.net_cost for p in IFO_PARTS])
-vals = ui.values([p.net_cost for p in IFO_PARTS], [kommun, *ctx.peers.ids])
+ui.ensure_data([k for p in IFO_PARTS for k in (p.net_cost, p.cost)])
 
 for part in IFO_PARTS:
     st.subheader(part.title)
-    own = analytics.series(vals, part.net_cost, kommun)
+    part_text = narrative.area_in_sentence(part.title)
+    peers = part_peers(ctx.view, part, ctx.meta.groups, ctx.meta.municipalities)
+    vals = ui.values([part.net_cost, part.cost], [kommun, *peers.ids])
+    kpi, measure = part.net_cost, "Nettokostnad"
+    own = analytics.series(vals, kpi, kommun)
+    if own.empty and analytics.peer_stats(vals, kpi, peers.ids).empty:
+        kpi, measure = part.cost, "Kostnad (brutto)"  # Kolada has no net cost for this part
+        own = analytics.series(vals, kpi, kommun)
+        st.caption(
+            f"Kolada har ingen nettokostnad för {part_text} ({part.net_cost}); "
+            f"diagrammet visar i stället kostnaden före avdrag för intäkter ({part.cost})."
+        )
     own = own[(own.index >= span[0]) & (own.index <= span[1])]
-    stats = analytics.peer_stats(vals, part.net_cost, ctx.peers.ids, span)
+    stats = analytics.peer_stats(vals, kpi, peers.ids, span)
+    st.caption(f"Jämförelsegrupp: {escape_markdown(peers.label)}")
+    if peers.note:
+        st.info(escape_markdown(peers.note))
     if own.empty and stats.empty:
-        st.info(f"Kolada har inga värden för {part.title.lower()} åren {span[0]}–{span[1]}.")
+        st.info(f"Kolada har inga värden för {part_text} åren {span[0]}–{span[1]}.")
         continue
-    prel = ui.first_preliminary(part.net_cost)
+    prel = ui.first_preliminary(kpi)
     stats = analytics.only_covered(stats)  # no band or median where too few peers report
     lines = charts.trend_data(own, stats, ctx.kommun_name, prel, unit="kr")
     st.altair_chart(
-        charts.trend_chart(lines, stats, ctx.kommun_name, "Nettokostnad (kr/invånare)"),
+        charts.trend_chart(lines, stats, ctx.kommun_name, f"{measure} (kr/invånare)"),
         width="stretch",
     )
     prel_note = (
@@ -40,6 +57,6 @@ for part in IFO_PARTS:
         else ""
     )
     st.caption(
-        f"{ctx.kommun_md}: {ui.RAW} ({part.net_cost}). Median, medel, fält: {ui.COMPUTED}."
-        + prel_note
+        f"{measure} per invånare. {ctx.kommun_md}: {ui.RAW} ({kpi}). Median, medel, fält: "
+        f"{ui.COMPUTED}." + prel_note
     )

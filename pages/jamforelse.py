@@ -7,10 +7,11 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from benchmark import analytics, charts, fmt
+from benchmark import analytics, charts, fmt, narrative
 
 ctx = ui.current("jamforelse")
 a, kommun = ctx.area, ctx.view.kommun
+area_text = narrative.area_in_sentence(a.title)  # "LSS", "grundskola F-9"
 st.title(f"Jämförelse – {a.title}")
 st.caption(f"Jämförelsegrupp: {ctx.peers_md}")
 ui.peer_note(ctx)
@@ -79,7 +80,7 @@ data = pd.DataFrame(
 info = ui.export_info(
     ctx,
     f"ranking-{year}",
-    f"Nettokostnadsavvikelse {a.title.lower()} {year}: {ctx.kommun_name} och jämförelsegruppen",
+    f"Nettokostnadsavvikelse {area_text} {year}: {ctx.kommun_name} och jämförelsegruppen",
     [a.nka_pct],
     [
         "Placering: 1 = lägst kostnadsnivå i förhållande till referenskostnaden (lägst NKA) "

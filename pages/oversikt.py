@@ -9,6 +9,7 @@ from kolada.catalogue import POPULATION
 
 ctx = ui.current("oversikt")
 a, view, kommun = ctx.area, ctx.view, ctx.view.kommun
+area_text = narrative.area_in_sentence(a.title)  # "LSS", "grundskola F-9"
 span = ctx.span
 st.title(f"{a.title} – {ctx.kommun_md}")
 st.caption(f"Jämförelsegrupp: {ctx.peers_md} · År {span[0]}–{span[1]}")
@@ -34,7 +35,7 @@ too_few = analytics.coverage_text(peers_n, peers_total)
 ref = analytics.reference_cost(vals, a, kommun, year)
 gap = analytics.gap(nka, median, ref) if median is not None and ref is not None else None
 
-prel_text = " (prel.)" if preliminary else ""
+prel_text = f" {fmt.PRELIMINARY}" if preliminary else ""
 cols = st.columns(4)
 cols[0].metric(
     f"NKA {year}{prel_text}",
@@ -96,7 +97,7 @@ lines = charts.trend_data(own, shown_stats, ctx.kommun_name, prel_from)
 chart = charts.trend_chart(lines, shown_stats, ctx.kommun_name, "Nettokostnadsavvikelse (%)")
 st.altair_chart(chart, width="stretch")
 st.caption(
-    f"Linjediagram: {ctx.kommun_md}s nettokostnadsavvikelse för {a.title.lower()} "
+    f"Linjediagram: {ctx.kommun_genitive_md} nettokostnadsavvikelse för {area_text} "
     f"{span[0]}–{span[1]} jämfört med jämförelsegruppens median, ovägda medel och spridning. "
     "Ljust grått fält: lägsta–högsta värde; mörkare fält: mittersta hälften (kvartilavstånd); "
     f"trianglar: preliminära värden. Kommunens värden: {ui.RAW}. Median, medel och fält: "
@@ -122,11 +123,14 @@ table = (
 table = table.reindex(sorted(set(table.index) | set(own.index)))
 table.index.name = "År"
 table.insert(0, ctx.kommun_name, own.reindex(table.index))
+table.insert(
+    1, "Preliminärt", ["ja" if analytics.is_preliminary(y, prel_from) else "" for y in table.index]
+)
 data = table.reset_index()
 info = ui.export_info(
     ctx,
     "nka",
-    f"Nettokostnadsavvikelse {a.title.lower()}, {ctx.kommun_name} och jämförelsegruppen",
+    f"Nettokostnadsavvikelse {area_text}, {ctx.kommun_name} och jämförelsegruppen",
     [a.nka_pct],
     ["Median, kvartiler och ovägt medel över jämförelsekommunerna med värde varje år."],
 )
@@ -148,10 +152,17 @@ facts = narrative.Facts(
 st.markdown(" ".join(narrative.overview_sentences(facts)))
 ui.method_break_note(span[0])
 if preliminary:
-    st.caption(f"Värden från {prel_from} är preliminära och kan revideras av Kolada.")
+    st.caption(
+        f"{fmt.PRELIMINARY}: värden från {prel_from} är preliminära (hämtade före Koladas "
+        "slutliga publicering) och kan revideras."
+    )
 
 with st.expander("Tabell: värdena bakom diagrammet"):
-    shown = table.apply(lambda col: col.map(fmt.number)).astype(str)
+    shown = table.drop(columns="Preliminärt").apply(lambda col: col.map(fmt.number)).astype(str)
+    shown[ctx.kommun_name] = [
+        f"{v} {fmt.PRELIMINARY}" if analytics.is_preliminary(y, prel_from) else v
+        for y, v in shown[ctx.kommun_name].items()
+    ]
     for column in ("Kommuner med värde", "Kommuner i gruppen"):
         shown[column] = ["–" if n != n else str(int(n)) for n in table[column]]
     st.dataframe(shown)

@@ -61,3 +61,19 @@ def test_at_most_the_covered_years_have_a_median_in_the_table(real_cache):
     medians = dict(zip(table.index, table["Median"], strict=True))
     assert medians[2022] != "saknas"
     assert all(medians[y] == "saknas" for y in (2023, 2024, 2025) if y in medians)
+
+
+def test_ifo_parts_use_ifo_or_their_own_family_and_gross_cost_where_net_is_missing(real_cache):
+    at = run(kommun="0561", omrade="lss")  # whatever area the sidebar shows
+    at.switch_page("pages/ifo_delar.py").run()
+    assert not at.exception, at.exception
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    groups = [c for c in captions if c.startswith("Jämförelsegrupp:")]
+    assert len(groups) == 3
+    assert "Liknande kommuner IFO, Åtvidaberg, 2024" in groups[0]  # barn och unga
+    assert "Liknande kommuner ekonomiskt bistånd, Åtvidaberg" in groups[1]
+    assert "Liknande kommuner IFO, Åtvidaberg, 2024" in groups[2]  # missbruk vuxna
+    gross = [c for c in captions if "Kolada har ingen nettokostnad för" in c]
+    assert len(gross) == 2 and "N33016" in gross[0] and "N35019" in gross[1]
+    assert len(at.get("vega_lite_chart")) == 3  # no empty chart, no "inga värden"
+    assert not [i for i in at.info if "inga värden" in i.value]
