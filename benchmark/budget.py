@@ -1,90 +1,393 @@
-"""Budget targets in kronor: target levels, glide paths and what-if (pure).
+"""Budget targets in kronor: target levels, the base year, glide paths, what-if and the words
+for them (pure).
 
-All amounts use the kommun's referenskostnad and invånare of the base year (the latest year with
-data): a budget target is set against today's cost structure, and the referenskostnad of future
-years is not known yet. That assumption is stated wherever these figures are shown.
+All amounts use the kommun's referenskostnad and invånare of the base year ("utgångsläge": the
+latest year with data): a budget target is set against today's cost structure, and the
+referenskostnad of future years is not known yet. NKA is measured against each year's national
+cost level, so a target in % moves with it. Both are stated wherever these figures are shown.
+
+Signs: ``Gap.mnkr`` is own − target, positive when the net cost must come down. Text never
+shows that sign: it says "minska nettokostnaden med 4,5 mnkr" or "utrymme: 12,9 mnkr under
+målet". In the glide path a change of the net cost is negative when the cost comes down.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
+from benchmark import analytics, fmt
 from benchmark.analytics import Gap, ReferenceCost, gap
+from benchmark.numbers import money, money_decimals, shown
+from kolada.catalogue import Area
 
 TARGETS = {
     "median": "Jämförelsegruppens median",
     "mean": "Jämförelsegruppens ovägda medel",
+    "pooled": "Jämförelsegruppens vägda nivå (Σ nettokostnad / Σ referenskostnad − 1)",
     "q1": "Bästa kvartilen i gruppen (nedre kvartilen: lägst avvikelse)",
     "zero": "0 % (referenskostnadens nivå)",
     "custom": "Egen nivå (%)",
 }
+SHORT = {  # in the table of targets side by side
+    "median": "Median",
+    "mean": "Ovägt medel",
+    "pooled": "Vägt (Σ nettokostnad / Σ referenskostnad − 1)",
+    "q1": "Bästa kvartilen",
+    "zero": "0 % (referenskostnadens nivå)",
+    "custom": "Egen nivå",
+}
+NAMES = {  # definite form, in sentences: "Höör ligger redan 25,2 p.e. under medianen"
+    "median": "medianen",
+    "mean": "det ovägda medlet",
+    "pooled": "den vägda nivån",
+    "q1": "bästa kvartilen",
+    "zero": "referenskostnadens nivå (0 %)",
+    "custom": "den egna nivån",
+}
+PEER_TARGETS = ("median", "mean", "pooled", "q1")  # need enough peers with values
+COMPARED = ("median", "mean", "pooled", "q1", "zero")  # the table of targets side by side
+PLAN_YEARS = 2  # default target year: the budget year and two plan years
 
 
-def target_level(kind: str, stats_row: pd.Series | None, custom: float | None = None) -> float:
-    """The target NKA % for a kind of target, from the peers' statistics for the base year."""
+def target_level(kind: str, stats_row: Mapping | None, custom: float | None = None) -> float:
+    """The target NKA % for a kind of target, from the peers' statistics for the base year
+    (``stats_row`` holds median, mean, q1 and, for "pooled", the pooled level)."""
     if kind == "zero":
         return 0.0
     if kind == "custom":
         if custom is None or math.isnan(custom):
             raise ValueError("ange en egen nivå i procent")
         return float(custom)
-    if kind not in ("median", "mean", "q1"):
+    if kind not in PEER_TARGETS:
         raise ValueError(f"okänt mål {kind!r}")
-    if stats_row is None or pd.isna(stats_row.get(kind)):
+    value = None if stats_row is None else stats_row.get(kind)
+    if value is None or pd.isna(value):
         raise ValueError("jämförelsegruppen saknar värden för året")
-    return float(stats_row[kind])
+    return float(value)
 
 
+# ---- the base year -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BaseChoice:
+    """A year the kommun has a value for, and whether enough peers report that year."""
+
+    year: int
+    n: int  # peers with a value
+    total: int  # peers in the group
+    covered: bool
+
+    @property
+    def reason(self) -> str:
+        return analytics.coverage_text(self.n, self.total)
+
+    @property
+    def label(self) -> str:
+        return str(self.year) if self.covered else f"{self.year} – {self.reason}"
+
+
+def base_choices(own_years: Iterable[int], stats: pd.DataFrame, peers_total: int) -> list:
+    """The years that can be an utgångsläge (the kommun has a value), latest first, with the
+    peers' coverage from ``analytics.peer_stats``."""
+    counts = {} if stats.empty else dict(zip(stats["period"], stats["n"], strict=True))
+    choices = []
+    for year in sorted(set(own_years), reverse=True):
+        n = int(counts.get(year, 0))
+        choices.append(BaseChoice(int(year), n, peers_total, analytics.covered(n, peers_total)))
+    return choices
+
+
+def default_base(choices: Sequence[BaseChoice], last: int | None = None) -> int | None:
+    """The latest covered year with the kommun's value (up to ``last``, the view's last year,
+    when there is one); without one, the latest covered year at all; else the latest year."""
+    covered = [c.year for c in choices if c.covered]
+    within = [y for y in covered if last is None or y <= last]
+    if within or covered:
+        return max(within or covered)
+    return max((c.year for c in choices), default=None)
+
+
+def refusal(kind: str, choice: BaseChoice) -> str | None:
+    """Why a year cannot be the base of a peer-based target ("för få jämförelsevärden (1 av
+    7)"), or None when it can."""
+    if kind in PEER_TARGETS and not choice.covered:
+        return choice.reason
+    return None
+
+
+# ---- the pooled ("vägt") peer level ----------------------------------------------------------
+@dataclass(frozen=True)
+class Pooled:
+    """Σ nettokostnad / Σ referenskostnad − 1 over the peers with both, in %."""
+
+    level: float | None
+    n: int  # peers with both amounts
+    total: int  # peers in the group
+    net_mnkr: float  # Σ nettokostnad
+    reference_mnkr: float  # Σ referenskostnad
+
+    @property
+    def covered(self) -> bool:
+        return analytics.covered(self.n, self.total)
+
+
+def _net_mnkr(values: pd.DataFrame, area: Area, kommun: str, year: int, ref: ReferenceCost):
+    """Nettokostnad in mnkr: Kolada's kr/invånare × invånare; without it, referenskostnad ×
+    (1 + NKA/100) (NKA's definition)."""
+    pop = analytics.population(values, kommun, year)
+    net = analytics.value_at(values, area.net_cost, kommun, year)
+    if net is not None and pop:
+        return net * pop / 1e6
+    nka = analytics.value_at(values, area.nka_pct, kommun, year)
+    if nka is not None and ref.total_mnkr is not None:
+        return ref.total_mnkr * (1 + nka / 100)
+    return None
+
+
+def pooled_level(values: pd.DataFrame, area: Area, peers: Iterable[str], year: int) -> Pooled:
+    """The peers' pooled level (kronor-weighted), beside Kolada's ovägt medel. Referenskostnad
+    in kronor as ``analytics.reference_cost`` gives it (Kolada's, or derived)."""
+    members = list(dict.fromkeys(peers))
+    net_sum = ref_sum = 0.0
+    n = 0
+    for peer in members:
+        ref = analytics.reference_cost(values, area, peer, year)
+        if ref is None or ref.total_mnkr is None or ref.total_mnkr <= 0:
+            continue
+        net = _net_mnkr(values, area, peer, year, ref)
+        if net is None:
+            continue
+        net_sum += net
+        ref_sum += ref.total_mnkr
+        n += 1
+    level = (net_sum / ref_sum - 1) * 100 if n else None
+    return Pooled(level, n, len(members), net_sum, ref_sum)
+
+
+# ---- the target and the years --------------------------------------------------------------
 @dataclass(frozen=True)
 class Target:
     nka_now: float
     nka_target: float
-    base_year: int
+    base_year: int  # utgångsläge: the latest year with data
     target_year: int
     gap: Gap  # now − target: positive = the cost must come down
+    start_year: int  # the first budget year of the glide path
+
+    @property
+    def must_cut(self) -> bool:
+        """The net cost must come down to reach the target (as shown, after rounding)."""
+        if self.gap.mnkr is not None:
+            return shown(self.gap.mnkr) > 0
+        return round(self.gap.points, 1) > 0
+
+
+def make_target(
+    nka_now: float,
+    nka_target: float,
+    base_year: int,
+    target_year: int,
+    ref: ReferenceCost,
+    start_year: int | None = None,
+) -> Target:
+    """A target from ``base_year``'s level; the glide path runs from ``start_year`` (the next
+    budget year; default the year after the base) to ``target_year``."""
+    start = base_year + 1 if start_year is None else start_year
+    if start <= base_year:
+        raise ValueError(f"första budgetåret {start} ligger inte efter utgångsläget {base_year}")
+    if target_year < start:
+        raise ValueError(f"målåret {target_year} ligger före första budgetåret {start}")
+    return Target(nka_now, nka_target, base_year, target_year, gap(nka_now, nka_target, ref), start)
+
+
+def budget_years(today_year: int, base_year: int, count: int = 6) -> tuple[list[int], int]:
+    """The years that can be the first budget year, and the default: next year (today's year
+    + 1), never a year before the one after the base."""
+    first = max(base_year + 1, today_year)
+    default = max(base_year + 1, today_year + 1)
+    return list(range(first, max(first + count, default + 1))), default
+
+
+def target_years(start_year: int, count: int = 8) -> tuple[list[int], int]:
+    """The years that can be the target year, and the default (the budget year and
+    ``PLAN_YEARS`` plan years)."""
+    return list(range(start_year, start_year + count)), start_year + PLAN_YEARS
+
+
+# ---- the glide path ------------------------------------------------------------------------
+def largest_remainder(
+    values: Sequence[float], decimals: int, total: float | None = None
+) -> list[float]:
+    """``values`` rounded to ``decimals`` so that they add up to ``total`` (default: their sum)
+    rounded the same way, as it is shown (largest-remainder rounding; on a tie the earlier value
+    takes the extra unit)."""
+    scale = 10**decimals
+    scaled = [round(v * scale, 9) for v in values]
+    floors = [math.floor(v) for v in scaled]
+    wanted = round(round(sum(values) if total is None else total, decimals) * scale)
+    extra = wanted - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: (-(scaled[i] - floors[i]), i))
+    for i in order[: max(extra, 0)]:
+        floors[i] += 1
+    for i in order[::-1][: max(-extra, 0)]:  # a total below the sum: the smallest give one back
+        floors[i] -= 1
+    return [f / scale for f in floors]
 
 
 PATH_COLUMNS = [
     "År",
+    "Period",
     "NKA (%)",
     "Förändring av NKA (p.e.)",
     "Förändring av nettokostnaden per år (mnkr)",
     "Ackumulerad förändring (mnkr)",
+    "Förändring av nettokostnaden per år (kr/inv)",
     "Ackumulerad förändring (kr/inv)",
 ]
 
 
 def glide_path(target: Target) -> pd.DataFrame:
-    """Equal steps per year from the base year to the target year.
+    """The utgångsläge, then equal steps per budget year from ``start_year`` to the target year.
 
-    Changes of the net cost are negative when it must come down (NKA above the target).
+    Changes of the net cost are negative when it must come down (NKA above the target). The
+    steps are rounded to the precision the total is shown with (whole tkr below 1 mnkr, else
+    0,1 mnkr; whole kronor per invånare) and add up to that shown total.
     """
-    years = list(range(target.base_year, target.target_year + 1))
-    steps = len(years) - 1
+    years = list(range(target.start_year, target.target_year + 1))
     whole = -target.gap.mnkr if target.gap.mnkr is not None else math.nan
-    per_inh = (
-        -target.gap.kr_per_inhabitant if target.gap.kr_per_inhabitant is not None else math.nan
-    )
-    rows = []
-    for i, year in enumerate(years):
-        share = i / steps if steps else 1.0
+    per = -target.gap.kr_per_inhabitant if target.gap.kr_per_inhabitant is not None else math.nan
+    steps = _steps(whole, len(years), None)
+    per_steps = _steps(per, len(years), 0)
+    rows = [
+        (target.base_year, f"Utgångsläge {target.base_year}", target.nka_now, 0.0)
+        + (0.0, 0.0, 0.0, 0.0)
+    ]
+    done = per_done = 0.0
+    for i, year in enumerate(years, start=1):
+        share = i / len(years)
         nka = target.nka_now + (target.nka_target - target.nka_now) * share
-        step = whole / steps if steps and i else 0.0
-        rows.append((year, nka, nka - target.nka_now, step, whole * share, per_inh * share))
+        done, per_done = done + steps[i - 1], per_done + per_steps[i - 1]
+        rows.append(
+            (year, str(year), nka, nka - target.nka_now)
+            + (steps[i - 1], _tidy(done), per_steps[i - 1], _tidy(per_done))
+        )
     return pd.DataFrame(rows, columns=PATH_COLUMNS)
 
 
-def make_target(
-    nka_now: float, nka_target: float, base_year: int, target_year: int, ref: ReferenceCost
-) -> Target:
-    if target_year < base_year:
-        raise ValueError(f"målåret {target_year} ligger före basåret {base_year}")
-    return Target(nka_now, nka_target, base_year, target_year, gap(nka_now, nka_target, ref))
+def _steps(total: float, n: int, decimals: int | None) -> list[float]:
+    if math.isnan(total):
+        return [math.nan] * n
+    places = money_decimals(total) if decimals is None else decimals
+    return largest_remainder([total / n] * n, places, total)
 
 
+def _tidy(value: float) -> float:
+    return round(value, 9)  # a sum of rounded steps, without float noise
+
+
+# ---- words -----------------------------------------------------------------------------------
+def gap_words(mnkr: float | None) -> str:
+    """The kronor gap to a target in words, never as a bare sign: "minska nettokostnaden med
+    4,5 mnkr" (above the target) or "utrymme: 12,9 mnkr under målet" (below it)."""
+    if mnkr is None or math.isnan(mnkr):
+        return "beloppet i kronor saknas"
+    if shown(mnkr) > 0:
+        return f"minska nettokostnaden med {money(mnkr)}"
+    if shown(mnkr) < 0:
+        return f"utrymme: {money(-mnkr)} under målet"
+    return "nettokostnaden ligger på målet"
+
+
+def per_inhabitant_words(kr: float | None) -> str:
+    """The gap per invånare, in the same words: "450 kr per invånare"."""
+    if kr is None or math.isnan(kr):
+        return ""
+    return f"{fmt.number(abs(kr), 0)}{fmt.SPACE}kr per invånare"
+
+
+def position_text(kommun: str, points: float, kind: str) -> str:
+    """Where the kommun stands against a target, said first: "Höör ligger redan 25,2 p.e.
+    under medianen" / "Åtvidaberg ligger 4,1 p.e. över medianen"."""
+    size = fmt.number(abs(points), 1)
+    name = NAMES[kind]
+    if round(points, 1) < 0:
+        return f"{kommun} ligger redan {size} p.e. under {name}"
+    if round(points, 1) > 0:
+        return f"{kommun} ligger {size} p.e. över {name}"
+    return f"{kommun} ligger på {name}"
+
+
+def change_words(mnkr: float) -> str:
+    """A what-if amount in words: "minska nettokostnaden med 2,5 mnkr" / "öka nettokostnaden
+    med 2,5 mnkr" (a negative amount) / "oförändrad nettokostnad"."""
+    if shown(mnkr) > 0:
+        return f"minska nettokostnaden med {money(mnkr)}"
+    if shown(mnkr) < 0:
+        return f"öka nettokostnaden med {money(-mnkr)}"
+    return "oförändrad nettokostnad"
+
+
+def target_sentence(kommun: str, kind: str, level: float, target: Target) -> str:
+    """One sentence on the chosen target for the report text."""
+    level_part = "" if kind == "zero" else f" ({fmt.percent(level)})"
+    start = f"Målet att nå {NAMES[kind]}{level_part} till {target.target_year}"
+    if target.must_cut:
+        return (
+            f"{start} innebär att {gap_words(target.gap.mnkr)}, räknat på "
+            f"{target.base_year} års referenskostnad."
+        )
+    return (
+        f"{position_text(kommun, target.gap.points, kind)} ({target.base_year}); "
+        f"{gap_words(target.gap.mnkr)}, räknat på {target.base_year} års referenskostnad."
+    )
+
+
+# ---- targets side by side --------------------------------------------------------------------
+COMPARE_COLUMNS = [
+    "Mål",
+    "Nivå (%)",
+    "Skillnad (p.e.)",
+    "Skillnad (mnkr)",
+    "Skillnad (kr/inv)",
+    "I kronor",
+    "Anmärkning",
+]
+
+
+def compare_targets(
+    nka: float, ref: ReferenceCost | None, levels: Mapping[str, float | str]
+) -> pd.DataFrame:
+    """The gap to each target side by side. ``levels`` maps a target kind to its level in %,
+    or to the reason it has none (e.g. "för få jämförelsevärden (1 av 7)"). Skillnad is own −
+    target (positive: the net cost must come down); "I kronor" says it in words."""
+    rows = []
+    for kind, level in levels.items():
+        if isinstance(level, str):
+            rows.append((SHORT[kind], math.nan, math.nan, math.nan, math.nan, "", level))
+            continue
+        g = gap(nka, level, ref) if ref is not None else Gap(nka - level, None, None)
+        words = gap_words(g.mnkr)
+        per = per_inhabitant_words(g.kr_per_inhabitant)
+        rows.append(
+            (
+                SHORT[kind],
+                level,
+                g.points,
+                math.nan if g.mnkr is None else g.mnkr,
+                math.nan if g.kr_per_inhabitant is None else g.kr_per_inhabitant,
+                f"{words} ({per})" if per and g.mnkr is not None and shown(g.mnkr) else words,
+                "",
+            )
+        )
+    frame = pd.DataFrame(rows, columns=COMPARE_COLUMNS)
+    frame.index = list(levels)
+    return frame
+
+
+# ---- what-if ---------------------------------------------------------------------------------
 def nka_after_cut(nka_now: float, ref: ReferenceCost, cut_mnkr: float) -> float:
     """NKA % if the net cost were ``cut_mnkr`` lower (negative: higher), same referenskostnad:
     NKA' = NKA − cut / (referenskostnad × invånare) × 100."""
@@ -97,3 +400,74 @@ def rank_among(value: float, peer_values: pd.Series) -> tuple[int, int]:
     """(place, n) of a value among peers with values; 1 = lowest."""
     peers = peer_values.dropna()
     return int((peers < value).sum()) + 1, len(peers) + 1
+
+
+# ---- the export: target, gap, every input ----------------------------------------------------
+EXPORT_COLUMNS = ["Avsnitt", "Uppgift", "År", "Värde", "Enhet", "Text", "Källa"]
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    cut_mnkr: float  # positive: the net cost lower
+    nka: float
+    place: int
+    n: int
+
+
+def export_table(
+    target: Target,
+    kind: str,
+    inputs: Sequence[tuple[str, int | None, float | None, str, str]],
+    comparison: pd.DataFrame,
+    what_if: WhatIf | None,
+    computed: str,
+) -> pd.DataFrame:
+    """One long table for CSV and Excel: the inputs (as ``(uppgift, år, värde, enhet, källa)``),
+    the target, the gap, the targets side by side, the glide path and the what-if."""
+    g, base = target.gap, target.base_year
+    rows = [("Indata", name, year, value, unit, "", source) for name, year, value, unit, source
+            in inputs]  # fmt: skip
+    rows += [
+        ("Mål", "Mål", base, None, "", TARGETS[kind], computed),
+        ("Mål", "Målnivå för NKA", base, target.nka_target, "%", "", computed),
+        ("Mål", "Första budgetår", target.start_year, None, "", "", ""),
+        ("Mål", "Målår", target.target_year, None, "", "", ""),
+        ("Skillnad", "NKA − målnivå", base, g.points, "p.e.", "", computed),
+        ("Skillnad", "Belopp (positivt = minska)", base, g.mnkr, "mnkr", gap_words(g.mnkr),
+         computed),
+        ("Skillnad", "Per invånare (positivt = minska)", base, g.kr_per_inhabitant, "kr/inv",
+         per_inhabitant_words(g.kr_per_inhabitant), computed),
+    ]  # fmt: skip
+    for _, r in comparison.iterrows():
+        text = r["I kronor"] or r["Anmärkning"]
+        rows.append(("Mål sida vid sida", r["Mål"], base, _num(r["Nivå (%)"]), "%", "", computed))
+        rows.append(
+            ("Mål sida vid sida", f"{r['Mål']}: skillnad", base, _num(r["Skillnad (mnkr)"]),
+             "mnkr", text, computed)
+        )  # fmt: skip
+    if target.must_cut:
+        for _, r in glide_path(target).iloc[1:].iterrows():
+            year = int(r["År"])
+            rows += [
+                ("Väg till målet", "NKA", year, r["NKA (%)"], "%", "", computed),
+                ("Väg till målet", "Förändring av nettokostnaden under året", year,
+                 r["Förändring av nettokostnaden per år (mnkr)"], "mnkr", "", computed),
+                ("Väg till målet", "Ackumulerad förändring", year,
+                 r["Ackumulerad förändring (mnkr)"], "mnkr", "", computed),
+            ]  # fmt: skip
+    if what_if is not None:
+        rows += [
+            ("Tänk om", "Minska nettokostnaden med", base, what_if.cut_mnkr, "mnkr",
+             change_words(what_if.cut_mnkr), "inmatat"),
+            ("Tänk om", "NKA efter förändringen", base, what_if.nka, "%", "", computed),
+            ("Tänk om", "Placering efter förändringen", base, float(what_if.place), "",
+             f"{what_if.place} av {what_if.n}", computed),
+        ]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
+    frame["År"] = frame["År"].astype("Int64")
+    frame["Värde"] = pd.to_numeric(frame["Värde"], errors="coerce")
+    return frame
+
+
+def _num(value: float) -> float | None:
+    return None if pd.isna(value) else float(value)

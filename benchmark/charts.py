@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from benchmark import fmt
+from benchmark.numbers import money
 
 KOMMUN = "#1f4e79"  # dark blue
 PEER = "#6b6b6b"  # grey
@@ -195,12 +196,20 @@ def heatmap(matrix: pd.DataFrame, value: str, title: str) -> alt.LayerChart:
 
 def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
     """The glide path: NKA % per year (line, labelled) and the cumulative change of the net cost
-    in mnkr (bars, right axis), with the target level as a dashed rule."""
+    in mnkr (bars, right axis), with the target level as a dashed rule. The x axis is the
+    path's ``Period`` (the utgångsläge, then the budget years) in the path's order."""
+    periods = path["Period"] if "Period" in path else path["År"].astype(str)
     data = path.assign(
+        Period=periods,
         nka_text=[fmt.percent(v) for v in path["NKA (%)"]],
-        mnkr_text=[fmt.mnkr(v, sign=True) for v in path["Ackumulerad förändring (mnkr)"]],
+        mnkr_text=[money(v, sign=True) for v in path["Ackumulerad förändring (mnkr)"]],
     )
-    x = alt.X("År:O", title="År", axis=alt.Axis(labelAngle=0))
+    x = alt.X(
+        "Period:O",
+        title=None,
+        sort=list(periods),
+        axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')"),
+    )
     bars = (
         alt.Chart(data)
         .mark_bar(color=OTHER_BAR, opacity=0.8)
@@ -214,13 +223,16 @@ def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
                     labelExpr=SWEDISH_DECIMALS,
                 ),
             ),
-            tooltip=[alt.Tooltip("År:O"), alt.Tooltip("mnkr_text:N", title="Ackumulerat")],
+            tooltip=[
+                alt.Tooltip("Period:O", title="År"),
+                alt.Tooltip("mnkr_text:N", title="Ackumulerat"),
+            ],
         )
     )
     line = alt.Chart(data).encode(
         x=x,
         y=alt.Y("NKA (%):Q", axis=_value_axis("Nettokostnadsavvikelse (%)")),
-        tooltip=[alt.Tooltip("År:O"), alt.Tooltip("nka_text:N", title="NKA")],
+        tooltip=[alt.Tooltip("Period:O", title="År"), alt.Tooltip("nka_text:N", title="NKA")],
     )
     rule = (
         alt.Chart(pd.DataFrame({"target": [target_nka]}))

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from benchmark import analytics, budget, charts, fmt, narrative
+from benchmark import analytics, budget, charts, fmt, narrative, numbers
 from benchmark.escaping import escape_markdown
 from kolada.catalogue import POPULATION
 
@@ -18,71 +18,217 @@ st.caption(f"Jämförelsegrupp: {ctx.peers_md}")
 ui.peer_note(ctx)
 
 vals = ui.values([*a.kpis, POPULATION], [kommun, *ctx.peers.ids])
-base = analytics.latest_year(vals, a.nka_pct, kommun, span)
-if base is None:
+last_cached = max(span[1], ctx.years[1])
+own_years = [
+    y for y in analytics.years_with_data(vals, a.nka_pct, kommun) if span[0] <= y <= last_cached
+]
+stats = analytics.peer_stats(vals, a.nka_pct, ctx.peers.ids, (span[0], last_cached))
+choices = budget.base_choices(own_years, stats, len(ctx.peers.ids))
+if not choices:
     st.info(f"Kolada har inga värden för {ctx.kommun_md} ({a.title}) åren {span[0]}–{span[1]}.")
     st.stop()
-nka = analytics.value_at(vals, a.nka_pct, kommun, base)
-stats = analytics.peer_stats(vals, a.nka_pct, ctx.peers.ids, (base, base))
-row = stats.iloc[0] if not stats.empty else None
-ref = analytics.reference_cost(vals, a, kommun, base)
-pop = analytics.population(vals, kommun, base)
+by_year = {c.year: c for c in choices}
+
+
+def _keep_if_valid(key: str, options: list) -> None:
+    """A choice that no longer exists (another kommun, another base year) starts over."""
+    if st.session_state.get(key) not in options:
+        st.session_state.pop(key, None)
+
+
+view_key = (kommun, a.code, tuple(ctx.peers.ids), span)
+if st.session_state.get("_budget_view") != view_key:  # a new view: its own default base year
+    st.session_state["_budget_view"] = view_key
+    st.session_state.pop("budget_base", None)
 
 left, right = st.columns(2)
 kind = left.radio("Mål", list(budget.TARGETS), format_func=budget.TARGETS.get, key="budget_kind")
 custom = None
 if kind == "custom":
-    custom = left.number_input(
-        "Egen nivå för nettokostnadsavvikelsen (%)", value=0.0, step=1.0, key="budget_custom"
+    custom_text = left.text_input(
+        "Egen nivå för nettokostnadsavvikelsen (%)",
+        value="0,0",
+        key="budget_custom",
+        help="Skriv med decimalkomma, till exempel 2,5 eller −10,5.",
     )
-first_target = max(base + 1, date.today().year)
-target_year = right.selectbox(
-    "Målår", list(range(first_target, first_target + 6)), index=1, key="budget_year"
+    try:
+        custom = numbers.parse_number(custom_text, numbers.PERCENT_UNITS)
+    except numbers.NumberError as e:
+        left.error(f"Egen nivå: {escape_markdown(e)}")
+        st.stop()
+base_options = list(by_year)
+_keep_if_valid("budget_base", base_options)
+base = right.selectbox(
+    "Utgångsläge (senaste år med utfall)",
+    base_options,
+    index=base_options.index(budget.default_base(choices, span[1])),
+    format_func=lambda y: by_year[y].label,
+    key="budget_base",
+    help="Året som målet och beloppen räknas från. Förvalt är det senaste året med värde för "
+    "kommunen där tillräckligt många jämförelsekommuner har värden (minst 3 och minst hälften).",
 )
-try:
-    level = budget.target_level(kind, row, custom)
-except ValueError as e:
-    st.warning(f"Målet kan inte räknas ut: {escape_markdown(e)}. Välj ett annat mål.")
+starts, start_default = budget.budget_years(date.today().year, base)
+_keep_if_valid("budget_start", starts)
+start = right.selectbox(
+    "Första budgetår",
+    starts,
+    index=starts.index(start_default),
+    key="budget_start",
+    help="Vägen till målet börjar detta år (förvalt: nästa år).",
+)
+ends, end_default = budget.target_years(start)
+_keep_if_valid("budget_year", ends)
+target_year = right.selectbox("Målår", ends, index=ends.index(end_default), key="budget_year")
+
+choice = by_year[base]
+nka = analytics.value_at(vals, a.nka_pct, kommun, base)
+stats_base = stats[stats["period"] == base]
+row = stats_base.iloc[0] if not stats_base.empty else None
+ref = analytics.reference_cost(vals, a, kommun, base)
+pop = analytics.population(vals, kommun, base)
+pooled = budget.pooled_level(vals, a, ctx.peers.ids, base)
+
+
+def _level(k: str) -> float | str:
+    """A target's level for the base year, or why it has none."""
+    if k == "zero":
+        return 0.0
+    if k == "custom":
+        return custom
+    if k == "pooled":
+        if not pooled.covered:
+            return analytics.coverage_text(pooled.n, pooled.total)
+        return pooled.level
+    return choice.reason if not choice.covered else float(row[k])
+
+
+levels = {k: _level(k) for k in budget.COMPARED}
+if kind == "custom":
+    levels["custom"] = custom
+comparison = budget.compare_targets(nka, ref, levels)
+newer = [c for c in choices if c.year > base]
+if newer and not any(c.covered for c in newer):
+    st.info(
+        f"Utgångsläget är {base}, det senaste året med tillräckligt många jämförelsevärden. "
+        + "; ".join(f"{c.year}: {c.reason}" for c in newer)
+        + "."
+    )
+
+
+def _comparison_table() -> None:
+    st.subheader("Målen sida vid sida")
+    shown = pd.DataFrame(
+        {
+            "Mål": [
+                f"{m} (valt)" if k == kind else m
+                for k, m in zip(comparison.index, comparison["Mål"], strict=True)
+            ],
+            f"Nivå {base}": comparison["Nivå (%)"].map(
+                lambda v: "–" if pd.isna(v) else fmt.percent(v)
+            ),
+            "Läge": comparison["Skillnad (p.e.)"].map(_side),
+            "I kronor": [
+                t or note
+                for t, note in zip(comparison["I kronor"], comparison["Anmärkning"], strict=True)
+            ],
+        }
+    )
+    st.dataframe(shown, hide_index=True)
+    st.caption(
+        f"Skillnaden mellan nettokostnadsavvikelsen för {ctx.kommun_md} {base} och varje mål, "
+        f"i kronor räknat på {base} års referenskostnad och invånarantal. Vägt = Σ nettokostnad "
+        f"/ Σ referenskostnad − 1 över de {pooled.n} jämförelsekommuner som har båda (kronor = "
+        "kr/invånare × invånare), till skillnad från Koladas ovägda medel. "
+        "Nettokostnadsavvikelsen mäts mot varje års nationella kostnadsnivå, så ett mål i "
+        "procent är rörligt: samma procent kan motsvara ett annat belopp när riket ändras. "
+        f"{ui.COMPUTED}."
+    )
+
+
+def _side(points: float) -> str:
+    if pd.isna(points):
+        return "–"
+    if round(points, 1) == 0:
+        return "på målet"
+    return f"{fmt.number(abs(points), 1)} p.e. {'över' if points > 0 else 'under'}"
+
+
+level = levels.get(kind)
+if isinstance(level, str):
+    latest_ok = next((c.year for c in choices if c.covered), None)
+    hint = f"Välj {latest_ok} som utgångsläge" if latest_ok else "Välj en annan jämförelsegrupp"
+    st.warning(
+        f"{budget.NAMES[kind].capitalize()} för {base} kan inte användas som mål: {level}. "
+        f"{hint}, eller målet 0 % eller en egen nivå."
+    )
+    _comparison_table()
     st.stop()
+
+position = budget.position_text(ctx.kommun_md, nka - level, kind)
+facts = (
+    f"**{position}.** Nettokostnadsavvikelsen {base} var {fmt.percent(nka)} och målnivån "
+    f"{fmt.percent(level)}."
+)
 if ref is None:
+    st.markdown(facts)
     st.warning(
         f"Kolada saknar referenskostnad för {base}, och den går inte att härleda (nettokostnad "
         "eller avvikelse i kronor saknas). Målet visas bara i procent."
     )
     st.metric(f"Mål för NKA ({target_year})", fmt.percent(level), border=True)
+    _comparison_table()
     st.stop()
 
-target = budget.make_target(nka, level, base, target_year, ref)
+target = budget.make_target(nka, level, base, target_year, ref, start_year=start)
 g = target.gap
-direction = "minska" if g.points > 0 else "öka"
+words = budget.gap_words(g.mnkr)
+per_words = budget.per_inhabitant_words(g.kr_per_inhabitant)
+per_part = f" ({per_words})" if per_words and numbers.shown(g.mnkr) else ""
+on_base = f"räknat på {base} års referenskostnad och invånarantal. {ui.COMPUTED}."
+if target.must_cut:
+    headline = f"{facts} För att nå målet till {target_year}: **{words}**{per_part}, {on_base}"
+else:
+    headline = f"{facts} Ingen minskning behövs för att nå målet – **{words}**{per_part}, {on_base}"
+st.markdown(headline)
+
 cols = st.columns(4)
-cols[0].metric(f"NKA {base}", fmt.percent(nka), help=f"{ui.RAW} ({a.nka_pct}).", border=True)
+cols[0].metric(
+    f"NKA {base} (utgångsläge)", fmt.percent(nka), help=f"{ui.RAW} ({a.nka_pct}).", border=True
+)
 cols[1].metric(
     "Målnivå",
     fmt.percent(level),
     help=f"{budget.TARGETS[kind]}, {base}. {ui.COMPUTED}.",
     border=True,
 )
-cols[2].metric(
-    "Skillnad, mnkr",
-    fmt.mnkr(g.mnkr, sign=True),
-    help=f"Positivt: nettokostnaden behöver {direction}. {ui.COMPUTED}.",
-    border=True,
-)
+if target.must_cut:
+    amount_label, per_label = "Minska nettokostnaden med", "Minska per invånare med"
+elif numbers.shown(g.mnkr) < 0:
+    amount_label, per_label = "Utrymme under målet", "Utrymme per invånare"
+else:
+    amount_label, per_label = "Skillnad mot målet", "Skillnad per invånare"
+amount_help = f"Räknat på {base} års referenskostnad och invånarantal. {ui.COMPUTED}."
+cols[2].metric(amount_label, numbers.money(abs(g.mnkr)), help=amount_help, border=True)
 cols[3].metric(
-    "Skillnad, kr/invånare",
-    fmt.kr(g.kr_per_inhabitant, sign=True),
-    help=f"{ui.COMPUTED}.",
+    per_label,
+    "saknas" if g.kr_per_inhabitant is None else fmt.kr(abs(g.kr_per_inhabitant)),
+    help=amount_help,
     border=True,
 )
 st.markdown(
-    f"För att nå målet behöver nettokostnaden **{direction} med omkring "
-    f"{fmt.mnkr(abs(g.mnkr))}** till {target_year}, räknat på {base} års referenskostnad och "
-    f"invånarantal. {ui.COMPUTED}."
+    "Skillnad i kronor = (NKA − målnivå) / 100 × referenskostnad (kr/invånare) × invånare = "
+    f"({fmt.number(nka, 1)} − {fmt.number(level, 1)}) / 100 × "
+    + (
+        f"{fmt.number(ref.kr_per_inhabitant, 0)} kr × {fmt.integer(pop)} invånare"
+        if ref.kr_per_inhabitant is not None and pop
+        else f"{fmt.mnkr(ref.total_mnkr)} (referenskostnad × invånare)"
+    )
+    + f" = {numbers.money(g.mnkr)} → {words}."
 )
 
-st.subheader("Formel och indata")
-st.markdown("Skillnad i kronor = (NKA − målnivå) / 100 × referenskostnad (kr/invånare) × invånare")
+_comparison_table()
+
+st.subheader("Indata")
 ref_source = (
     f"härledd: {ref.how} ({ui.COMPUTED})" if ref.derived else f"{ui.RAW} ({a.reference_cost})"
 )
@@ -97,6 +243,13 @@ inputs = pd.DataFrame(
             fmt.mnkr(ref.total_mnkr),
             f"{ref_source}" if pop is None else ui.COMPUTED,
         ),
+        (
+            f"Jämförelsekommuner med värde {base}",
+            f"{choice.n} av {choice.total}",
+            f"{ui.RAW} ({a.nka_pct})",
+        ),
+        ("Första budgetår", str(start), "valt"),
+        ("Målår", str(target_year), "valt"),
     ],
     columns=["Indata", "Värde", "Källa"],
 )
@@ -106,31 +259,106 @@ st.caption(
     f"{base} års nivå."
 )
 
+# the what-if amount: starts at the gap (when the cost must come down), and starts over when
+# the target changes
+cut_key = (kommun, a.code, kind, round(level, 9), base)
+if st.session_state.get("_budget_cut_for") != cut_key or "budget_cut" not in st.session_state:
+    st.session_state["_budget_cut_for"] = cut_key
+    st.session_state["budget_cut"] = numbers.money_input(g.mnkr) if target.must_cut else "0"
+peer_values = vals[(vals["kpi"] == a.nka_pct) & (vals["period"] == base)]
+peer_values = peer_values[peer_values["municipality"].isin(ctx.peers.ids)]["value"]
+try:
+    cut = numbers.parse_number(st.session_state["budget_cut"], numbers.MNKR_UNITS)
+    cut_error = None
+except numbers.NumberError as e:
+    cut, cut_error = None, str(e)
+what_if = None
+if cut is not None:
+    new_nka = budget.nka_after_cut(nka, ref, cut)
+    place, n_ranked = budget.rank_among(new_nka, peer_values)
+    what_if = budget.WhatIf(cut, new_nka, place, n_ranked)
+
 st.subheader(f"Väg till målet {target_year}")
 path = budget.glide_path(target)
-chart = charts.glide_chart(path, level)
-st.altair_chart(chart, width="stretch")
-st.caption(
-    f"Diagram: nettokostnadsavvikelsen i lika stora steg från {fmt.percent(nka)} {base} till "
-    f"{fmt.percent(level)} {target_year} (linje), och den ackumulerade förändringen av "
-    f"nettokostnaden i mnkr (staplar; negativt = lägre kostnad). {ui.COMPUTED}."
-)
-shown = path.copy()
-for col in shown.columns[1:]:
-    shown[col] = shown[col].map(fmt.number)
-st.dataframe(shown, hide_index=True)
+if target.must_cut:
+    chart = charts.glide_chart(path, level)
+    st.altair_chart(chart, width="stretch")
+    gap_years = f"Året {base + 1}" if start - base == 2 else f"Åren {base + 1}–{start - 1}"
+    between = (
+        f" {gap_years} räknas utan förändring (utfallet finns inte ännu)."
+        if start - base > 1
+        else ""
+    )
+    st.caption(
+        f"Diagram: nettokostnadsavvikelsen från utgångsläget {base} ({fmt.percent(nka)}) i lika "
+        f"stora steg per budgetår {start}–{target_year} till {fmt.percent(level)} (linje), och "
+        "den sammanlagda förändringen av nettokostnaden (staplar; negativt = lägre kostnad)."
+        f"{between} Stegen är avrundade så att de summerar till beloppet ovan. {ui.COMPUTED}."
+    )
+    table = pd.DataFrame(
+        {
+            "År": path["Period"],
+            "NKA": path["NKA (%)"].map(fmt.percent),
+            "Minska nettokostnaden under året med": [
+                "–" if i == 0 else numbers.money(-v)
+                for i, v in enumerate(path["Förändring av nettokostnaden per år (mnkr)"])
+            ],
+            "Sammanlagt lägre nettokostnad": [
+                "–" if i == 0 else numbers.money(-v)
+                for i, v in enumerate(path["Ackumulerad förändring (mnkr)"])
+            ],
+            "Sammanlagt per invånare": [
+                "–" if i == 0 else fmt.kr(-v)
+                for i, v in enumerate(path["Ackumulerad förändring (kr/inv)"])
+            ],
+        }
+    )
+    st.dataframe(table, hide_index=True)
+else:
+    chart = charts.glide_chart(path.iloc[:1], level)
+    st.info(
+        f"{position}: ingen minskning behövs för att nå målet till {target_year}. "
+        f"{words[0].upper()}{words[1:]}."
+    )
+    st.altair_chart(chart, width="stretch")
+    st.caption(
+        f"Diagram: nettokostnadsavvikelsen i utgångsläget {base} ({fmt.percent(nka)}) och "
+        f"målnivån {fmt.percent(level)} (streckad linje). {ui.COMPUTED}."
+    )
 ui.export_buttons(
     chart,
-    path,
+    budget.export_table(
+        target,
+        kind,
+        [
+            ("Nettokostnadsavvikelse", base, nka, "%", f"{ui.RAW} ({a.nka_pct})"),
+            ("Referenskostnad per invånare", base, ref.kr_per_inhabitant, "kr/inv", ref_source),
+            ("Invånare", base, pop, "st", f"{ui.RAW} ({POPULATION})"),
+            ("Referenskostnad × invånare", base, ref.total_mnkr, "mnkr", ui.COMPUTED),
+            ("Jämförelsekommuner med värde", base, choice.n, "st", f"av {choice.total}"),
+            ("Vägt: Σ nettokostnad", base, pooled.net_mnkr, "mnkr", ui.COMPUTED),
+            ("Vägt: Σ referenskostnad", base, pooled.reference_mnkr, "mnkr", ui.COMPUTED),
+            ("Vägt: jämförelsekommuner med båda", base, pooled.n, "st", f"av {pooled.total}"),
+        ],
+        comparison,
+        what_if,
+        ui.COMPUTED,
+    ),
     ui.export_info(
         ctx,
         f"budgetmal-{target_year}",
-        f"Väg till målet: {budget.TARGETS[kind].lower()} {target_year}",
+        f"Budgetmål: {budget.NAMES[kind]} till {target_year} (utgångsläge {base})",
         [a.nka_pct, a.reference_cost, a.net_cost, POPULATION],
         [
-            "Skillnad i kronor = (NKA − målnivå) / 100 × referenskostnad × invånare",
+            "Skillnad i kronor = (NKA − målnivå) / 100 × referenskostnad × invånare "
+            "(positivt: nettokostnaden behöver minska)",
             f"Referenskostnad: {ref.how}",
-            "Lika stora steg per år; referenskostnad och invånare på basårets nivå.",
+            "Vägt = Σ nettokostnad / Σ referenskostnad − 1 över jämförelsekommunerna "
+            "(kronor = kr/invånare × invånare)",
+            f"Lika stora steg per budgetår {start}–{target_year} från utgångsläget {base}, "
+            "avrundade så att de summerar till det visade beloppet; referenskostnad och "
+            "invånare på utgångslägets nivå.",
+            "NKA mäts mot varje års nationella kostnadsnivå: ett mål i procent är rörligt.",
         ],
     ),
 )
@@ -138,38 +366,46 @@ ui.export_buttons(
 st.subheader("Tänk om")
 
 
-def _use_gap(amount: float) -> None:
-    st.session_state["budget_cut"] = amount
+def _use_amount(text: str) -> None:
+    st.session_state["budget_cut"] = text
 
 
-cut = st.number_input(
-    "Sänk nettokostnaden med (mnkr; negativt = höj)", value=g.mnkr, step=0.5, key="budget_cut"
+st.text_input(
+    "Minska nettokostnaden med (mnkr)",
+    key="budget_cut",
+    help="Skriv med decimalkomma, till exempel 2,5 (mnkr) eller 700 tkr. Ett minustecken "
+    "betyder att nettokostnaden ökar.",
 )
 st.button(
-    f"Sätt till skillnaden mot målet ({fmt.mnkr(g.mnkr, sign=True)})",
-    on_click=_use_gap,
-    args=(g.mnkr,),
+    f"Sätt till {'beloppet som når målet' if target.must_cut else 'utrymmet mot målet'} "
+    f"({budget.change_words(g.mnkr)})",
+    on_click=_use_amount,
+    args=(numbers.money_input(g.mnkr),),
 )
-new_nka = budget.nka_after_cut(nka, ref, cut)
-peer_values = vals[(vals["kpi"] == a.nka_pct) & (vals["period"] == base)]
-peer_values = peer_values[peer_values["municipality"].isin(ctx.peers.ids)]["value"]
-place, n = budget.rank_among(new_nka, peer_values)
-now_place, _ = budget.rank_among(nka, peer_values)
-cols = st.columns(2)
-cols[0].metric(
-    "NKA efter förändringen",
-    fmt.percent(new_nka),
-    delta=fmt.points(new_nka - nka, short=True),
-    delta_color="off",
-    border=True,
-)
-cols[1].metric(
-    "Placering efter förändringen",
-    f"{place} av {n}",
-    delta=f"nu {now_place} av {n}",
-    delta_color="off",
-    border=True,
-)
+if cut_error is not None:
+    st.error(f"Beloppet: {escape_markdown(cut_error)}")
+else:
+    now_place, _ = budget.rank_among(nka, peer_values)
+    st.markdown(
+        f"**{budget.change_words(cut).capitalize()}** → nettokostnadsavvikelsen "
+        f"{fmt.percent(what_if.nka)} och placering {what_if.place} av {what_if.n} "
+        f"(i dag {fmt.percent(nka)}, {now_place} av {what_if.n})."
+    )
+    cols = st.columns(2)
+    cols[0].metric(
+        "NKA efter förändringen",
+        fmt.percent(what_if.nka),
+        delta=fmt.points(what_if.nka - nka, short=True),
+        delta_color="off",
+        border=True,
+    )
+    cols[1].metric(
+        "Placering efter förändringen",
+        f"{what_if.place} av {what_if.n}",
+        delta=f"nu {now_place} av {what_if.n}",
+        delta_color="off",
+        border=True,
+    )
 st.caption(
     f"Med {base} års referenskostnad ({fmt.mnkr(ref.total_mnkr)}) och jämförelsekommunernas "
     f"värden för {base}. {ui.COMPUTED}."
@@ -197,11 +433,7 @@ with st.expander("Text till tjänsteskrivelse"):
             population=pop,
         )
     )
-    target_text = (
-        f" Målet {budget.TARGETS[kind].lower()} ({fmt.percent(level)}) till {target_year} "
-        f"motsvarar att nettokostnaden {direction}r med omkring {fmt.mnkr(abs(g.mnkr))}, "
-        f"räknat på {base} års referenskostnad."
-    )
+    target_text = " " + budget.target_sentence(ctx.kommun_name, kind, level, target)
     st.code(
         report.text().replace("\n\n", target_text + "\n\n", 1) + f"\n\n{ui.RAW}; {ui.COMPUTED}.",
         language=None,
