@@ -7,6 +7,8 @@ series also differs by line style or mark shape, so nothing depends on colour al
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import altair as alt
 import pandas as pd
 
@@ -165,8 +167,12 @@ def heatmap(matrix: pd.DataFrame, value: str, title: str) -> alt.LayerChart:
     """Area × year cells coloured by ``value`` (a diverging blue–orange scale centred on 0, not
     red/green), each cell labelled with its number."""
     text_fn = fmt.percent if value == "nka" else fmt.points
+    prel = matrix["preliminary"] if "preliminary" in matrix else [False] * len(matrix)
     data = matrix.assign(
-        text=[text_fn(v).replace(" procentenheter", " p.e.") for v in matrix[value]]
+        text=[
+            text_fn(v).replace(" procentenheter", " p.e.") + (" ▲" if p else "")
+            for v, p in zip(matrix[value], prel, strict=True)
+        ]
     )
     base = alt.Chart(data).encode(
         x=alt.X("period:O", title="År", axis=alt.Axis(labelAngle=0)),
@@ -246,3 +252,28 @@ def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
         rule,
     )
     return alt.layer(bars, left).resolve_scale(y="independent").properties(height=320)
+
+
+def with_peer_lines(
+    chart: alt.TopLevelMixin, values: pd.DataFrame, names: Mapping[str, str]
+) -> alt.LayerChart:
+    """``chart`` with each peer's own thin grey line under it (the name in the tooltip)."""
+    data = values.assign(
+        name=[names.get(m, m) for m in values["municipality"]],
+        text=[fmt.percent(v) for v in values["value"]],
+    )
+    lines = (
+        alt.Chart(data)
+        .mark_line(color=PEER, strokeWidth=0.8, opacity=0.45, invalid=BREAK)
+        .encode(
+            x=_year_axis(),
+            y=alt.Y("value:Q", axis=None),
+            detail="municipality:N",
+            tooltip=[
+                alt.Tooltip("name:N", title="Jämförelsekommun"),
+                alt.Tooltip("period:Q", title="År", format="d"),
+                alt.Tooltip("text:N", title="Värde"),
+            ],
+        )
+    )
+    return alt.layer(lines, chart)

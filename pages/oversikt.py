@@ -4,7 +4,8 @@ and a short text that states only what the data supports."""
 import streamlit as st
 
 import ui
-from benchmark import analytics, charts, fmt, narrative
+from benchmark import analytics, charts, editions, fmt, narrative
+from benchmark.escaping import escape_markdown
 from kolada.catalogue import POPULATION
 
 ctx = ui.current("oversikt")
@@ -14,11 +15,32 @@ span = ctx.span
 st.title(f"{a.title} – {ctx.kommun_md}")
 st.caption(f"Jämförelsegrupp: {ctx.peers_md} · År {span[0]}–{span[1]}")
 ui.peer_note(ctx)
+group = ctx.peers.group
+held = editions.editions(ctx.meta.groups, group.id) if group is not None else []
+per_edition = len(held) > 1 and st.toggle(
+    "Jämför varje år med den utgåva som gällde då",
+    key="w_per_edition",
+    help="RKA bildar om grupperna varje år. Av: dagens medlemmar för alla år. På: varje år "
+    "jämförs med den utgåva av gruppen som gällde då (de utgåvor appen har sparat).",
+)
+if per_edition:
+    st.caption(f"Varje år jämförs med den utgåva som gällde då: {editions.summary(held, span)}.")
+elif group is not None:
+    st.caption(
+        f"Utgåva {group.edition_year or '–'} av gruppen: samma medlemmar används för alla år "
+        "som visas."
+    )
 
-vals = ui.values([*a.kpis, POPULATION], [kommun, *ctx.peers.ids])
+everyone = {m for e in held for m in e.member_ids} | set(ctx.peers.ids)
+vals = ui.values([*a.kpis, POPULATION], [kommun, *sorted(everyone)])
 own = analytics.series(vals, a.nka_pct, kommun)
 own = own[(own.index >= span[0]) & (own.index <= span[1])]
-stats = analytics.peer_stats(vals, a.nka_pct, ctx.peers.ids, span)
+if per_edition:
+    by_year = editions.members_by_year(held, range(span[0], span[1] + 1), kommun)
+    stats = editions.peer_stats_by_edition(vals, a.nka_pct, by_year, span)
+else:
+    by_year = {y: set(ctx.peers.ids) for y in range(span[0], span[1] + 1)}
+    stats = analytics.peer_stats(vals, a.nka_pct, ctx.peers.ids, span)
 year = analytics.latest_year(vals, a.nka_pct, kommun, span)
 if year is None:
     st.info(f"Kolada har inga värden för {ctx.kommun_md} ({a.title}) åren {span[0]}–{span[1]}.")
@@ -30,7 +52,9 @@ nka = analytics.value_at(vals, a.nka_pct, kommun, year)
 row = stats[stats["period"] == year]
 peers_n, peers_total, has_cover = analytics.coverage_at(stats, year)
 median = float(row["median"].iloc[0]) if has_cover else None  # never a median of one peer
-place = analytics.placement(vals, a.nka_pct, kommun, ctx.peers.ids, year) if has_cover else None
+place = (
+    analytics.placement(vals, a.nka_pct, kommun, sorted(by_year[year]), year) if has_cover else None
+)
 too_few = analytics.coverage_text(peers_n, peers_total)
 ref = analytics.reference_cost(vals, a, kommun, year)
 gap = analytics.gap(nka, median, ref) if median is not None and ref is not None else None
@@ -95,6 +119,11 @@ if gap is not None:
 shown_stats = analytics.only_covered(stats)  # no band or median where too few peers report
 lines = charts.trend_data(own, shown_stats, ctx.kommun_name, prel_from)
 chart = charts.trend_chart(lines, shown_stats, ctx.kommun_name, "Nettokostnadsavvikelse (%)")
+if st.toggle("Visa varje jämförelsekommun", key="w_peer_lines"):
+    peer_rows = editions.restrict_to_years(
+        vals[(vals["kpi"] == a.nka_pct) & vals["period"].between(*span)], by_year
+    )
+    chart = charts.with_peer_lines(chart, peer_rows, ctx.names)
 st.altair_chart(chart, width="stretch")
 st.caption(
     f"Linjediagram: {ctx.kommun_genitive_md} nettokostnadsavvikelse för {area_text} "
@@ -156,6 +185,40 @@ if preliminary:
         f"{fmt.PRELIMINARY}: värden från {prel_from} är preliminära (hämtade före Koladas "
         "slutliga publicering) och kan revideras."
     )
+
+if group is not None:
+    with st.expander(f"Om jämförelsegruppen: {escape_markdown(group.title)}"):
+        current = held[-1] if held else None
+        members = ctx.peers.members
+        latest = {m: analytics.value_at(vals, a.nka_pct, m, year) for m, _ in members}
+        st.dataframe(
+            {
+                "Kommun": [n for _, n in members],
+                f"NKA {year} (%)": [fmt.percent(latest[m]) for m, _ in members],
+            },
+            hide_index=True,
+        )
+        seen = (
+            f"Medlemmarna hämtades första gången {current.first_seen[:10]} och senast "
+            f"{current.last_seen[:10]}."
+            if current and current.first_seen and current.last_seen
+            else ""
+        )
+        st.markdown(
+            f"Utgåva {group.edition_year or '–'} ({escape_markdown(group.id)}). {seen} "
+            f"{editions.HOW_RKA_FORMS_GROUPS}"
+        )
+        if len(held) > 1:
+            change = editions.changes(held[-2], held[-1])
+            added, removed = (
+                ", ".join(escape_markdown(n) for _, n in pairs) or "inga"
+                for pairs in (change.added, change.removed)
+            )
+            st.markdown(
+                f"Mot föregående utgåva som appen har sparat ({held[-2].year or '–'}): "
+                f"tillkomna {added}; borttagna {removed}."
+            )
+        st.caption(f"NKA: {ui.RAW} ({a.nka_pct}). Gruppens medlemmar: Kolada.")
 
 with st.expander("Tabell: värdena bakom diagrammet"):
     shown = table.drop(columns="Preliminärt").apply(lambda col: col.map(fmt.number)).astype(str)

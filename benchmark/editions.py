@@ -1,0 +1,125 @@
+"""Editions of an RKA peer group (pure): RKA re-matches "Liknande kommuner …" every year; the
+group id stays and the members change. The store keeps every membership it has seen as a dated
+snapshot (``first_seen``/``last_seen``); this module reads them as editions, says what changed,
+and picks for each year the edition that was in force then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from benchmark import analytics
+
+HOW_RKA_FORMS_GROUPS = (
+    "RKA bildar grupperna av kommuner som liknar varandra i de strukturfaktorer som påverkar "
+    "kostnaderna inom området (t.ex. befolkning, ålder, socioekonomi, geografi) – inte av hur "
+    "mycket de faktiskt kostar."
+)
+
+
+@dataclass(frozen=True)
+class Edition:
+    group_id: str
+    title: str
+    year: int | None  # the edition year in the title ("…, 2024")
+    members: tuple[tuple[str, str], ...]  # (id, name)
+    first_seen: str | None  # when we first/last fetched this membership (UTC ISO)
+    last_seen: str | None
+
+    @property
+    def member_ids(self) -> set[str]:
+        return {m for m, _ in self.members}
+
+
+def editions(groups: pd.DataFrame, group_id: str) -> list[Edition]:
+    """Every membership snapshot of a group the store holds, oldest first."""
+    rows = groups[groups["group_id"] == group_id]
+    if rows.empty:
+        return []
+    key = "first_seen" if "first_seen" in rows.columns else "title"
+    out = []
+    for _, snap in rows.groupby(key, sort=True):
+        first = snap.iloc[0]
+        year = first.get("edition_year")
+        out.append(
+            Edition(
+                group_id=group_id,
+                title=str(first["title"]),
+                year=None if pd.isna(year) else int(year),
+                members=tuple(zip(snap["member_id"], snap["member_title"], strict=True)),
+                first_seen=_text(first.get("first_seen")),
+                last_seen=_text(first.get("last_seen")),
+            )
+        )
+    return out
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+@dataclass(frozen=True)
+class Change:
+    added: tuple[tuple[str, str], ...]
+    removed: tuple[tuple[str, str], ...]
+
+
+def changes(previous: Edition, current: Edition) -> Change:
+    """Members added and removed between two editions, by name order."""
+    before, after = dict(previous.members), dict(current.members)
+    added = tuple(sorted(((m, after[m]) for m in after if m not in before), key=lambda x: x[1]))
+    removed = tuple(sorted(((m, before[m]) for m in before if m not in after), key=lambda x: x[1]))
+    return Change(added, removed)
+
+
+def edition_for_year(items: list[Edition], year: int) -> Edition:
+    """The edition in force for a year: the newest whose edition year is not after it (the
+    oldest we hold, for years before all of them)."""
+    dated = [e for e in items if e.year is not None and e.year <= year]
+    if dated:
+        return max(dated, key=lambda e: (e.year, e.first_seen or ""))
+    return items[0]
+
+
+def members_by_year(items: list[Edition], years: Iterable[int], kommun: str) -> dict[int, set]:
+    """For each year, the peers of that year's edition (the kommun itself left out)."""
+    return {y: edition_for_year(items, y).member_ids - {kommun} for y in years}
+
+
+def restrict_to_years(values: pd.DataFrame, by_year: Mapping[int, set]) -> pd.DataFrame:
+    """Only the rows of the peers that belonged to the group in each row's year."""
+    pairs = zip(values["municipality"], values["period"], strict=True)
+    return values[[m in by_year.get(int(p), ()) for m, p in pairs]]
+
+
+def peer_stats_by_edition(
+    values: pd.DataFrame, kpi: str, by_year: Mapping[int, set], years: tuple[int, int]
+) -> pd.DataFrame:
+    """``analytics.peer_stats`` where each year uses the members of its own edition (N and
+    ``covered`` per year too)."""
+    rows = restrict_to_years(values[values["kpi"] == kpi], by_year)
+    everyone = set().union(*by_year.values()) if by_year else set()
+    stats = analytics.peer_stats(rows, kpi, sorted(everyone), years)
+    if stats.empty:
+        return stats
+    stats["N"] = [len(by_year.get(int(p), ())) for p in stats["period"]]
+    stats["covered"] = [
+        analytics.covered(int(n), int(t)) for n, t in zip(stats["n"], stats["N"], strict=True)
+    ]
+    return stats
+
+
+def summary(items: list[Edition], years: tuple[int, int]) -> str:
+    """'2019–2023: utgåva 2022; 2024–2025: utgåva 2024' — which edition each run of years uses."""
+    runs: list[list] = []
+    for year in range(years[0], years[1] + 1):
+        edition = edition_for_year(items, year)
+        label = f"utgåva {edition.year}" if edition.year else edition.title
+        if runs and runs[-1][2] == label:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year, label])
+    return "; ".join(f"{a}–{b}: {label}" if a != b else f"{a}: {label}" for a, b, label in runs)
