@@ -77,3 +77,28 @@ def test_ifo_parts_use_ifo_or_their_own_family_and_gross_cost_where_net_is_missi
     assert len(gross) == 2 and "N33016" in gross[0] and "N35019" in gross[1]
     assert len(at.get("vega_lite_chart")) == 3  # no empty chart, no "inga värden"
     assert not [i for i in at.info if "inga värden" in i.value]
+
+
+def test_vasteras_2014_2022_names_the_turn_and_the_method_break(real_cache):
+    at = run(kommun="1980", omrade="ifo", fran="2014", till="2022")
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "först stigit" in text and "2019" in text and "därefter sjunkit" in text
+    assert "ny modell från 2019" in text
+    assert "Västeråss" not in text
+
+
+def chart_frames(at: AppTest, index: int = 0) -> list:
+    """The data frames behind a chart (Streamlit sends them as Arrow)."""
+    import pyarrow as pa
+
+    proto = at.get("vega_lite_chart")[index].proto
+    return [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in proto.datasets]
+
+
+def test_vaxjo_2017_is_a_gap_in_the_line(real_cache):
+    at = run(kommun="0780", omrade="ifo", fran="2014", till="2022")
+    (lines,) = [f for f in chart_frames(at) if "serie" in f.columns]
+    own = lines[lines["serie"] == "Växjö"].set_index("period")["value"]
+    assert own.isna()[2017] and not own.isna()[2016] and not own.isna()[2018]
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert "break-paths-show-domains" in spec  # a null breaks the line: never bridged
