@@ -235,22 +235,28 @@ def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
             ],
         )
     )
+    nka_scale = alt.Scale(zero=False, nice=True, padding=12)
     line = alt.Chart(data).encode(
         x=x,
-        y=alt.Y("NKA (%):Q", axis=_value_axis("Nettokostnadsavvikelse (%)")),
+        y=alt.Y("NKA (%):Q", axis=_value_axis("Nettokostnadsavvikelse (%)"), scale=nka_scale),
         tooltip=[alt.Tooltip("Period:O", title="År"), alt.Tooltip("nka_text:N", title="NKA")],
     )
-    rule = (
-        alt.Chart(pd.DataFrame({"target": [target_nka]}))
-        .mark_rule(color=PEER, strokeDash=[5, 4])
-        .encode(y="target:Q")
+    target = alt.Chart(pd.DataFrame({"target": [target_nka], "label": [
+        f"Mål {fmt.percent(target_nka)}"
+    ]}))  # fmt: skip
+    rule = target.mark_rule(color=PEER, strokeDash=[5, 4]).encode(y="target:Q")
+    rule_label = target.mark_text(align="left", dx=4, dy=-7, color=PEER).encode(
+        y="target:Q", x=alt.value(0), text="label:N"
     )
     left = alt.layer(
         line.mark_line(color=KOMMUN, strokeWidth=2),
         line.mark_point(color=KOMMUN, filled=True, size=60),
         line.mark_text(dy=-12, color="black").encode(text="nka_text:N"),
         rule,
+        rule_label,
     )
+    if len(path) < 2:  # the utgångsläge alone (already at or below the target): no bars
+        return left.properties(height=320)
     return alt.layer(bars, left).resolve_scale(y="independent").properties(height=320)
 
 

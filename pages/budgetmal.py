@@ -120,20 +120,20 @@ def _comparison_table() -> None:
     shown = pd.DataFrame(
         {
             "Mål": [
-                f"{m} (valt)" if k == kind else m
+                f"**{m}** (valt)" if k == kind else m
                 for k, m in zip(comparison.index, comparison["Mål"], strict=True)
+            ],
+            "I kronor": [
+                t or note
+                for t, note in zip(comparison["I kronor"], comparison["Anmärkning"], strict=True)
             ],
             f"Nivå {base}": comparison["Nivå (%)"].map(
                 lambda v: "–" if pd.isna(v) else fmt.percent(v)
             ),
             "Läge": comparison["Skillnad (p.e.)"].map(_side),
-            "I kronor": [
-                t or note
-                for t, note in zip(comparison["I kronor"], comparison["Anmärkning"], strict=True)
-            ],
         }
     )
-    st.dataframe(shown, hide_index=True)
+    st.table(shown, hide_index=True)  # a static table: its text wraps on a narrow screen
     st.caption(
         f"Skillnaden mellan nettokostnadsavvikelsen för {ctx.kommun_md} {base} och varje mål, "
         f"i kronor räknat på {base} års referenskostnad och invånarantal. Vägt = Σ nettokostnad "
@@ -143,6 +143,19 @@ def _comparison_table() -> None:
         "procent är rörligt: samma procent kan motsvara ett annat belopp när riket ändras. "
         f"{ui.COMPUTED}."
     )
+
+
+def _in_parentheses(value: float) -> str:
+    """A number inside a formula: "(−14,4)" when negative, so no "− −" appears."""
+    text = fmt.number(value, 1)
+    return f"({text})" if text.startswith(fmt.MINUS) else text
+
+
+def _points_words(points: float) -> str:
+    """A change of NKA in words: "1,9 p.e. lägre" / "2,0 p.e. högre" / "oförändrad"."""
+    if round(points, 1) == 0:
+        return "oförändrad"
+    return f"{fmt.number(abs(points), 1)} p.e. {'lägre' if points < 0 else 'högre'}"
 
 
 def _side(points: float) -> str:
@@ -217,7 +230,7 @@ cols[3].metric(
 )
 st.markdown(
     "Skillnad i kronor = (NKA − målnivå) / 100 × referenskostnad (kr/invånare) × invånare = "
-    f"({fmt.number(nka, 1)} − {fmt.number(level, 1)}) / 100 × "
+    f"({fmt.number(nka, 1)} − {_in_parentheses(level)}) / 100 × "
     + (
         f"{fmt.number(ref.kr_per_inhabitant, 0)} kr × {fmt.integer(pop)} invånare"
         if ref.kr_per_inhabitant is not None and pop
@@ -253,7 +266,7 @@ inputs = pd.DataFrame(
     ],
     columns=["Indata", "Värde", "Källa"],
 )
-st.dataframe(inputs, hide_index=True)
+st.table(inputs, hide_index=True)
 st.caption(
     "Referenskostnaden och invånarantalet för kommande år är inte kända; beloppen räknas på "
     f"{base} års nivå."
@@ -285,7 +298,7 @@ if target.must_cut:
     st.altair_chart(chart, width="stretch")
     gap_years = f"Året {base + 1}" if start - base == 2 else f"Åren {base + 1}–{start - 1}"
     between = (
-        f" {gap_years} räknas utan förändring (utfallet finns inte ännu)."
+        f" {gap_years} ingår inte i vägen: beloppen räknas från utgångsläget."
         if start - base > 1
         else ""
     )
@@ -313,7 +326,7 @@ if target.must_cut:
             ],
         }
     )
-    st.dataframe(table, hide_index=True)
+    st.table(table, hide_index=True)
 else:
     chart = charts.glide_chart(path.iloc[:1], level)
     st.info(
@@ -395,15 +408,17 @@ else:
     cols[0].metric(
         "NKA efter förändringen",
         fmt.percent(what_if.nka),
-        delta=fmt.points(what_if.nka - nka, short=True),
+        delta=_points_words(what_if.nka - nka),
         delta_color="off",
+        delta_arrow="off",
         border=True,
     )
     cols[1].metric(
         "Placering efter förändringen",
         f"{what_if.place} av {what_if.n}",
-        delta=f"nu {now_place} av {what_if.n}",
+        delta=f"i dag {now_place} av {what_if.n}",
         delta_color="off",
+        delta_arrow="off",
         border=True,
     )
 st.caption(

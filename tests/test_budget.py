@@ -98,6 +98,11 @@ def test_largest_remainder(values, decimals, rounded):
     assert sum(rounded) == pytest.approx(round(sum(values), decimals))
 
 
+def test_largest_remainder_to_a_given_total():
+    assert budget.largest_remainder([1.0, 1.0, 1.0], 1, total=2.8) == pytest.approx([1.0, 0.9, 0.9])
+    assert budget.largest_remainder([0.5, 0.5], 0, total=1.0) == [1.0, 0.0]  # a tie: the first
+
+
 def test_steps_add_up_to_the_total_shown():
     rng = random.Random(8)
     for _ in range(300):

@@ -257,3 +257,37 @@ def test_crafted_links_show_as_text_and_nothing_is_fetched_from_elsewhere(server
     page.wait_for_timeout(1000)  # late requests (fonts, icons)
     assert requests and outside_urls(requests) == [], outside_urls(requests)
     context.close()
+
+
+def test_budgetmal_what_if_reads_a_decimal_comma(server, browser):
+    """A Swedish browser typing "2,5" into Budgetmål's what-if gets 2,5 mnkr (a browser number
+    field read it as 25); screenshots of Åtvidaberg and Höör at 1440 and 400 px wide."""
+    page = new_page(browser, viewport={"width": 1440, "height": 1600})
+    page.goto(f"{server}/budgetmal?kommun=0561&omrade=ifo")
+    wait_for_title(page, "Budgetmål – Individ- och familjeomsorg – Åtvidaberg")
+    field = page.get_by_label("Minska nettokostnaden med (mnkr)", exact=True)
+    field.fill("2,5")
+    field.press("Enter")
+    result = page.get_by_test_id("stMarkdown").filter(
+        has_text=re.compile(r"Minska nettokostnaden med 2,5\s+mnkr")
+    )
+    result.wait_for(timeout=30_000)
+    result.scroll_into_view_if_needed()
+    main = page.get_by_test_id("stMain").inner_text().replace("\xa0", " ")
+    assert "med 25,0 mnkr" not in main and "med 25 mnkr" not in main
+    assert field.input_value() == "2,5"
+    assert page.get_by_test_id("stException").count() == 0
+    shot(page, "budgetmal-what-if-2,5")
+
+    for kommun, name, title in (("0561", "atvidaberg", "Åtvidaberg"), ("1267", "hoor", "Höör")):
+        for width in (1440, 400):
+            # tall enough for the whole page: Streamlit scrolls inside, not the document
+            page.set_viewport_size({"width": width, "height": 4200 if width > 1000 else 8000})
+            page.goto(f"{server}/budgetmal?kommun={kommun}&omrade=ifo")
+            wait_for_title(page, f"Budgetmål – Individ- och familjeomsorg – {title}")
+            page.locator(
+                "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg"
+            ).first.wait_for(timeout=30_000)
+            assert page.get_by_test_id("stException").count() == 0
+            shot(page, f"budgetmal-{name}-{width}")
+    page.context.close()
