@@ -470,36 +470,62 @@ def first_preliminary(kpi: str) -> int | None:
 
 # ---- exports ---------------------------------------------------------------------------------
 def export_info(
-    ctx: Context, name: str, title: str, kpis: list[str], formulas: list[str] | None = None
+    ctx: Context,
+    name: str,
+    title: str,
+    kpis: list[str],
+    formulas: list[str] | None = None,
+    *,
+    years: tuple[int, int] | None = None,
+    shows: str | None = None,
+    group_label: str | None = None,
+    group: str | None = None,
+    members: list[tuple[str, str]] | None = None,
+    units: dict[str, str] | None = None,
 ) -> exports.ExportInfo:
-    """Title, subtitle and source line for a chart of the current view, with its metadata."""
+    """Title, subtitle and source line for a chart of the current view, with its metadata.
+
+    ``years``: the years the export shows (default: the view's span); years before 2019 put
+    the method-break note in the source line and the metadata. ``shows``: what the chart shows,
+    for the subtitle (default: the area). ``group_label`` (subtitle), ``group`` and ``members``
+    (metadata): when the chart does not use the view's one peer group. ``units``: column →
+    "%", "p.e.", "kr", "mnkr" (columns named "… (%)" etc. are found without it). Only KPIs the
+    cache holds values for are listed."""
     fetched = store().meta("values").get("fetched_at", "")
     titles = dict(zip(ctx.meta.kpis["id"], ctx.meta.kpis["title"], strict=True))
-    first, last = ctx.span
-    group = ctx.peers.group
+    first, last = years or ctx.span
+    peer_group = ctx.peers.group
     group_text = ctx.peers.label
-    if group is not None and group.first_seen:
-        group_text += f"; medlemmar enligt Kolada {group.first_seen[:10]}"
+    if peer_group is not None and peer_group.first_seen:
+        group_text += f"; medlemmar enligt Kolada {peer_group.first_seen[:10]}"
+    year_text = str(first) if first == last else f"{first}–{last}"
+    held = cached_kpis()
+    used = [k for k in dict.fromkeys(kpis) if not held or k in held]
     return exports.ExportInfo(
         name=f"{name}-{ctx.view.kommun}-{ctx.view.area}",
         title=title,
-        subtitle=f"{ctx.kommun_name} · {ctx.area.title} · {ctx.peers.label} · {first}–{last}",
+        subtitle=" · ".join(
+            [ctx.kommun_name, shows or ctx.area.title, group_label or ctx.peers.label, year_text]
+        ),
         source=f"Källa: Kolada (hämtad {fetched[:10]}). Jämförelsevärden: {COMPUTED}.",
-        kpis=[(k, titles.get(k, "")) for k in kpis],
-        group=group_text,
-        members=list(ctx.peers.members),
+        kpis=[(k, titles.get(k, "")) for k in used],
+        group=group if group is not None else group_text,
+        members=list(ctx.peers.members) if members is None else members,
         fetched_at=fetched,
         formulas=formulas or [],
+        years=(first, last),
+        units=units or {},
     )
 
 
 def export_buttons(chart, data: pd.DataFrame, info: exports.ExportInfo) -> None:
-    """Download buttons under a chart; files are made only when a button is clicked."""
-    cols = st.columns(5)
+    """Download buttons under a chart, in a row that wraps on a narrow screen; files are made
+    only when a button is clicked."""
+    row = st.container(horizontal=True, gap="small")
     buttons = [
         ("PNG", "png", "image/png", lambda: exports.to_png(chart, info)),
         ("SVG", "svg", "image/svg+xml", lambda: exports.to_svg(chart, info)),
-        ("CSV", "csv", "text/csv", lambda: exports.to_csv(data)),
+        ("CSV", "csv", "text/csv", lambda: exports.to_csv(data, info)),
         (
             "Excel",
             "xlsx",
@@ -508,8 +534,8 @@ def export_buttons(chart, data: pd.DataFrame, info: exports.ExportInfo) -> None:
         ),
         ("Paket (.zip)", "zip", "application/zip", lambda: exports.bundle(chart, data, info)),
     ]
-    for col, (label, ext, mime, make) in zip(cols, buttons, strict=True):
-        col.download_button(
+    for label, ext, mime, make in buttons:
+        row.download_button(
             f"⬇ {label}",
             make,
             file_name=f"{info.name}.{ext}",

@@ -7,12 +7,14 @@ series also differs by line style or mark shape, so nothing depends on colour al
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 
 import altair as alt
 import pandas as pd
 
 from benchmark import fmt
+from benchmark.analytics import METHOD_BREAK_YEAR, covered
 from benchmark.numbers import money
 
 KOMMUN = "#1f4e79"  # dark blue
@@ -33,6 +35,25 @@ def _value_axis(title: str) -> alt.Axis:
     return alt.Axis(title=title, labelExpr=SWEDISH_DECIMALS)
 
 
+def _every_year(stats: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
+    """``stats`` with a row for every year from the first to the last of ``years`` and its own
+    periods: a year where no peer reports gets n = 0 and no statistics, so a line or band has a
+    gap there instead of bridging it."""
+    periods = {int(y) for y in years} | {int(p) for p in stats.get("period", [])}
+    if stats.empty or not periods:
+        return stats
+    full = range(min(periods), max(periods) + 1)
+    out = stats.set_index(stats["period"].astype(int)).drop(columns="period").reindex(full)
+    out.index.name = "period"
+    if "n" in out:
+        out["n"] = out["n"].fillna(0).astype(int)
+    if "N" in out:
+        out["N"] = out["N"].fillna(out["N"].max()).astype(int)
+    if "covered" in out:
+        out["covered"] = out["covered"].astype("boolean").fillna(False).astype(bool)
+    return out.reset_index()
+
+
 def trend_data(
     own: pd.Series,
     stats: pd.DataFrame,
@@ -40,7 +61,9 @@ def trend_data(
     first_preliminary: int | None,
     unit: str = "%",
 ) -> pd.DataFrame:
-    """Long frame for ``trend_chart``: one row per series and year, with Swedish text values."""
+    """Long frame for ``trend_chart``: one row per series and year, with Swedish text values.
+    Every year of the span has a row (NaN where a value is missing), so a line has a gap there
+    and is never bridged."""
     text = fmt.percent if unit == "%" else fmt.kr_per_inhabitant
     rows = []
     if not own.empty:  # every year of the span, so a missing year is a gap, never bridged
@@ -48,7 +71,7 @@ def trend_data(
     for period, value in own.items():
         prel = first_preliminary is not None and period >= first_preliminary
         rows.append((int(period), kommun_name, value, prel, ""))
-    for _, s in stats.iterrows():
+    for _, s in _every_year(stats, own.index).iterrows():
         cover = f" ({int(s['n'])} av {int(s['N'])} med värde)" if "N" in s else ""
         for serie, column in (("Median", "median"), ("Ovägt medel", "mean")):
             rows.append((int(s["period"]), f"{serie}, jämförelsegrupp", s[column], False, cover))
@@ -61,43 +84,103 @@ def trend_data(
     return frame.drop(columns="cover")
 
 
+SERIES_MEDIAN = "Median, jämförelsegrupp"
+SERIES_MEAN = "Ovägt medel, jämförelsegrupp"
+BAND_NAMES = ["Lägst–högst", "Mittersta hälften"]  # the min–max band and the interquartile band
+METHOD_BREAK_LABEL = f"Ny modell {METHOD_BREAK_YEAR}"
+# On a narrow screen (a phone, ~400 px) a legend's entries go one per row instead of one long
+# row that would be cut off; and no more than two short legends share a row (Vega puts legends
+# with the same orient side by side and does not wrap them).
+NARROW = 480  # plot width in px below which legend entries are listed one per row
+LEGEND_COLUMNS = alt.ExprRef(expr=f"width < {NARROW} ? 1 : 0")  # 0 = all entries in one row
+
+
+def _legend(orient: str = "bottom", **kw) -> alt.Legend:
+    return alt.Legend(
+        orient=orient, direction="horizontal", columns=LEGEND_COLUMNS, labelLimit=260, **kw
+    )
+
+
+def method_break_rule(periods: Iterable[int]) -> alt.LayerChart | None:
+    """A vertical dashed rule between 2018 and 2019, labelled "Ny modell 2019", when the years
+    shown run from before the method break into it; ``None`` otherwise."""
+    years = sorted({int(p) for p in periods})
+    if not years or not years[0] < METHOD_BREAK_YEAR <= years[-1]:
+        return None
+    at = METHOD_BREAK_YEAR - 0.5
+    right_half = at - years[0] > (years[-1] - years[0]) * 0.75  # label to the left of the rule
+    data = pd.DataFrame({"period": [at], "label": [METHOD_BREAK_LABEL]})
+    base = alt.Chart(data).encode(x=alt.X("period:Q"))
+    rule = base.mark_rule(color="#444", strokeDash=[6, 3], strokeWidth=1)
+    label = base.mark_text(
+        align="right" if right_half else "left",
+        baseline="top",
+        dx=-4 if right_half else 4,
+        dy=2,
+        fontSize=11,
+        color="#333",
+    ).encode(text="label:N", y=alt.value(0))
+    return alt.layer(rule, label)
+
+
 def trend_chart(
-    lines: pd.DataFrame, stats: pd.DataFrame, kommun_name: str, y_title: str
+    lines: pd.DataFrame,
+    stats: pd.DataFrame,
+    kommun_name: str,
+    y_title: str,
+    method_break: bool = True,
 ) -> alt.LayerChart:
-    """The kommun's line against the peers' band (min–max, interquartile range), median and
-    unweighted mean. ``lines`` comes from ``trend_data``."""
-    series_order = [kommun_name, "Median, jämförelsegrupp", "Ovägt medel, jämförelsegrupp"]
+    """The kommun's line against the peers' band (min–max "Lägst–högst", interquartile range
+    "Mittersta hälften"), median and unweighted mean. ``lines`` comes from ``trend_data``.
+    A missing year is a gap in every line and band. With ``method_break`` (NKA; not for costs
+    in kronor, which the referenskostnad model does not touch) a rule marks the 2019 method
+    break when earlier years are shown. The Slutligt/Preliminärt legend only when a value is
+    preliminary."""
+    series_order = [kommun_name, SERIES_MEDIAN, SERIES_MEAN]
     colour = alt.Color(
         "serie:N",
         title=None,
         scale=alt.Scale(domain=series_order, range=[KOMMUN, PEER, PEER]),
-        legend=alt.Legend(orient="bottom", labelLimit=320),
+        legend=_legend("top", symbolType="stroke", symbolStrokeWidth=2),
     )
     dash = alt.StrokeDash(
         "serie:N",
         scale=alt.Scale(domain=series_order, range=[[1, 0], [1, 0], [5, 4]]),
         legend=None,
     )
-    band = alt.Chart(stats).encode(x=_year_axis())
+    stats = _every_year(stats, lines["period"] if not lines.empty else [])
     stats = stats.drop(columns="covered", errors="ignore")
     tooltip_band = [alt.Tooltip("period:Q", title="År", format="d")]
     if "N" in stats:
         stats = stats.assign(
             cover=[f"{n} av {t}" for n, t in zip(stats["n"], stats["N"], strict=True)]
         )
-        band = alt.Chart(stats).encode(x=_year_axis())
         tooltip_band.append(alt.Tooltip("cover:N", title="Kommuner med värde"))
     else:
         tooltip_band.append(alt.Tooltip("n:Q", title="Kommuner med värde"))
+    band = alt.Chart(stats).encode(x=_year_axis())
+    fill = alt.Fill(
+        "band:N",
+        title=None,
+        scale=alt.Scale(domain=BAND_NAMES, range=[BAND_RANGE, BAND_IQR]),
+        legend=_legend(symbolType="square", symbolOpacity=0.7),
+    )
     layers = [
-        band.mark_area(color=BAND_RANGE, opacity=0.45, invalid=BREAK).encode(
-            y=alt.Y("min:Q", axis=_value_axis(y_title)), y2="max:Q", tooltip=tooltip_band
+        band.transform_calculate(band=f"'{BAND_NAMES[0]}'")
+        .mark_area(opacity=0.45, invalid=BREAK)
+        .encode(
+            y=alt.Y("min:Q", axis=_value_axis(y_title)), y2="max:Q", fill=fill, tooltip=tooltip_band
         ),
-        band.mark_area(color=BAND_IQR, opacity=0.45, invalid=BREAK).encode(y="q1:Q", y2="q3:Q"),
+        band.transform_calculate(band=f"'{BAND_NAMES[1]}'")
+        .mark_area(opacity=0.45, invalid=BREAK)
+        .encode(y="q1:Q", y2="q3:Q", fill=fill, tooltip=tooltip_band),
         alt.Chart(pd.DataFrame({"zero": [0]}))
         .mark_rule(color="#444", strokeDash=[2, 2])
         .encode(y="zero:Q"),
     ]
+    rule = method_break_rule(lines["period"]) if method_break and not lines.empty else None
+    if rule is not None:
+        layers.append(rule)
     base = alt.Chart(lines).encode(
         x=_year_axis(),
         y=alt.Y("value:Q", axis=_value_axis(y_title)),
@@ -110,23 +193,39 @@ def trend_chart(
     )
     layers.append(base.mark_line(strokeWidth=2, invalid=BREAK).encode(strokeDash=dash))
     own = base.transform_filter(alt.datum.serie == kommun_name)
+    has_preliminary = bool(lines.loc[lines["serie"] == kommun_name, "preliminary"].any())
     layers.append(
-        own.mark_point(size=70, filled=True).encode(
+        own.mark_point(size=70, filled=True, opacity=1).encode(
             shape=alt.Shape(
                 "status:N",
                 title=None,
                 scale=alt.Scale(
                     domain=["Slutligt", "Preliminärt"], range=["circle", "triangle-up"]
                 ),
-                legend=alt.Legend(orient="bottom"),
+                legend=_legend() if has_preliminary else None,
             )
         )
     )
     return alt.layer(*layers).properties(height=380)
 
 
+MANY_BARS = 40  # above this many kommuner, the ranking is a compact column chart without names
+
+
+def peer_median(frame: pd.DataFrame) -> float | None:
+    """The median of the peers' values in a ``ranking`` frame (the kommun itself not counted),
+    or ``None`` when too few peers have a value (``analytics.covered``)."""
+    peers = frame.loc[~frame["focus"].astype(bool), "value"]
+    n = int(peers.notna().sum())
+    return float(peers.median()) if covered(n, len(peers)) else None
+
+
 def ranking_chart(frame: pd.DataFrame, x_title: str) -> alt.LayerChart:
-    """Horizontal bars, lowest first; the kommun highlighted; missing values as 'saknas'."""
+    """The kommun and its peers for one year, lowest value first; the kommun highlighted (dark
+    blue with a black edge, "(vald)"), missing values as "saknas", and a dashed rule at the
+    peers' median when enough of them report. Up to ``MANY_BARS`` kommuner: horizontal bars
+    with names and values. More (all 289 kommuner): one thin column per kommun, no names, only
+    the kommun's own label, so the chart stays one screen high and the kommun is in view."""
     data = frame.assign(
         title=[
             f"{t} (vald)" if f else t for t, f in zip(frame["title"], frame["focus"], strict=True)
@@ -135,69 +234,230 @@ def ranking_chart(frame: pd.DataFrame, x_title: str) -> alt.LayerChart:
         shown=frame["value"].fillna(0.0),
         who=["Vald kommun" if f else "Jämförelsekommun" for f in frame["focus"]],
     )
+    median = peer_median(frame)
+    if len(data) > MANY_BARS:
+        return _ranking_columns(data, x_title, median)
     order = list(data["title"])
-    y = alt.Y("title:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    y = alt.Y("title:N", sort=order, title=None, axis=alt.Axis(labelLimit=160))
+    # a little room on both sides, so a value label never runs into the names
+    value_scale = alt.Scale(nice=True, padding=44)
     bars = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("shown:Q", axis=_value_axis(x_title)),
+            x=alt.X("shown:Q", axis=_value_axis(x_title), scale=value_scale),
             y=y,
-            color=alt.Color(
-                "who:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=["Vald kommun", "Jämförelsekommun"], range=[KOMMUN, OTHER_BAR]
-                ),
-                legend=alt.Legend(orient="bottom"),
-            ),
+            color=_who_colour(),
             stroke=alt.condition(alt.datum.focus, alt.value("black"), alt.value(None)),
             tooltip=[alt.Tooltip("title:N", title="Kommun"), alt.Tooltip("text:N", title="Värde")],
         )
     )
     text = alt.Chart(data).encode(x="shown:Q", y=y, text="text:N")
-    labels = [
+    layers = [
+        bars,
         text.transform_filter(alt.datum.shown >= 0).mark_text(align="left", dx=4, color="black"),
         text.transform_filter(alt.datum.shown < 0).mark_text(align="right", dx=-4, color="black"),
     ]
-    return alt.layer(bars, *labels).properties(height=alt.Step(28))
+    if median is not None:
+        layers += _median_rule(median, "x")
+    return alt.layer(*layers).properties(height=alt.Step(28))
+
+
+def _who_colour() -> alt.Color:
+    return alt.Color(
+        "who:N",
+        title=None,
+        scale=alt.Scale(domain=["Vald kommun", "Jämförelsekommun"], range=[KOMMUN, OTHER_BAR]),
+        legend=_legend(),
+    )
+
+
+def _median_rule(median: float, channel: str) -> list[alt.Chart]:
+    """A dashed rule at the peers' median across the value axis (``channel``: "x" for
+    horizontal bars, "y" for columns) and its label "Median 12,3 %": above the plot for a
+    vertical rule, at the left end (where the lowest columns leave room) for a horizontal one."""
+    data = pd.DataFrame({"median": [median], "label": [f"Median {fmt.percent(median)}"]})
+    base = alt.Chart(data).encode(
+        **{channel: alt.X("median:Q") if channel == "x" else alt.Y("median:Q")}
+    )
+    rule = base.mark_rule(color="black", strokeDash=[4, 3], strokeWidth=1.5)
+    if channel == "x":
+        label = base.mark_text(align="center", baseline="bottom", dy=-4, fontSize=11)
+        label = label.encode(text="label:N", y=alt.value(0))
+    else:
+        label = base.mark_text(align="left", baseline="bottom", dx=2, dy=-3, fontSize=11)
+        label = label.encode(text="label:N", x=alt.value(0))
+    return [rule, label]
+
+
+def _ranking_columns(data: pd.DataFrame, y_title: str, median: float | None) -> alt.LayerChart:
+    """Many kommuner: a column per kommun, sorted, without names; the kommun's column in dark
+    blue with a marker and its name and value above or below it."""
+    data = data.assign(order=range(1, len(data) + 1))
+    x = alt.X(
+        "order:O",
+        title=f"Kommuner, från lägst till högst ({int(data['value'].notna().sum())} med värde)",
+        axis=alt.Axis(labels=False, ticks=False, domain=False),
+        scale=alt.Scale(paddingInner=0.15, paddingOuter=0),
+    )
+    y = alt.Y("shown:Q", axis=_value_axis(y_title))
+    tooltip = [alt.Tooltip("title:N", title="Kommun"), alt.Tooltip("text:N", title="Värde")]
+    bars = alt.Chart(data).mark_bar().encode(x=x, y=y, color=_who_colour(), tooltip=tooltip)
+    own = data[data["focus"]]
+    layers = [bars]
+    if median is not None:
+        layers += _median_rule(median, "y")
+    if not own.empty:
+        row = own.iloc[0]
+        share = (int(row["order"]) - 0.5) / len(data)  # where the kommun sits, 0 = left
+        label = f"{row['title'].removesuffix(' (vald)')}: {row['text']}"
+        up = row["shown"] >= 0
+        marked = alt.Chart(own.assign(label=label)).encode(x=x, y=y)
+        layers += [
+            marked.mark_rule(color=KOMMUN, strokeWidth=3).encode(y2=alt.datum(0)),
+            marked.mark_point(
+                shape="triangle-down" if up else "triangle-up",
+                filled=True,
+                size=90,
+                color=KOMMUN,
+                yOffset=-9 if up else 9,
+                opacity=1,
+            ).encode(tooltip=tooltip),
+            marked.mark_text(
+                align="left" if share < 0.5 else "right",
+                baseline="bottom" if up else "top",
+                dx=6 if share < 0.5 else -6,
+                dy=-18 if up else 18,
+                fontSize=12,
+                fontWeight="bold",
+                color=KOMMUN,
+            ).encode(text="label:N"),
+        ]
+    return alt.layer(*layers).properties(height=360)
+
+
+# Vega's "blueorange" scheme (vega-scale), which Vega interpolates linearly in RGB: used here
+# only to pick a readable text colour for each heatmap cell
+BLUEORANGE = [
+    "134b85", "2f78b3", "5da2cb", "9dcae1", "d2e5ef", "f2f0eb",
+    "fce0ba", "fbbf74", "e8932f", "c5690d", "994a07", "793304",
+]  # fmt: skip
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG relative luminance of an sRGB colour with channels 0–255."""
+    lin = [(c / 255) / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4
+           for c in rgb]  # fmt: skip
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def scheme_colour(t: float) -> tuple[float, float, float]:
+    """The blueorange colour at ``t`` in [0, 1] (0 = darkest blue, 1 = darkest orange)."""
+    t = min(max(t, 0.0), 1.0) * (len(BLUEORANGE) - 1)
+    i = min(int(t), len(BLUEORANGE) - 2)
+    a, b = (tuple(int(h[k : k + 2], 16) for k in (0, 2, 4)) for h in BLUEORANGE[i : i + 2])
+    return tuple(x + (y - x) * (t - i) for x, y in zip(a, b, strict=True))
+
+
+def text_colour(value: float, limit: float) -> str:
+    """White on a dark cell, black on a light one: whichever contrasts more (WCAG) with the
+    cell's colour on the symmetric scale [−limit, limit]."""
+    if value != value or not limit:
+        return "black"
+    lum = _luminance(scheme_colour((value + limit) / (2 * limit)))
+    return "white" if (1.05 / (lum + 0.05)) > ((lum + 0.05) / 0.05) else "black"
+
+
+def symmetric_limit(values: Iterable[float]) -> float:
+    """m = max |value| (1 when there is none), for a diverging scale over [−m, m]."""
+    finite = [abs(float(v)) for v in values if v == v]
+    return max(finite, default=0.0) or 1.0
+
+
+def _two_lines(text: str, width: int = 16) -> list[str] | str:
+    """A long axis label split at the space nearest its middle (a short one as it is)."""
+    if len(text) <= width or " " not in text:
+        return text
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return [text[:cut], text[cut + 1 :]]
 
 
 def heatmap(matrix: pd.DataFrame, value: str, title: str) -> alt.LayerChart:
-    """Area × year cells coloured by ``value`` (a diverging blue–orange scale centred on 0, not
-    red/green), each cell labelled with its number."""
-    text_fn = fmt.percent if value == "nka" else fmt.points
+    """Area × year cells coloured by ``value`` on a diverging blue–orange scale (not red/green)
+    centred on 0 with symmetric limits [−m, m], m = max |value|, so equal distances from 0 look
+    equally strong. Each cell shows its number (the unit is in the legend; ▲ = preliminary) in
+    white on dark cells and black on light ones. Every year of the span is a column (a year
+    without values is an empty column), and a rule marks the 2019 method break when earlier
+    years are shown."""
+    number = (lambda v: fmt.number(v)) if value == "nka" else (lambda v: fmt.number(v, sign=True))
+    full = fmt.percent if value == "nka" else (lambda v: fmt.points(v, short=True))
     prel = matrix["preliminary"] if "preliminary" in matrix else [False] * len(matrix)
+    limit = symmetric_limit(matrix[value])
     data = matrix.assign(
-        text=[
-            text_fn(v).replace(" procentenheter", " p.e.") + (" ▲" if p else "")
+        text=[number(v) + (" ▲" if p else "") for v, p in zip(matrix[value], prel, strict=True)],
+        full=[
+            full(v) + (f" {fmt.PRELIMINARY}" if p else "")
             for v, p in zip(matrix[value], prel, strict=True)
-        ]
+        ],
+        ink=[text_colour(v, limit) for v in matrix[value]],
     )
+    areas = list(dict.fromkeys(data["area_title"]))
+    wrapped = {a: _two_lines(a) for a in areas if _two_lines(a) != a}
+    periods = [int(p) for p in data["period"]]
+    years = list(range(min(periods), max(periods) + 1)) if periods else []
+    x = alt.X("period:O", title="År", scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0))
     base = alt.Chart(data).encode(
-        x=alt.X("period:O", title="År", axis=alt.Axis(labelAngle=0)),
+        x=x,
         y=alt.Y(
             "area_title:N",
             title=None,
-            sort=list(dict.fromkeys(data["area_title"])),
-            axis=alt.Axis(labelLimit=260),
+            sort=areas,
+            axis=alt.Axis(
+                labelLimit=150,
+                labelExpr=f"{json.dumps(wrapped, ensure_ascii=False)}[datum.label] || datum.label",
+                # Vega hangs the second line below the row's middle: lift two-line labels
+                labelOffset={
+                    "condition": {
+                        "test": f"indexof({json.dumps(list(wrapped), ensure_ascii=False)}, "
+                        "datum.value) >= 0",
+                        "value": -6,
+                    },
+                    "value": 0,
+                },
+            ),
         ),
     )
-    cells = base.mark_rect().encode(
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(
             f"{value}:Q",
             title=title,
-            scale=alt.Scale(scheme="blueorange", domainMid=0),
-            legend=alt.Legend(orient="bottom", labelExpr=SWEDISH_DECIMALS),
+            scale=alt.Scale(scheme="blueorange", domain=[-limit, limit], domainMid=0),
+            legend=alt.Legend(orient="bottom", labelExpr=SWEDISH_DECIMALS, gradientLength=220),
         ),
         tooltip=[
             alt.Tooltip("area_title:N", title="Område"),
             alt.Tooltip("period:O", title="År"),
-            alt.Tooltip("text:N", title=title),
+            alt.Tooltip("full:N", title=title),
         ],
     )
-    labels = base.mark_text(fontSize=11).encode(text="text:N", color=alt.value("black"))
-    return alt.layer(cells, labels).properties(height=alt.Step(34))
+    labels = base.mark_text(fontSize=alt.ExprRef(expr=f"width < {NARROW} ? 9 : 11")).encode(
+        text="text:N",
+        color=alt.condition(alt.datum.ink == "white", alt.value("white"), alt.value("black")),
+    )
+    layers = [cells, labels]
+    if years and years[0] < METHOD_BREAK_YEAR <= years[-1]:
+        mark = alt.Chart(
+            pd.DataFrame({"period": [METHOD_BREAK_YEAR], "label": [METHOD_BREAK_LABEL]})
+        )
+        at = alt.X("period:O", bandPosition=0)  # the left edge of the 2019 column
+        layers += [
+            mark.mark_rule(color="black", strokeWidth=2).encode(x=at),
+            mark.mark_text(align="left", baseline="bottom", dx=2, dy=-3, fontSize=11).encode(
+                x=at, y=alt.value(0), text="label:N"
+            ),
+        ]
+    return alt.layer(*layers).properties(height=alt.Step(34))
 
 
 def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
@@ -263,7 +523,19 @@ def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
 def with_peer_lines(
     chart: alt.TopLevelMixin, values: pd.DataFrame, names: Mapping[str, str]
 ) -> alt.LayerChart:
-    """``chart`` with each peer's own thin grey line under it (the name in the tooltip)."""
+    """``chart`` with each peer's own thin grey line under it (the name in the tooltip). A year
+    a peer has no value for is a gap in its line, never bridged."""
+    if not values.empty:
+        years = range(int(values["period"].min()), int(values["period"].max()) + 1)
+        grid = pd.MultiIndex.from_product(
+            [sorted(set(values["municipality"])), years], names=["municipality", "period"]
+        )
+        values = (
+            values.drop_duplicates(["municipality", "period"])
+            .set_index(["municipality", "period"])["value"]
+            .reindex(grid)
+            .reset_index()
+        )
     data = values.assign(
         name=[names.get(m, m) for m in values["municipality"]],
         text=[fmt.percent(v) for v in values["value"]],

@@ -16,6 +16,9 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from benchmark.analytics import METHOD_BREAK_YEAR
+from benchmark.numbers import shown as mnkr_as_shown
+
 EXPORT_WIDTH = 760  # layout width in CSS px
 PRINT_PPI = 300  # PNG pixels per inch (vl-convert scales by ppi/72: ~3 300 px wide, 300 dpi)
 TERMS = (
@@ -23,6 +26,76 @@ TERMS = (
     'Medianer, medel, placeringar, skillnader och belopp: "Egen bearbetning av data från '
     'Kolada"; Kolada är inte källa till dem.'
 )
+
+
+METHOD_BREAK_NOTE = (
+    f"Från och med {METHOD_BREAK_YEAR} beräknas nettokostnadsavvikelsen med en ny modell för "
+    f"referenskostnaden. Värden före {METHOD_BREAK_YEAR} är inte direkt jämförbara med senare år."
+)
+
+# Units of the numbers in an export: values are rounded as the app shows them, and Excel cells
+# get a number format. Format codes are stored in Excel's invariant syntax ("," thousands, "."
+# decimals), which a Swedish Excel shows as "# ##0 kr" and "32,0 %". NKA values are percent
+# numbers (32.0, not 0.32), so "%" is a literal suffix here, never Excel's percent format.
+DECIMALS = {"%": 1, "p.e.": 1, "kr": 0, "st": 0}  # mnkr: as shown (numbers.shown)
+NUMBER_FORMATS = {
+    "%": '0.0" %"',
+    "p.e.": '+0.0" p.e.";-0.0" p.e.";0.0" p.e."',
+    "kr": '#,##0" kr"',
+    "mnkr": '[>=1]#,##0.0" mnkr";[<=-1]-#,##0.0" mnkr";0.000" mnkr"',
+    "st": "0",
+}
+# how a column name or a row's "Enhet" names a unit
+UNIT_WORDS = {
+    "(%)": "%", "%": "%", "(p.e.)": "p.e.", "p.e.": "p.e.", "(kr/inv)": "kr", "kr/inv": "kr",
+    "(kr/invånare)": "kr", "kr/invånare": "kr", "(kr)": "kr", "kr": "kr", "(mnkr)": "mnkr",
+    "mnkr": "mnkr", "st": "st",
+}  # fmt: skip
+
+
+def column_units(data: pd.DataFrame, units: dict[str, str] | None = None) -> dict[str, str]:
+    """The unit of each numeric column: given in ``units``, or read from the end of its name
+    ("Avvikelse (%)", "Skillnad (p.e.)", "Nettokostnad (kr/inv)")."""
+    out = {}
+    for column in data.columns:
+        if not pd.api.types.is_numeric_dtype(data[column]) or data[column].dtype == bool:
+            continue
+        name = str(column)
+        given = (units or {}).get(name)
+        found = next((u for w, u in UNIT_WORDS.items() if w.startswith("(") and
+                      name.endswith(w)), None)  # fmt: skip
+        if given or found:
+            out[name] = UNIT_WORDS.get(given, given) if given else found
+    return out
+
+
+def _round(value: object, unit: str | None) -> object:
+    if unit is None or not isinstance(value, (int, float)) or value != value:
+        return value
+    if unit == "mnkr":
+        return mnkr_as_shown(float(value))
+    return round(float(value), DECIMALS[unit]) if unit in DECIMALS else value
+
+
+def row_units(data: pd.DataFrame) -> list[str | None] | None:
+    """A long table with a "Värde" and an "Enhet" column (Budgetmål): each row's unit."""
+    if not {"Värde", "Enhet"} <= set(data.columns):
+        return None
+    return [UNIT_WORDS.get(str(u).strip()) if isinstance(u, str) else None for u in data["Enhet"]]
+
+
+def rounded(data: pd.DataFrame, units: dict[str, str] | None = None) -> pd.DataFrame:
+    """``data`` with every number rounded as the app shows it: 1 decimal for % and p.e., whole
+    kronor, mnkr as ``numbers.shown``; counts and years untouched."""
+    out = data.copy()
+    for column, unit in column_units(data, units).items():
+        out[column] = [_round(v, unit) for v in data[column]]
+        if DECIMALS.get(unit) == 0:  # whole kronor and counts are written without ",0"
+            out[column] = pd.array(out[column], dtype="Float64").round().astype("Int64")
+    per_row = row_units(data)
+    if per_row is not None:
+        out["Värde"] = [_round(v, u) for v, u in zip(data["Värde"], per_row, strict=True)]
+    return out
 
 
 # OWASP's rule for CSV injection: a cell starting with one of these is a formula to Excel,
@@ -60,6 +133,22 @@ class ExportInfo:
     members: list[tuple[str, str]] = field(default_factory=list)  # (id, name)
     fetched_at: str = ""
     formulas: list[str] = field(default_factory=list)
+    years: tuple[int, int] | None = None  # the years the export shows (first, last)
+    units: dict[str, str] = field(default_factory=dict)  # column → "%", "p.e.", "kr", "mnkr"
+
+    @property
+    def method_break(self) -> bool:
+        """Years before the 2019 method break are shown: every export says so."""
+        return self.years is not None and self.years[0] < METHOD_BREAK_YEAR
+
+    @property
+    def notes(self) -> list[str]:
+        return [METHOD_BREAK_NOTE] if self.method_break else []
+
+    @property
+    def source_lines(self) -> list[str]:
+        """The source line under a chart, and the method-break note when it applies."""
+        return [self.source, *self.notes]
 
     def metadata(self) -> pd.DataFrame:
         rows = [
@@ -70,6 +159,9 @@ class ExportInfo:
             ("Jämförelsegrupp", self.group),
             ("Jämförelsekommuner", ", ".join(f"{n} ({i})" for i, n in self.members)),
         ]
+        if self.years is not None:
+            rows.append(("År", f"{self.years[0]}–{self.years[1]}"))
+        rows += [("Metodbyte", n) for n in self.notes]
         rows += [(f"Nyckeltal {i}", title) for i, title in self.kpis]
         rows += [("Formel", f) for f in self.formulas]
         rows.append(("Villkor", TERMS))
@@ -77,18 +169,20 @@ class ExportInfo:
 
 
 def framed(chart: alt.TopLevelMixin, info: ExportInfo) -> alt.VConcatChart:
-    """The chart with its title and subtitle on top and the source line below."""
+    """The chart with its title and subtitle on top and the source line below (with the
+    method-break note on a line of its own when years before 2019 are shown)."""
     body = chart.properties(
         width=EXPORT_WIDTH,
         title=alt.TitleParams(
             text=info.title, subtitle=[info.subtitle], anchor="start", fontSize=16
         ),
     )
+    lines = info.source_lines
     source = (
-        alt.Chart(pd.DataFrame({"text": [info.source]}))
-        .mark_text(align="left", baseline="top", fontSize=10, color="#333")
+        alt.Chart(pd.DataFrame({"text": ["\n".join(lines)]}))
+        .mark_text(align="left", baseline="top", fontSize=10, color="#333", lineBreak="\n")
         .encode(text="text:N", x=alt.value(0), y=alt.value(0))
-        .properties(width=EXPORT_WIDTH, height=14)
+        .properties(width=EXPORT_WIDTH, height=14 * len(lines))
     )
     return alt.vconcat(body, source, spacing=6).configure_view(stroke=None)
 
@@ -101,30 +195,43 @@ def to_svg(chart: alt.TopLevelMixin, info: ExportInfo) -> str:
     return vlc.vegalite_to_svg(framed(chart, info).to_dict())
 
 
-def to_csv(data: pd.DataFrame) -> bytes:
-    """Semicolon-separated with decimal comma and a BOM, as Swedish Excel opens it. No field
-    starts a formula, and CRLF line ends make the writer quote a field holding a bare CR (which
-    a spreadsheet would otherwise take as a new row)."""
-    safe = spreadsheet_safe(data)
+def to_csv(data: pd.DataFrame, info: ExportInfo | None = None) -> bytes:
+    """Semicolon-separated with decimal comma and a BOM, as Swedish Excel opens it; numbers
+    rounded as shown (``rounded``). No field starts a formula, and CRLF line ends make the
+    writer quote a field holding a bare CR (which a spreadsheet would otherwise take as a new
+    row)."""
+    safe = spreadsheet_safe(rounded(data, info.units if info else None))
     csv = safe.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
     return csv.encode("utf-8-sig")
 
 
 def to_xlsx(data: pd.DataFrame, info: ExportInfo) -> bytes:
-    """Two sheets: Data (the values behind the chart) and Metadata. No cell is a formula or a
-    link: xlsxwriter is told to write strings as strings, and they go through ``as_text``."""
+    """Two sheets: Data (the values behind the chart, rounded as shown, numbers stored as
+    numbers with a number format for their unit: ``0.0" %"``, ``#,##0" kr"`` …) and Metadata.
+    No cell is a formula or a link: xlsxwriter is told to write strings as strings, and they go
+    through ``as_text``."""
     out = io.BytesIO()
-    sheets = {"Data": spreadsheet_safe(data), "Metadata": spreadsheet_safe(info.metadata())}
+    values = rounded(data, info.units)
+    units = column_units(data, info.units)
+    per_row = row_units(data)
+    sheets = {"Data": spreadsheet_safe(values), "Metadata": spreadsheet_safe(info.metadata())}
     with pd.ExcelWriter(
         out, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}
     ) as writer:
+        formats = {u: writer.book.add_format({"num_format": f}) for u, f in NUMBER_FORMATS.items()}
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
             for col, title in enumerate(frame.columns):
                 cells = frame.iloc[:200, col]
                 width = max([len(str(title)), *(len(str(v)) for v in cells)])
-                sheet.set_column(col, col, min(max(10, width + 2), 80))
+                unit = units.get(str(data.columns[col])) if name == "Data" else None
+                sheet.set_column(col, col, min(max(10, width + 4), 80), formats.get(unit))
+            if name == "Data" and per_row is not None:
+                col = list(values.columns).index("Värde")
+                for row, (value, unit) in enumerate(zip(values["Värde"], per_row, strict=True)):
+                    if unit in formats and isinstance(value, (int, float)) and value == value:
+                        sheet.write_number(row + 1, col, value, formats[unit])
     return out.getvalue()
 
 
@@ -135,11 +242,13 @@ def bundle(chart: alt.TopLevelMixin, data: pd.DataFrame, info: ExportInfo) -> by
         z.writestr(f"{info.name}.png", to_png(chart, info))
         z.writestr(f"{info.name}.svg", to_svg(chart, info))
         z.writestr(f"{info.name}.xlsx", to_xlsx(data, info))
-        z.writestr(f"{info.name}.csv", to_csv(data))
+        z.writestr(f"{info.name}.csv", to_csv(data, info))
         meta = {
             "title": info.title,
             "subtitle": info.subtitle,
             "source": info.source,
+            "years": list(info.years) if info.years else None,
+            "notes": info.notes,
             "fetched_at": info.fetched_at,
             "group": info.group,
             "members": [{"id": i, "name": n} for i, n in info.members],

@@ -9,6 +9,7 @@ import ui
 from benchmark import analytics, charts, fmt
 from benchmark.escaping import escape_markdown
 from benchmark.peers import resolve_peers
+from benchmark.viewstate import GROUP_KINDS
 from kolada import AREAS
 
 ctx = ui.current("alla")
@@ -46,20 +47,41 @@ data = matrix.rename(
     }
 )
 data["Preliminärt"] = data["Preliminärt"].map({True: "ja", False: ""})
-kpis = [a.nka_pct for a in AREAS]
+shown_areas = set(matrix["area"])  # the metadata lists the KPIs behind the cells shown
+kpis = [a.nka_pct for a in AREAS if a.code in shown_areas]
+diff_areas = set(matrix.dropna(subset=["diff"])["area"])
+groups = dict(
+    group_label=f"{GROUP_KINDS[ctx.view.group]}, varje område med sin egen grupp"
+    if ctx.view.group == "rka"
+    else None,
+    group="; ".join(f"{a.title}: {labels[a.code]}" for a in AREAS if a.code in shown_areas),
+    members=[(m, ctx.names.get(m, m)) for m in every_peer if m != kommun],
+)
 st.subheader("Nettokostnadsavvikelse (%)")
 nka_chart = charts.heatmap(matrix, "nka", "Avvikelse (%)")
 st.altair_chart(nka_chart, width="stretch")
 st.caption(
     f"Rutdiagram: {ctx.kommun_genitive_md} nettokostnadsavvikelse per verksamhetsområde och år; "
     f"varje ruta har sitt värde utskrivet. Blått: lägre kostnad än referenskostnaden; orange: "
-    f"högre. {fmt.PRELIMINARY.split()[0]} efter värdet: preliminärt. {ui.RAW}."
+    f"högre; skalan är lika lång åt båda hållen från 0. {fmt.PRELIMINARY.split()[0]} efter "
+    "värdet: preliminärt. "
+    + (
+        f"Svart lodrät linje: ny modell för referenskostnaden från {analytics.METHOD_BREAK_YEAR}. "
+        if span[0] < analytics.METHOD_BREAK_YEAR <= span[1]
+        else ""
+    )
+    + f"{ui.RAW}."
 )
 ui.export_buttons(
     nka_chart,
     data,
     ui.export_info(
-        ctx, "omraden-nka", f"Nettokostnadsavvikelse per område, {ctx.kommun_name}", kpis
+        ctx,
+        "omraden-nka",
+        f"Nettokostnadsavvikelse per område, {ctx.kommun_name}",
+        kpis,
+        shows="Nettokostnadsavvikelse (%) per verksamhetsområde och år",
+        **groups,
     ),
 )
 st.subheader("Skillnad mot jämförelsegruppens median (procentenheter)")
@@ -72,8 +94,10 @@ ui.export_buttons(
         ctx,
         "omraden-skillnad",
         f"Skillnad mot jämförelsegruppens median per område, {ctx.kommun_name}",
-        kpis,
+        [a.nka_pct for a in AREAS if a.code in diff_areas],
         ["Skillnad = kommunens NKA % − medianen av områdets jämförelsekommuner med värde."],
+        shows="Skillnad mot varje områdes median (procentenheter) per verksamhetsområde och år",
+        **groups,
     ),
 )
 st.caption(

@@ -48,7 +48,9 @@ for part in IFO_PARTS:
     stats = analytics.only_covered(stats)  # no band or median where too few peers report
     lines = charts.trend_data(own, stats, ctx.kommun_name, prel, unit="kr")
     st.altair_chart(
-        charts.trend_chart(lines, stats, ctx.kommun_name, f"{measure} (kr/invånare)"),
+        charts.trend_chart(
+            lines, stats, ctx.kommun_name, f"{measure} (kr/invånare)", method_break=False
+        ),
         width="stretch",
     )
     prel_note = (

@@ -86,13 +86,26 @@ info = ui.export_info(
         "Placering: 1 = lägst kostnadsnivå i förhållande till referenskostnaden (lägst NKA) "
         "bland kommunerna med värde."
     ],
+    years=(year, year),
 )
 ui.export_buttons(chart, data, info)
 st.caption(
-    f"Stapeldiagram: nettokostnadsavvikelsen {year} för {ctx.kommun_md} (mörkblå stapel med "
-    "svart kant, markerad '(vald)' i tabellen) och varje jämförelsekommun. "
+    f"Stapeldiagram: nettokostnadsavvikelsen {year} för {ctx.kommun_md} ("
+    + (
+        "mörkblå stapel med namn och värde ovanför; med så många kommuner står namnen i "
+        "tabellen, markerad '(vald)'"
+        if len(frame) > charts.MANY_BARS
+        else "mörkblå stapel med svart kant, markerad '(vald)' i tabellen"
+    )
+    + ") och varje jämförelsekommun. "
     "Staplarna är sorterade från lägst till högst kostnadsnivå i förhållande till "
-    "referenskostnaden. Färgerna skiljer bara vald kommun "
+    "referenskostnaden. "
+    + (
+        "Streckad linje: jämförelsekommunernas median. "
+        if charts.peer_median(frame) is not None
+        else ""
+    )
+    + "Färgerna skiljer bara vald kommun "
     "från jämförelsekommunerna; en negativ avvikelse är inte i sig bra och en positiv inte dålig. "
     f"Värden: {ui.RAW} ({a.nka_pct}). Placering: {ui.COMPUTED}."
 )

@@ -60,7 +60,8 @@ ref = analytics.reference_cost(vals, a, kommun, year)
 gap = analytics.gap(nka, median, ref) if median is not None and ref is not None else None
 
 prel_text = f" {fmt.PRELIMINARY}" if preliminary else ""
-cols = st.columns(4)
+cards = st.container(horizontal=True)  # a row that wraps (two cards a row on a phone)
+cols = [cards] * 4
 cols[0].metric(
     f"NKA {year}{prel_text}",
     fmt.percent(nka),
@@ -92,7 +93,7 @@ cols[3].metric(
     border=True,
 )
 if gap is not None:
-    cols = st.columns(4)
+    cols = [st.container(horizontal=True)] * 2  # long labels: one a row on a phone
     cols[0].metric(
         "Mot medianen, kr/invånare",
         fmt.kr(gap.kr_per_inhabitant, sign=True),
@@ -162,6 +163,8 @@ info = ui.export_info(
     f"Nettokostnadsavvikelse {area_text}, {ctx.kommun_name} och jämförelsegruppen",
     [a.nka_pct],
     ["Median, kvartiler och ovägt medel över jämförelsekommunerna med värde varje år."],
+    units={c: "%" for c in data.columns if c not in ("År", "Preliminärt")}
+    | {"Kommuner med värde": "st", "Kommuner i gruppen": "st"},
 )
 ui.export_buttons(chart, data, info)
 

@@ -55,3 +55,234 @@ def test_glide_chart_uses_the_path_columns():
     for column in ("Ackumulerad förändring (mnkr)", "NKA (%)"):
         assert f'"field": "{column}"' in fields
     assert "−4,5\u00a0mnkr" in fields  # the last bar's label
+
+
+# ---- issue 8 §6: charts fit for a report ----------------------------------------------------
+def _layers(spec: dict) -> list[dict]:
+    """Every unit spec inside a (nested) layer spec, with the data it inherits."""
+    out = []
+    for layer in spec.get("layer", []):
+        if "data" not in layer and "data" in spec and spec.get("layer"):
+            layer = {**layer, "data": spec["data"]}
+        out += _layers(layer) if "layer" in layer else [layer]
+    return out
+
+
+def _mark(layer: dict) -> str:
+    mark = layer["mark"]
+    return mark if isinstance(mark, str) else mark["type"]
+
+
+def _data(spec: dict, layer: dict) -> list[dict]:
+    """The rows a layer draws (its own inline data or the top level's named dataset)."""
+    name = layer.get("data", spec.get("data", {})).get("name")
+    return spec["datasets"][name] if name else layer["data"]["values"]
+
+
+def _trend(years, prel=None, peers_missing=()):
+    own = pd.Series({y: float(y - 2015) for y in years})
+    vals = pd.DataFrame(
+        [("N30001", m, y, v) for m, v in (("2", 1.0), ("3", 3.0), ("4", 5.0)) for y in years
+         if y not in peers_missing],
+        columns=["kpi", "municipality", "period", "value"],
+    )  # fmt: skip
+    stats = analytics.only_covered(analytics.peer_stats(vals, "N30001", ["2", "3", "4"]))
+    lines = charts.trend_data(own, stats, "Höör", first_preliminary=prel)
+    return lines, stats
+
+
+def _break_rules(spec: dict) -> list[dict]:
+    return [
+        lay for lay in _layers(spec)
+        if _mark(lay) == "rule" and lay["encoding"].get("x", {}).get("field") == "period"
+    ]  # fmt: skip
+
+
+def test_trend_chart_marks_the_method_break_only_when_earlier_years_are_shown():
+    lines, stats = _trend(range(2016, 2022))
+    spec = charts.trend_chart(lines, stats, "Höör", "NKA (%)").to_dict()
+    rules = _break_rules(spec)
+    assert len(rules) == 1 and _data(spec, rules[0])[0]["period"] == 2018.5  # between the years
+    assert "Ny modell 2019" in json.dumps(spec, ensure_ascii=False)
+
+    lines, stats = _trend(range(2019, 2023))
+    spec = charts.trend_chart(lines, stats, "Höör", "NKA (%)").to_dict()
+    assert _break_rules(spec) == [] and "Ny modell" not in json.dumps(spec, ensure_ascii=False)
+
+    lines, stats = _trend(range(2016, 2022))  # kronor per invånare: no NKA model involved
+    spec = charts.trend_chart(lines, stats, "Höör", "kr", method_break=False).to_dict()
+    assert _break_rules(spec) == []
+
+
+def test_trend_chart_legend_names_the_bands():
+    lines, stats = _trend(range(2019, 2023))
+    spec = charts.trend_chart(lines, stats, "Höör", "NKA (%)").to_dict()
+    fills = [lay["encoding"]["fill"] for lay in _layers(spec) if "fill" in lay["encoding"]]
+    assert len(fills) == 2
+    assert fills[0]["scale"]["domain"] == ["Lägst–högst", "Mittersta hälften"]
+    assert fills[0]["legend"]["orient"] == "bottom"
+
+
+def _shape_legend(spec: dict):
+    shapes = [lay["encoding"]["shape"] for lay in _layers(spec) if "shape" in lay["encoding"]]
+    assert len(shapes) == 1
+    return shapes[0].get("legend")
+
+
+def test_trend_chart_shape_legend_only_with_a_preliminary_value():
+    lines, stats = _trend(range(2019, 2023), prel=2022)
+    legend = _shape_legend(charts.trend_chart(lines, stats, "Höör", "NKA (%)").to_dict())
+    assert legend is not None and legend["orient"] == "bottom"
+    lines, stats = _trend(range(2019, 2023), prel=None)
+    assert _shape_legend(charts.trend_chart(lines, stats, "Höör", "NKA (%)").to_dict()) is None
+
+
+def test_trend_legends_go_one_entry_a_row_on_a_narrow_screen():
+    lines, stats = _trend(range(2019, 2023), prel=2022)
+    spec = charts.trend_chart(lines, stats, "Höör", "NKA (%)").to_dict()
+    legends = [
+        lay["encoding"][ch]["legend"] for lay in _layers(spec) for ch in ("color", "fill", "shape")
+        if lay["encoding"].get(ch, {}).get("legend")
+    ]  # fmt: skip
+    legends = list({json.dumps(lg, sort_keys=True): lg for lg in legends}.values())
+    assert len(legends) == 3  # series, bands, Slutligt/Preliminärt
+    for legend in legends:
+        assert legend["columns"] == {"expr": f"width < {charts.NARROW} ? 1 : 0"}
+        assert legend["labelLimit"] <= 300
+    # no more than two legends share the bottom row (Vega does not wrap legends)
+    assert sum(1 for lg in legends if lg["orient"] == "bottom") <= 2
+
+
+def test_missing_years_are_gaps_in_every_line_and_band():
+    lines, stats = _trend(range(2016, 2022), peers_missing=(2018,))
+    assert 2018 not in set(stats["period"])  # no peer has a value that year
+    median = lines[lines["serie"] == charts.SERIES_MEDIAN].set_index("period")["value"]
+    assert list(median.index) == list(range(2016, 2022)) and median.isna()[2018]
+    spec = charts.trend_chart(lines, stats, "Höör", "NKA (%)").to_dict()
+    areas = [lay for lay in _layers(spec) if _mark(lay) == "area"]
+    band_rows = _data(spec, areas[0])
+    assert [r["period"] for r in band_rows] == list(range(2016, 2022))
+    assert band_rows[2]["min"] is None  # NaN in the data: the band breaks there
+    for lay in areas + [lay for lay in _layers(spec) if _mark(lay) == "line"]:
+        assert lay["mark"]["invalid"] == charts.BREAK
+
+
+def test_peer_lines_break_at_a_missing_year():
+    lines, stats = _trend(range(2019, 2023))
+    vals = pd.DataFrame(
+        {"kpi": "N30001", "municipality": ["2", "2", "2", "3", "3", "3", "3"],
+         "period": [2019, 2021, 2022, 2019, 2020, 2021, 2022], "value": [1.0] * 7}
+    )  # fmt: skip
+    spec = charts.with_peer_lines(
+        charts.trend_chart(lines, stats, "Höör", "NKA (%)"), vals, {"2": "A", "3": "B"}
+    ).to_dict()
+    first = spec["layer"][0]
+    rows = _data(spec, first)
+    gap = [r for r in rows if r["municipality"] == "2" and r["period"] == 2020]
+    assert len(gap) == 1 and gap[0]["value"] is None and first["mark"]["invalid"] == charts.BREAK
+
+
+# heatmap
+def _matrix(values, years=None):
+    years = years or [2019 + i for i in range(len(values))]
+    return pd.DataFrame(
+        {"area": "ifo", "area_title": "Individ- och familjeomsorg", "period": years,
+         "nka": values, "peer_median": 0.0, "peers_n": 7, "diff": values,
+         "preliminary": False}
+    )  # fmt: skip
+
+
+def test_heatmap_scale_is_symmetric_around_zero():
+    spec = charts.heatmap(_matrix([-3.0, 10.0, 2.0]), "diff", "Skillnad (p.e.)").to_dict()
+    colour = next(lay["encoding"]["color"] for lay in _layers(spec) if _mark(lay) == "rect")
+    assert colour["scale"]["domain"] == [-10.0, 10.0] and colour["scale"]["domainMid"] == 0
+    assert colour["scale"]["scheme"] == "blueorange"
+    spec = charts.heatmap(_matrix([-25.5, 4.0]), "nka", "Avvikelse (%)").to_dict()
+    colour = next(lay["encoding"]["color"] for lay in _layers(spec) if _mark(lay) == "rect")
+    assert colour["scale"]["domain"] == [-25.5, 25.5]
+    assert charts.symmetric_limit([float("nan")]) == 1.0  # no values: still a valid scale
+
+
+def test_heatmap_text_is_white_on_dark_cells_and_black_on_light_ones():
+    assert charts.text_colour(-10.0, 10.0) == "white"  # darkest blue
+    assert charts.text_colour(10.0, 10.0) == "white"  # darkest orange
+    assert charts.text_colour(0.0, 10.0) == "black"  # near white
+    assert charts.text_colour(3.0, 10.0) == "black"  # light orange
+    assert charts.text_colour(float("nan"), 10.0) == "black"
+    spec = charts.heatmap(_matrix([-10.0, 0.0, 10.0]), "nka", "Avvikelse (%)").to_dict()
+    text = next(lay for lay in _layers(spec) if _mark(lay) == "text" and "ink" in
+                json.dumps(lay["encoding"]))  # fmt: skip
+    colour = text["encoding"]["color"]
+    assert colour["condition"]["value"] == "white" and colour["value"] == "black"
+    assert "datum.ink === 'white'" in colour["condition"]["test"].replace('"', "'")
+    assert [r["ink"] for r in _data(spec, text)] == ["white", "black", "white"]
+    assert [r["text"] for r in _data(spec, text)] == ["−10,0", "0,0", "10,0"]  # unit in legend
+
+
+def test_heatmap_shows_every_year_and_the_method_break():
+    m = _matrix([1.0, 2.0, 3.0], years=[2016, 2018, 2020])
+    spec = charts.heatmap(m, "nka", "Avvikelse (%)").to_dict()
+    rect = next(lay for lay in _layers(spec) if _mark(lay) == "rect")
+    assert rect["encoding"]["x"]["scale"]["domain"] == [2016, 2017, 2018, 2019, 2020]
+    rules = [lay for lay in _layers(spec) if _mark(lay) == "rule"]
+    assert len(rules) == 1 and rules[0]["encoding"]["x"]["bandPosition"] == 0
+    m = _matrix([1.0, 2.0], years=[2019, 2020])
+    spec = charts.heatmap(m, "nka", "Avvikelse (%)").to_dict()
+    assert not [lay for lay in _layers(spec) if _mark(lay) == "rule"]
+
+
+# ranking
+def _ranking(n: int, focus: int = 5, missing: int = 0) -> pd.DataFrame:
+    ids = [f"{i:04d}" for i in range(n)]
+    vals = pd.DataFrame(
+        {"kpi": "N", "municipality": ids, "period": 2022,
+         "value": [float("nan") if i < missing else float(i % 50 - 20) for i in range(n)]}
+    )  # fmt: skip
+    names = {m: f"Kommun {m}" for m in ids}
+    return analytics.ranking(vals, "N", ids[focus], [m for m in ids if m != ids[focus]], 2022,
+                             names)  # fmt: skip
+
+
+def _text_layers(spec: dict) -> list[tuple[dict, list[dict]]]:
+    return [(lay, _data(spec, lay)) for lay in _layers(spec) if _mark(lay) == "text"]
+
+
+def test_ranking_with_all_289_peers_names_only_the_kommun():
+    frame = _ranking(290)
+    spec = charts.ranking_chart(frame, "NKA 2022 (%)").to_dict()
+    bars = next(lay for lay in _layers(spec) if _mark(lay) == "bar")
+    assert len(_data(spec, bars)) == 290
+    assert bars["encoding"]["x"]["axis"]["labels"] is False  # no 289 names on an axis
+    texts = _text_layers(spec)
+    labels = [rows for lay, rows in texts if "label" in json.dumps(lay["encoding"])]
+    own = [rows for rows in labels if any("focus" in r for r in rows)]
+    assert len(own) == 1 and len(own[0]) == 1 and own[0][0]["focus"] is True
+    assert own[0][0]["label"].startswith("Kommun 0005: ")
+    assert all(len(rows) < 5 for _, rows in texts)  # no text layer writes every bar
+    assert spec["height"] <= 400  # one screen high, the kommun in view
+    medians = [rows for _, rows in texts if rows and "median" in rows[0]]
+    assert len(medians) == 1 and medians[0][0]["label"].startswith("Median ")
+
+
+def test_ranking_median_rule_only_when_peers_are_covered():
+    spec = charts.ranking_chart(_ranking(8), "NKA").to_dict()
+    rules = [lay for lay in _layers(spec) if _mark(lay) == "rule"]
+    assert len(rules) == 1 and rules[0]["encoding"]["x"]["field"] == "median"
+    assert charts.peer_median(_ranking(8)) is not None
+    # 5 of 7 peers without a value: too few for a median
+    uncovered = _ranking(8, focus=7, missing=5)
+    assert charts.peer_median(uncovered) is None
+    spec = charts.ranking_chart(uncovered, "NKA").to_dict()
+    assert not [lay for lay in _layers(spec) if _mark(lay) == "rule"]
+    assert "Median" not in json.dumps(spec, ensure_ascii=False)
+
+
+def test_ranking_with_few_kommuner_keeps_names_and_values():
+    frame = _ranking(12)
+    spec = charts.ranking_chart(frame, "NKA").to_dict()
+    bars = next(lay for lay in _layers(spec) if _mark(lay) == "bar")
+    assert bars["encoding"]["y"]["field"] == "title"  # names on the axis
+    assert bars["encoding"]["x"]["scale"]["padding"] > 0  # room for a label beside a bar
+    texts = _text_layers(spec)
+    values = [rows for lay, rows in texts if lay["encoding"]["text"]["field"] == "text"]
+    assert sum(len(r) for r in values) >= 2 * len(frame)  # two filters over the same rows

@@ -116,7 +116,8 @@ def test_csv_fields_that_would_be_formulas_are_text():
     assert len(rows) == len(CRAFTED) + 1  # a CR inside a field does not start a row
     names = [r[0] for r in rows[1:]]
     assert names == ["'" + HYPERLINK, "'+1+1", "'-2+3", "'@SUM(A1)", "'\tTAB", "'\rCR", "Höör", ""]
-    assert [r[2] for r in rows[1:4]] == ["-20,7972", "1,5", "-3,25"]  # numbers stay numbers
+    # numbers stay numbers, rounded as the app shows them ("NKA (%)": 1 decimal, as fmt does)
+    assert [r[2] for r in rows[1:4]] == ["-20,8", "1,5", "-3,2"]
     assert [r[3] for r in rows[1:3]] == ["1", "2"]
 
 
@@ -138,7 +139,7 @@ def test_xlsx_has_no_formula_and_numbers_stay_numbers():
     data = book["Data"]
     assert data["A2"].value == "'" + HYPERLINK and data["A2"].data_type == "s"
     assert [data[f"A{i}"].value for i in range(3, 6)] == ["'+1+1", "'-2+3", "'@SUM(A1)"]
-    assert data["C2"].value == -20.7972 and data["C2"].data_type == "n"
+    assert data["C2"].value == -20.8 and data["C2"].data_type == "n"  # rounded as shown
     assert data["D2"].value == 1 and data["D2"].data_type == "n"
     meta = {r[0].value: r[1].value for r in book["Metadata"].iter_rows(min_row=2)}
     assert meta["Titel"] == "'" + HYPERLINK
@@ -164,3 +165,112 @@ def test_bundle_csv_and_xlsx_are_safe_too(chart):
 
 def test_the_plain_export_is_unchanged():
     assert exports.spreadsheet_safe(DATA).equals(DATA)
+
+
+# ---- issue 8 §6: exports fit for a report ---------------------------------------------------
+REPORT = pd.DataFrame(
+    {
+        "År": [2018, 2019],
+        "Område": ["Individ- och familjeomsorg", "Individ- och familjeomsorg"],
+        "Avvikelse (%)": [32.04, -9.7858],  # percent numbers, not fractions
+        "Skillnad (p.e.)": [1.94, -13.96],
+        "Nettokostnad (kr/inv)": [4123.6, 980.2],
+        "Kommuner med värde": [7, 8],
+    }
+)
+
+
+def report_info(years: tuple[int, int], **kw) -> exports.ExportInfo:
+    return exports.ExportInfo(
+        name="omraden-nka-0561-ifo",
+        title="Nettokostnadsavvikelse per område, Åtvidaberg",
+        subtitle="Åtvidaberg · Nettokostnadsavvikelse (%) per verksamhetsområde och år",
+        source="Källa: Kolada (hämtad 2026-11-22). Jämförelsevärden: Egen bearbetning av data "
+        "från Kolada.",
+        kpis=[("N30001", "NKA IFO (%)")],
+        years=years,
+        **kw,
+    )
+
+
+def data_sheet(data: pd.DataFrame, info: exports.ExportInfo):
+    import openpyxl
+
+    return openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(data, info)))["Data"]
+
+
+def test_xlsx_numbers_have_formats_for_their_unit():
+    sheet = data_sheet(REPORT, report_info((2018, 2019)))
+    header = [c.value for c in sheet[1]]
+    cell = {name: sheet.cell(row=2, column=header.index(name) + 1) for name in header}
+    # NKA is stored as the percent number 32.0 with a literal " %" (not Excel's 0.0% × 100)
+    assert cell["Avvikelse (%)"].number_format == '0.0" %"'
+    assert cell["Avvikelse (%)"].value == 32.0 and cell["Avvikelse (%)"].data_type == "n"
+    assert cell["Skillnad (p.e.)"].number_format.startswith('+0.0" p.e."')
+    assert cell["Nettokostnad (kr/inv)"].number_format == '#,##0" kr"'  # "# ##0 kr" in sv Excel
+    assert cell["Kommuner med värde"].number_format == "General"  # a count is left alone
+    assert cell["År"].number_format == "General" and cell["År"].value == 2018
+
+
+def test_xlsx_units_can_be_given_for_columns_without_one_in_the_name():
+    data = pd.DataFrame({"År": [2020], "Höör": [-2.2448], "Median": [11.66]})
+    info = report_info((2020, 2020), units={"Höör": "%", "Median": "%"})
+    sheet = data_sheet(data, info)
+    assert sheet["B2"].number_format == '0.0" %"' and sheet["B2"].value == -2.2
+    assert sheet["C2"].number_format == '0.0" %"' and sheet["C2"].value == 11.7
+
+
+def test_exports_round_values_as_shown():
+    info = report_info((2018, 2019))
+    assert exports.rounded(REPORT)["Avvikelse (%)"].tolist() == [32.0, -9.8]
+    assert exports.rounded(REPORT)["Nettokostnad (kr/inv)"].tolist() == [4124, 980]
+    rows = list(csv.reader(io.StringIO(exports.to_csv(REPORT, info).decode("utf-8-sig")),
+                           delimiter=";"))  # fmt: skip
+    assert rows[1] == ["2018", "Individ- och familjeomsorg", "32,0", "1,9", "4124", "7"]
+    assert rows[2][2:5] == ["-9,8", "-14,0", "980"]
+    sheet = data_sheet(REPORT, info)
+    assert [sheet["C3"].value, sheet["D3"].value, sheet["E3"].value] == [-9.8, -14.0, 980]
+
+
+def test_budget_table_gets_a_format_and_rounding_per_row():
+    frame = pd.DataFrame(
+        {"Avsnitt": ["Indata", "Indata", "Skillnad", "Skillnad"],
+         "Uppgift": ["NKA", "Referenskostnad per invånare", "Belopp", "Per invånare"],
+         "År": [2024] * 4, "Värde": [25.04, 30123.4, 0.4512, 1234.56],
+         "Enhet": ["%", "kr/inv", "mnkr", "kr/inv"]}
+    )  # fmt: skip
+    sheet = data_sheet(frame, report_info((2024, 2024)))
+    assert [sheet[f"D{r}"].value for r in range(2, 6)] == [25.0, 30123, 0.451, 1235]
+    assert sheet["D2"].number_format == '0.0" %"'
+    assert sheet["D3"].number_format == '#,##0" kr"'
+    assert "mnkr" in sheet["D4"].number_format
+
+
+def test_method_break_note_in_every_export_of_years_before_2019(chart):
+    old = report_info((2014, 2022))
+    assert old.method_break and exports.METHOD_BREAK_NOTE in old.notes
+    meta = dict(zip(old.metadata()["Fält"], old.metadata()["Värde"], strict=True))
+    assert meta["Metodbyte"] == exports.METHOD_BREAK_NOTE and meta["År"] == "2014–2022"
+    assert "Värden före 2019 är inte direkt jämförbara" in exports.to_svg(chart, old)
+    z = zipfile.ZipFile(io.BytesIO(exports.bundle(chart, REPORT, old)))
+    assert json.loads(z.read("metadata.json"))["notes"] == [exports.METHOD_BREAK_NOTE]
+    sheet = pd.read_excel(io.BytesIO(z.read(f"{old.name}.xlsx")), sheet_name="Metadata")
+    assert exports.METHOD_BREAK_NOTE in sheet["Värde"].tolist()
+
+    new = report_info((2019, 2022))
+    assert not new.method_break and new.notes == []
+    assert "Metodbyte" not in new.metadata()["Fält"].tolist()
+    assert "inte direkt jämförbara" not in exports.to_svg(chart, new)
+    assert "Källa: Kolada" in exports.to_svg(chart, new)
+
+
+def test_metadata_lists_the_kpis_it_is_given_and_no_others():
+    info = report_info((2019, 2022))
+    meta = info.metadata()
+    listed = [f.removeprefix("Nyckeltal ") for f in meta["Fält"] if f.startswith("Nyckeltal ")]
+    assert listed == ["N30001"]
+    z = zipfile.ZipFile(io.BytesIO(exports.bundle(
+        alt.Chart(DATA).mark_point().encode(x="År:O"), REPORT, info)))  # fmt: skip
+    assert [k["id"] for k in json.loads(z.read("metadata.json"))["kpis"]] == ["N30001"]
+    terms = dict(zip(meta["Fält"], meta["Värde"], strict=True))["Villkor"]
+    assert "Källa: Kolada" in terms and "Egen bearbetning av data från Kolada" in terms
