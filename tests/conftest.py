@@ -43,6 +43,40 @@ def apptest_env(monkeypatch):
     st.cache_data.clear()
 
 
+def fill_cache(root: Path, client) -> Path:
+    """A cache filled once by a fake client (for session-scoped fixtures)."""
+    from kolada.refresh import refresh
+    from kolada.store import Store
+
+    refresh(Store(root), client)
+    return root
+
+
+def use_cache(filled: Path, tmp_path: Path, monkeypatch, make_client) -> Path:
+    """A per-test copy of a filled cache that the app reads; its refreshes go to a fresh fake
+    client from ``make_client``."""
+    import kolada
+
+    copy_cache(filled, tmp_path)
+    monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
+    real = kolada.refresh
+    monkeypatch.setattr(kolada, "refresh", lambda store, **kw: real(store, make_client(), **kw))
+    return tmp_path
+
+
+def run_app(page: str | None = None, **params):
+    """The app under AppTest with these URL parameters (then ``page``, if given)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
 def digest(folder: Path) -> dict[str, str]:
     """sha256 of every file in a cache folder (manifest, versions, datasets), except the lock
     files and ``last_refresh.json`` (which records a failure by design)."""

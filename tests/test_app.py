@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 import kolada
 from kolada.refresh import refresh
 from kolada.store import Store
-from tests.conftest import FakeClient, copy_cache, load_fixture
+from tests.conftest import FakeClient, fill_cache, load_fixture, run_app, use_cache
 from tests.markdown_support import render, rules_after_parsing, visible
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -35,26 +35,17 @@ pytestmark = pytest.mark.usefixtures("apptest_env")
 
 @pytest.fixture(scope="session")
 def filled(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("appcache")
-    refresh(Store(root), fake_client())
-    return root
+    return fill_cache(tmp_path_factory.mktemp("appcache"), fake_client())
 
 
 @pytest.fixture
 def cache(filled, tmp_path, monkeypatch) -> Path:
     """A copy of the filled cache per test; refreshes go to the fake client."""
-    copy_cache(filled, tmp_path)
-    monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
-    real = kolada.refresh
-    monkeypatch.setattr(kolada, "refresh", lambda store, **kw: real(store, fake_client(), **kw))
-    return tmp_path
+    return use_cache(filled, tmp_path, monkeypatch, fake_client)
 
 
 def app(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return run_app(**params)
 
 
 def texts(at: AppTest) -> str:
@@ -298,18 +289,12 @@ def crafted_client() -> CraftedClient:
 
 @pytest.fixture(scope="session")
 def crafted_filled(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("craftedcache")
-    refresh(Store(root), crafted_client())
-    return root
+    return fill_cache(tmp_path_factory.mktemp("craftedcache"), crafted_client())
 
 
 @pytest.fixture
 def crafted(crafted_filled, tmp_path, monkeypatch) -> Path:
-    copy_cache(crafted_filled, tmp_path)
-    monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
-    real = kolada.refresh
-    monkeypatch.setattr(kolada, "refresh", lambda store, **kw: real(store, crafted_client(), **kw))
-    return tmp_path
+    return use_cache(crafted_filled, tmp_path, monkeypatch, crafted_client)
 
 
 def markdown_sources(at: AppTest) -> list[str]:

@@ -14,12 +14,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import kolada
 from benchmark import numbers
 from kolada.catalogue import POPULATION, area
-from kolada.refresh import refresh
-from kolada.store import Store
-from tests.conftest import FakeClient, copy_cache, load_fixture
+from tests.conftest import FakeClient, fill_cache, load_fixture, run_app, use_cache
 from tests.markdown_support import visible
 
 pytestmark = pytest.mark.usefixtures("apptest_env")
@@ -83,26 +80,16 @@ def client() -> BudgetClient:
 
 @pytest.fixture(scope="session")
 def budget_filled(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("budgetcache")
-    refresh(Store(root), client())
-    return root
+    return fill_cache(tmp_path_factory.mktemp("budgetcache"), client())
 
 
 @pytest.fixture
 def cache(budget_filled, tmp_path, monkeypatch) -> Path:
-    copy_cache(budget_filled, tmp_path)
-    monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
-    real = kolada.refresh
-    monkeypatch.setattr(kolada, "refresh", lambda store, **kw: real(store, client(), **kw))
-    return tmp_path
+    return use_cache(budget_filled, tmp_path, monkeypatch, client)
 
 
 def budgetmal(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
+    at = run_app(PAGE, **params)
     assert not at.exception, at.exception
     return at
 
