@@ -184,7 +184,9 @@ def framed(chart: alt.TopLevelMixin, info: ExportInfo) -> alt.VConcatChart:
         .encode(text="text:N", x=alt.value(0), y=alt.value(0))
         .properties(width=EXPORT_WIDTH, height=14 * len(lines))
     )
-    return alt.vconcat(body, source, spacing=6).configure_view(stroke=None)
+    # the chart keeps its own legends (top and bottom of the chart, not of the whole figure)
+    own = {ch: "independent" for ch in ("color", "fill", "shape", "strokeDash", "stroke")}
+    return alt.vconcat(body, source, spacing=6).resolve_legend(**own).configure_view(stroke=None)
 
 
 def to_png(chart: alt.TopLevelMixin, info: ExportInfo, ppi: int = PRINT_PPI) -> bytes:

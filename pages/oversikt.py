@@ -129,9 +129,15 @@ st.altair_chart(chart, width="stretch")
 st.caption(
     f"Linjediagram: {ctx.kommun_genitive_md} nettokostnadsavvikelse för {area_text} "
     f"{span[0]}–{span[1]} jämfört med jämförelsegruppens median, ovägda medel och spridning. "
-    "Ljust grått fält: lägsta–högsta värde; mörkare fält: mittersta hälften (kvartilavstånd); "
-    f"trianglar: preliminära värden. Kommunens värden: {ui.RAW}. Median, medel och fält: "
-    f"{ui.COMPUTED}."
+    "Ljust grått fält: lägsta–högsta värde; mörkare fält: mittersta hälften (kvartilavstånd)"
+    + ("; trianglar: preliminära värden" if lines["preliminary"].any() else "")
+    + (
+        ". Streckad lodrät linje: ny modell för referenskostnaden från "
+        f"{analytics.METHOD_BREAK_YEAR}"
+        if span[0] < analytics.METHOD_BREAK_YEAR <= span[1]
+        else ""
+    )
+    + f". Kommunens värden: {ui.RAW}. Median, medel och fält: {ui.COMPUTED}."
 )
 table = (
     shown_stats.drop(columns=["covered", "coverage"], errors="ignore")

@@ -274,3 +274,10 @@ def test_metadata_lists_the_kpis_it_is_given_and_no_others():
     assert [k["id"] for k in json.loads(z.read("metadata.json"))["kpis"]] == ["N30001"]
     terms = dict(zip(meta["Fält"], meta["Värde"], strict=True))["Villkor"]
     assert "Källa: Kolada" in terms and "Egen bearbetning av data från Kolada" in terms
+
+
+def test_exported_chart_keeps_its_legends_under_the_title(chart):
+    spec = exports.framed(chart, report_info((2014, 2022))).to_dict()
+    assert spec["resolve"]["legend"]["color"] == "independent"  # not above the figure's title
+    source = spec["vconcat"][1]
+    assert source["mark"]["lineBreak"] == "\n" and source["height"] == 28  # two lines
