@@ -520,6 +520,20 @@ def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
     return alt.layer(bars, left).resolve_scale(y="independent").properties(height=320)
 
 
+def _y_axis(chart: alt.TopLevelMixin) -> alt.Axis | None:
+    """The first explicit y axis in a (layered) chart, to repeat on a layer drawn under it."""
+    for layer in chart.layer if isinstance(chart, alt.LayerChart) else [chart]:
+        if isinstance(layer, alt.LayerChart):
+            found = _y_axis(layer)
+        else:
+            encoding = layer._get("encoding")
+            y = encoding._get("y") if encoding is not alt.Undefined else alt.Undefined
+            found = y._get("axis") if y is not alt.Undefined else None
+        if isinstance(found, alt.Axis):
+            return found
+    return None
+
+
 def with_peer_lines(
     chart: alt.TopLevelMixin, values: pd.DataFrame, names: Mapping[str, str]
 ) -> alt.LayerChart:
@@ -545,7 +559,7 @@ def with_peer_lines(
         .mark_line(color=PEER, strokeWidth=0.8, opacity=0.45, invalid=BREAK)
         .encode(
             x=_year_axis(),
-            y=alt.Y("value:Q", axis=None),
+            y=alt.Y("value:Q", axis=_y_axis(chart)),  # drawn first: it decides the axis
             detail="municipality:N",
             tooltip=[
                 alt.Tooltip("name:N", title="Jämförelsekommun"),

@@ -180,6 +180,8 @@ def test_peer_lines_break_at_a_missing_year():
     rows = _data(spec, first)
     gap = [r for r in rows if r["municipality"] == "2" and r["period"] == 2020]
     assert len(gap) == 1 and gap[0]["value"] is None and first["mark"]["invalid"] == charts.BREAK
+    # drawn first, the peers' layer decides the shared axis: it must keep the chart's title
+    assert first["encoding"]["y"]["axis"]["title"] == "NKA (%)"
 
 
 # heatmap
