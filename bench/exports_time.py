@@ -17,9 +17,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import analytics  # noqa: E402
-import charts  # noqa: E402
-import exports  # noqa: E402
+from benchmark import analytics, charts, exports  # noqa: E402
 
 
 def main() -> None:

@@ -373,6 +373,7 @@ ui.export_buttons(
             "invånare på utgångslägets nivå.",
             "NKA mäts mot varje års nationella kostnadsnivå: ett mål i procent är rörligt.",
         ],
+        years=(base, target_year),  # what the export shows: the base year and the path
     ),
 )
 
