@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 import kolada
-from benchmark import analytics, exports, narrative
+from benchmark import analytics, editions, exports, narrative
 from benchmark.escaping import escape_markdown
 from benchmark.peers import Peers, kommun_names, resolve_peers
 from benchmark.viewstate import GROUP_KINDS, MAX_CUSTOM, View, parse_view
@@ -235,7 +235,7 @@ def year_bounds() -> tuple[int, int]:
     return bounds
 
 
-WIDGET_KEYS = ("w_kommun", "w_area", "w_group", "w_custom", "w_years", "w_year")
+WIDGET_KEYS = ("w_kommun", "w_area", "w_group", "w_custom", "w_years", "w_year", "w_per_edition")
 
 
 def _load_into_widgets(view: View) -> None:
@@ -323,7 +323,20 @@ def _sidebar_widgets(meta: Metadata, names: dict[str, str], years: tuple[int, in
     first, last = side.slider(
         "År", min_value=years[0], max_value=years[1], value=(first, last), key="w_years"
     )
-    return View(kommun, chosen, group, tuple(custom), first, last, before.year)
+    per_edition = False
+    if (
+        group == "rka"
+        and rka.group is not None
+        and len(editions.editions(meta.groups, rka.group.id)) > 1
+    ):
+        per_edition = side.toggle(
+            "Jämför varje år med den utgåva som gällde då",
+            value=before.per_edition,
+            key="w_per_edition",
+            help="RKA bildar om grupperna varje år. Av: dagens medlemmar för alla år. På: varje "
+            "år jämförs med den utgåva av gruppen som gällde då (de utgåvor appen har sparat).",
+        )
+    return View(kommun, chosen, group, tuple(custom), first, last, before.year, per_edition)
 
 
 def _default_last_year(view: View, meta: Metadata, years: tuple[int, int]) -> int:
@@ -447,6 +460,18 @@ def method_break_note(first_year: int) -> None:
             "Från och med 2019 beräknas nettokostnadsavvikelsen med en ny modell för "
             "referenskostnaden. Värden före 2019 är inte direkt jämförbara med senare år."
         )
+
+
+def edition_note(peers: Peers, view: View, span: tuple[int, int], meta: Metadata) -> dict:
+    """Say which edition of an RKA group a view uses (a caption) and return its peers per year:
+    today's members for every year, or each year's own edition (``view.per_edition``)."""
+    group = peers.group
+    held = editions.editions(meta.groups, group.id) if group is not None else []
+    by_year = editions.yearly_members(held, peers.ids, view.kommun, span, view.per_edition)
+    if group is not None:
+        text = editions.note(group.title, group.edition_year, held, span, view.per_edition)
+        st.caption(escape_markdown(text))
+    return by_year
 
 
 def peer_note(ctx: Context) -> None:

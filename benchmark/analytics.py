@@ -97,6 +97,26 @@ def peer_stats(
     return out.reset_index()[STAT_COLUMNS].astype({"period": int, "n": int, "N": int})
 
 
+def peer_stats_by_year(
+    values: pd.DataFrame, kpi: str, by_year: Mapping[int, set], years: tuple[int, int]
+) -> pd.DataFrame:
+    """``peer_stats`` where each year has its own peers (a peer group's edition in force that
+    year): only those peers' values count that year, and N and ``covered`` are per year."""
+    rows = _kpi(values, kpi)
+    pairs = zip(rows["municipality"], rows["period"], strict=True)
+    keep = pd.Series([m in by_year.get(int(p), ()) for m, p in pairs], index=rows.index, dtype=bool)
+    rows = rows[keep]
+    everyone = set().union(*by_year.values()) if by_year else set()
+    stats = peer_stats(rows, kpi, sorted(everyone), years)
+    if stats.empty:
+        return stats
+    stats["N"] = [len(by_year.get(int(p), ())) for p in stats["period"]]
+    stats["covered"] = [
+        covered(int(n), int(t)) for n, t in zip(stats["n"], stats["N"], strict=True)
+    ]
+    return stats
+
+
 PEER_VALUES = ["min", "q1", "median", "q3", "max", "mean"]
 
 
@@ -250,7 +270,7 @@ def area_matrix(
     values: pd.DataFrame,
     municipality: str,
     areas: Iterable[Area],
-    peers_by_area: Mapping[str, list[str]],
+    peers_by_area: Mapping[str, list[str] | Mapping[int, set]],
     years: tuple[int, int],
 ) -> pd.DataFrame:
     """The kommun's NKA % per area × year and the difference to each area's own peer median.
@@ -262,9 +282,12 @@ def area_matrix(
     for area in areas:
         own = series(values, area.nka_pct, municipality)
         own = own[(own.index >= years[0]) & (own.index <= years[1])]
-        stats = only_covered(
-            peer_stats(values, area.nka_pct, peers_by_area.get(area.code, []), years)
-        ).set_index("period")
+        peers = peers_by_area.get(area.code, [])
+        if isinstance(peers, Mapping):  # peers per year (each year's edition)
+            stats = peer_stats_by_year(values, area.nka_pct, peers, years)
+        else:
+            stats = peer_stats(values, area.nka_pct, peers, years)
+        stats = only_covered(stats).set_index("period")
         for period, nka in own.items():
             median = stats["median"].get(period, math.nan)
             n = int(stats["n"].get(period, 0))

@@ -92,24 +92,11 @@ def members_by_year(items: list[Edition], years: Iterable[int], kommun: str) -> 
 def restrict_to_years(values: pd.DataFrame, by_year: Mapping[int, set]) -> pd.DataFrame:
     """Only the rows of the peers that belonged to the group in each row's year."""
     pairs = zip(values["municipality"], values["period"], strict=True)
-    return values[[m in by_year.get(int(p), ()) for m, p in pairs]]
+    keep = [m in by_year.get(int(p), ()) for m, p in pairs]
+    return values[pd.Series(keep, index=values.index, dtype=bool)]
 
 
-def peer_stats_by_edition(
-    values: pd.DataFrame, kpi: str, by_year: Mapping[int, set], years: tuple[int, int]
-) -> pd.DataFrame:
-    """``analytics.peer_stats`` where each year uses the members of its own edition (N and
-    ``covered`` per year too)."""
-    rows = restrict_to_years(values[values["kpi"] == kpi], by_year)
-    everyone = set().union(*by_year.values()) if by_year else set()
-    stats = analytics.peer_stats(rows, kpi, sorted(everyone), years)
-    if stats.empty:
-        return stats
-    stats["N"] = [len(by_year.get(int(p), ())) for p in stats["period"]]
-    stats["covered"] = [
-        analytics.covered(int(n), int(t)) for n, t in zip(stats["n"], stats["N"], strict=True)
-    ]
-    return stats
+peer_stats_by_edition = analytics.peer_stats_by_year  # each year with its own edition's members
 
 
 def summary(items: list[Edition], years: tuple[int, int]) -> str:
@@ -123,3 +110,23 @@ def summary(items: list[Edition], years: tuple[int, int]) -> str:
         else:
             runs.append([year, year, label])
     return "; ".join(f"{a}–{b}: {label}" if a != b else f"{a}: {label}" for a, b, label in runs)
+
+
+def yearly_members(
+    held: list[Edition], ids: Iterable[str], kommun: str, years: tuple[int, int], per_edition: bool
+) -> dict[int, set]:
+    """The peers for each year of ``years``: today's ``ids`` for every year, or — with
+    ``per_edition`` and more than one edition held — each year's own edition."""
+    span = range(years[0], years[1] + 1)
+    if per_edition and len(held) > 1:
+        return members_by_year(held, span, kommun)
+    return {y: set(ids) for y in span}
+
+
+def note(
+    title: str, edition_year: int | None, held: list[Edition], years, per_edition: bool
+) -> str:
+    """The sentence a view says about the edition it uses."""
+    if per_edition and len(held) > 1:
+        return f"Varje år jämförs med den utgåva som gällde då: {summary(held, years)}."
+    return f"{title}: utgåva {edition_year or '–'}; samma medlemmar används för alla år som visas."

@@ -27,7 +27,8 @@ GROUP_KINDS = {
     "alla": "Alla kommuner",
     "egen": "Egen grupp (högst 20 kommuner)",
 }
-KEYS = ("kommun", "omrade", "grupp", "egna", "fran", "till", "ar")
+KEYS = ("kommun", "omrade", "grupp", "egna", "fran", "till", "ar", "utgava")
+PER_EDITION = "per-ar"  # utgava=per-ar: each year with the peer-group edition in force then
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class View:
     first_year: int = DEFAULT_FROM
     last_year: int | None = None  # None: the latest year with data
     year: int | None = None  # Jämförelse: None = the latest year with data
+    per_edition: bool = False  # RKA groups: each year with the edition in force then
 
     def to_params(self) -> dict[str, str]:
         params = {"kommun": self.kommun, "omrade": self.area, "grupp": self.group}
@@ -49,6 +51,8 @@ class View:
             params["till"] = str(self.last_year)
         if self.year is not None:
             params["ar"] = str(self.year)
+        if self.per_edition and self.group == "rka":
+            params["utgava"] = PER_EDITION
         return params
 
 
@@ -83,6 +87,15 @@ def parse_view(
         params, "grupp", str, GROUP_KINDS, "Okänd jämförelsegrupp. Visar RKA:s", problems
     )
     view = View(kommun=kommun or DEFAULT_KOMMUN, area=area or DEFAULT_AREA, group=group or "rka")
+    edition = params.get("utgava")
+    if edition is not None:
+        if edition == PER_EDITION:
+            view = replace(view, per_edition=True)
+        else:
+            problems.append(
+                f"Ogiltigt värde i länken: utgava={shorten(edition)!r}. Visar dagens utgåva "
+                f"för alla år (utgava={PER_EDITION} jämför varje år med den utgåva som gällde då)."
+            )
     if view.group == "egen":
         custom = _custom(params.get("egna") or "", view.kommun, kommuner, problems)
         view = replace(view, custom=custom, group="egen" if custom else "rka")

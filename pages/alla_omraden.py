@@ -6,7 +6,7 @@ from dataclasses import replace
 import streamlit as st
 
 import ui
-from benchmark import analytics, charts, fmt
+from benchmark import analytics, charts, editions, fmt
 from benchmark.escaping import escape_markdown
 from benchmark.peers import resolve_peers
 from benchmark.viewstate import GROUP_KINDS
@@ -20,8 +20,19 @@ ui.ensure_data([a.nka_pct for a in AREAS])
 peers_by_area, labels = {}, {}
 for a in AREAS:
     p = resolve_peers(replace(ctx.view, area=a.code), ctx.meta.groups, ctx.meta.municipalities)
-    peers_by_area[a.code], labels[a.code] = p.ids, p.label
-every_peer = sorted({m for ids in peers_by_area.values() for m in ids} | {kommun})
+    held = editions.editions(ctx.meta.groups, p.group.id) if p.group is not None else []
+    by_year = editions.yearly_members(held, p.ids, kommun, span, ctx.view.per_edition)
+    peers_by_area[a.code], labels[a.code] = by_year, p.label
+every_peer = sorted(
+    set().union(*(m for y in peers_by_area.values() for m in y.values())) | {kommun}
+)
+if ctx.view.group == "rka":
+    st.caption(
+        "Varje område och år jämförs med den utgåva av områdets grupp som gällde då."
+        if ctx.view.per_edition
+        else "Varje område jämförs med sin egen grupp av liknande kommuner (dagens utgåva); "
+        "samma medlemmar används för alla år som visas."
+    )
 vals = ui.values([a.nka_pct for a in AREAS], every_peer)
 matrix = analytics.area_matrix(vals, kommun, AREAS, peers_by_area, span)
 first_prel = {a.code: ui.first_preliminary(a.nka_pct) for a in AREAS}

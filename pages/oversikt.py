@@ -17,30 +17,13 @@ st.caption(f"Jämförelsegrupp: {ctx.peers_md} · År {span[0]}–{span[1]}")
 ui.peer_note(ctx)
 group = ctx.peers.group
 held = editions.editions(ctx.meta.groups, group.id) if group is not None else []
-per_edition = len(held) > 1 and st.toggle(
-    "Jämför varje år med den utgåva som gällde då",
-    key="w_per_edition",
-    help="RKA bildar om grupperna varje år. Av: dagens medlemmar för alla år. På: varje år "
-    "jämförs med den utgåva av gruppen som gällde då (de utgåvor appen har sparat).",
-)
-if per_edition:
-    st.caption(f"Varje år jämförs med den utgåva som gällde då: {editions.summary(held, span)}.")
-elif group is not None:
-    st.caption(
-        f"Utgåva {group.edition_year or '–'} av gruppen: samma medlemmar används för alla år "
-        "som visas."
-    )
+by_year = ui.edition_note(ctx.peers, view, span, ctx.meta)  # peers per year, and says which
 
-everyone = {m for e in held for m in e.member_ids} | set(ctx.peers.ids)
+everyone = set().union(*by_year.values()) | set(ctx.peers.ids)
 vals = ui.values([*a.kpis, POPULATION], [kommun, *sorted(everyone)])
 own = analytics.series(vals, a.nka_pct, kommun)
 own = own[(own.index >= span[0]) & (own.index <= span[1])]
-if per_edition:
-    by_year = editions.members_by_year(held, range(span[0], span[1] + 1), kommun)
-    stats = editions.peer_stats_by_edition(vals, a.nka_pct, by_year, span)
-else:
-    by_year = {y: set(ctx.peers.ids) for y in range(span[0], span[1] + 1)}
-    stats = analytics.peer_stats(vals, a.nka_pct, ctx.peers.ids, span)
+stats = editions.peer_stats_by_edition(vals, a.nka_pct, by_year, span)
 year = analytics.latest_year(vals, a.nka_pct, kommun, span)
 if year is None:
     st.info(f"Kolada har inga värden för {ctx.kommun_md} ({a.title}) åren {span[0]}–{span[1]}.")

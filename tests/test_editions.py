@@ -119,3 +119,41 @@ def test_oversikt_offers_each_years_edition_and_explains_the_group(two_editions)
     assert any("utgåva 2022" in c and "utgåva 2024" in c for c in captions)
     at.toggle(key="w_peer_lines").set_value(True).run()
     assert not at.exception, at.exception
+
+
+@pytest.mark.usefixtures("apptest_env")
+def test_the_edition_choice_lives_in_the_link_and_reaches_every_page(two_editions):
+    from tests.conftest import run_app
+
+    at = run_app(fran="2019", utgava="per-ar")
+    assert not at.exception, at.exception
+    assert at.toggle(key="w_per_edition").value is True
+    assert any("utgåva 2022" in c.value for c in at.caption)
+    delar = run_app("pages/ifo_delar.py", fran="2019", utgava="per-ar")
+    assert not delar.exception, delar.exception
+    notes = [c.value.replace("\\", "") for c in delar.caption]
+    assert any("Varje år jämförs med den utgåva som gällde då: 2019–2023: utgåva 2022" in n
+               for n in notes)  # fmt: skip
+    alla = run_app("pages/alla_omraden.py", fran="2019", utgava="per-ar")
+    assert not alla.exception, alla.exception
+    assert any("utgåva av områdets grupp som gällde då" in c.value for c in alla.caption)
+    today = run_app("pages/alla_omraden.py", fran="2019")
+    assert any("samma medlemmar används för alla år" in c.value for c in today.caption)
+
+
+def test_utgava_in_the_link_is_checked():
+    from benchmark.viewstate import View, parse_view
+
+    view, problems = parse_view({"utgava": "per-ar"}, {"0561": "Åtvidaberg"}, (2010, 2025))
+    assert view.per_edition and not problems
+    assert view.to_params()["utgava"] == "per-ar"
+    view, problems = parse_view({"utgava": "x" * 200}, {"0561": "Åtvidaberg"}, (2010, 2025))
+    assert not view.per_edition and "utgava=" in problems[0] and len(problems[0]) < 300
+    assert "utgava" not in View().to_params()
+
+
+def test_no_rows_stay_a_frame_with_its_columns():
+    empty = pd.DataFrame(columns=["kpi", "municipality", "period", "value"])
+    assert list(editions.restrict_to_years(empty, {2020: {"0561"}}).columns) == list(empty.columns)
+    stats = editions.peer_stats_by_edition(empty, "N30001", {2020: {"0561"}}, (2020, 2020))
+    assert stats.empty
