@@ -78,8 +78,9 @@ class RefreshResult:
 
     def summary(self) -> str:
         c = self.changes
+        seconds = f"{self.seconds:.1f}".replace(".", ",")
         line = (
-            f"Klart: {self.requests} anrop, {self.rows} rader, {self.seconds:.1f} s"
+            f"Klart: {self.requests} anrop, {_thousands(self.rows)} rader, {seconds} s"
             f" ({len(self.fetched_kpis)} nyckeltal hämtade, {len(self.fresh_kpis)} redan färska;"
             f" {c.added} nya, {c.changed} ändrade, {c.removed} borttagna värden)"
         )
@@ -189,6 +190,11 @@ def _disk_message(store: Store, error: OSError) -> str:
         f"Uppdateringen misslyckades: kunde inte använda cachen ({reason}: {where}). "
         f"Cachen i {store.root} är oförändrad."
     )
+
+
+def _thousands(n: int) -> str:
+    """83858 → '83 858' (Swedish: a no-break space between thousands)."""
+    return f"{n:,}".replace(",", "\u00a0")
 
 
 def _cut(error: Exception, limit: int = 120) -> str:

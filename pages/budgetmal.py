@@ -236,7 +236,8 @@ st.markdown(
         if ref.kr_per_inhabitant is not None and pop
         else f"{fmt.mnkr(ref.total_mnkr)} (referenskostnad × invånare)"
     )
-    + f" = {numbers.money(g.mnkr)} → {words}."
+    + f" ≈ {numbers.money(g.mnkr)} → {words}. (Beloppet räknas med Koladas värden utan "
+    "avrundning; de avrundade talen ovan ger därför inte exakt samma belopp.)"
 )
 
 _comparison_table()
@@ -385,7 +386,7 @@ def _use_amount(text: str) -> None:
 
 
 st.text_input(
-    "Minska nettokostnaden med (mnkr)",
+    "Minska nettokostnaden med (mnkr eller tkr)",
     key="budget_cut",
     help="Skriv med decimalkomma, till exempel 2,5 (mnkr) eller 700 tkr. Ett minustecken "
     "betyder att nettokostnaden ökar.",

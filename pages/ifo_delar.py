@@ -33,7 +33,7 @@ for part in IFO_PARTS:
     kpi, measure = part.net_cost, "Nettokostnad"
     own = analytics.series(vals, kpi, kommun)
     if own.empty and editions.peer_stats_by_edition(vals, kpi, by_year, span).empty:
-        kpi, measure = part.cost, "Kostnad (brutto)"  # Kolada has no net cost for this part
+        kpi, measure = part.cost, "Kostnad före intäkter"  # Kolada has no net cost for this part
         own = analytics.series(vals, kpi, kommun)
         st.caption(
             f"Kolada har ingen nettokostnad för {part_text} ({part.net_cost}); "
@@ -49,12 +49,16 @@ for part in IFO_PARTS:
     prel = ui.first_preliminary(kpi)
     stats = analytics.only_covered(stats)  # no band or median where too few peers report
     lines = charts.trend_data(own, stats, ctx.kommun_name, prel, unit="kr")
-    st.altair_chart(
-        charts.trend_chart(
-            lines, stats, ctx.kommun_name, f"{measure} (kr/invånare)", method_break=False
-        ),
-        width="stretch",
+    chart = charts.trend_chart(
+        lines, stats, ctx.kommun_name, f"{measure} (kr/invånare)", method_break=False
     )
+    st.altair_chart(chart, width="stretch")
+    last_value = int(own.index.max()) if not own.empty else None
+    if last_value is not None and last_value < span[1]:
+        st.caption(
+            f"Kolada har värden för {part_text} till och med {last_value}; åren "
+            f"{last_value + 1}–{span[1]} saknas i diagrammet."
+        )
     prel_note = (
         f" Trianglar ({fmt.PRELIMINARY}): preliminära värden från {prel}."
         if prel is not None and not own.empty and own.index.max() >= prel
@@ -63,4 +67,44 @@ for part in IFO_PARTS:
     st.caption(
         f"{measure} per invånare. {ctx.kommun_md}: {ui.RAW} ({kpi}). Median, medel, fält: "
         f"{ui.COMPUTED}." + prel_note
+    )
+    table = (
+        stats.drop(columns=["covered"], errors="ignore")
+        .rename(
+            columns={
+                "period": "År",
+                "n": "Kommuner med värde",
+                "N": "Kommuner i gruppen",
+                "min": "Lägst (kr/inv)",
+                "q1": "Nedre kvartil (kr/inv)",
+                "median": "Median (kr/inv)",
+                "q3": "Övre kvartil (kr/inv)",
+                "max": "Högst (kr/inv)",
+                "mean": "Ovägt medel (kr/inv)",
+            }
+        )
+        .set_index("År")
+    )
+    table = table.reindex(sorted(set(table.index) | set(own.index)))
+    table.insert(0, f"{ctx.kommun_name} (kr/inv)", own.reindex(table.index))
+    table.index.name = "År"
+    data = table.reset_index()
+    with st.expander(f"Tabell: {part.title}"):
+        st.dataframe(data.map(lambda v: fmt.number(v, 0) if isinstance(v, float) else v),
+                     hide_index=True)  # fmt: skip
+    ui.export_buttons(
+        chart,
+        data,
+        ui.export_info(
+            ctx,
+            f"ifo-{part.code}",
+            f"{measure} per invånare, {part_text}: {ctx.kommun_name} och jämförelsegruppen",
+            [kpi],
+            ["Median, kvartiler och ovägt medel över jämförelsekommunerna med värde varje år."],
+            years=span,
+            shows=part.title,
+            group_label=peers.label,
+            group=peers.label,
+            members=list(peers.members),
+        ),
     )

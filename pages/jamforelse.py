@@ -21,7 +21,11 @@ years = sorted({int(y) for y in vals["period"]}, reverse=True)
 if not years:
     st.info(f"Kolada har inga värden för {a.title} i den här jämförelsen.")
     st.stop()
-latest = analytics.latest_year(vals, a.nka_pct, kommun, (years[-1], years[0])) or years[0]
+# the default year: the latest in the sidebar's range where the kommun has a value and peers
+# are covered (as Översikt's range), not a later year only a few kommuner report
+span = ctx.span
+covered_year = analytics.latest_covered_year(vals, a.nka_pct, kommun, ctx.peers.ids, span)
+latest = covered_year or analytics.latest_year(vals, a.nka_pct, kommun, span) or years[0]
 wanted = ctx.view.year if ctx.view.year in years else latest
 year = st.selectbox("År", years, index=years.index(wanted), key="w_year")
 ui.remember(replace(ctx.view, year=year))
@@ -45,6 +49,16 @@ st.markdown(
         ""
         if frame.loc[frame["focus"], "value"].notna().all()
         else f" {ctx.kommun_md} saknar värde för {year}."
+    )
+    + (
+        ""
+        if not has_cover
+        else (
+            f" {ctx.kommun_md} har plats {int(frame.loc[frame['focus'], 'rank'].iloc[0])} av "
+            f"{with_value + 1} (1 = lägst kostnadsnivå)."
+            if frame.loc[frame["focus"], "value"].notna().all()
+            else ""
+        )
     )
     + (
         ""
@@ -107,5 +121,5 @@ st.caption(
     )
     + "Färgerna skiljer bara vald kommun "
     "från jämförelsekommunerna; en negativ avvikelse är inte i sig bra och en positiv inte dålig. "
-    f"Värden: {ui.RAW} ({a.nka_pct}). Placering: {ui.COMPUTED}."
+    f"Värden från Kolada ({a.nka_pct}). Placering: {ui.COMPUTED}."
 )

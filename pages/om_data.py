@@ -6,6 +6,7 @@ import streamlit as st
 
 import kolada
 import ui
+from benchmark import fmt
 from benchmark.escaping import escape_markdown
 from kolada.status import cache_status, format_age
 
@@ -51,8 +52,8 @@ statuses = cache_status(store, ttl=ui.TTL)
 table = pd.DataFrame(
     {
         "Datamängd": [ui.ENTITY_TITLES[s.entity] for s in statuses],
-        "Rader": [str(s.rows) if s.cached else "–" for s in statuses],
-        "Hämtad (UTC)": [s.fetched_at or "–" for s in statuses],
+        "Rader": [fmt.integer(s.rows) if s.cached else "–" for s in statuses],
+        "Hämtad (UTC)": [(s.fetched_at or "–")[:16].replace("T", " ") for s in statuses],
         "Ålder": [format_age(s.age) if s.cached else "saknas" for s in statuses],
         "Status": [s.state for s in statuses],
         "Från": [s.base_url or "–" for s in statuses],
