@@ -324,11 +324,7 @@ def _sidebar_widgets(meta: Metadata, names: dict[str, str], years: tuple[int, in
         "År", min_value=years[0], max_value=years[1], value=(first, last), key="w_years"
     )
     per_edition = False
-    if (
-        group == "rka"
-        and rka.group is not None
-        and len(editions.editions(meta.groups, rka.group.id)) > 1
-    ):
+    if group == "rka" and rka.group is not None and len(group_editions(rka.group.id)) > 1:
         per_edition = side.toggle(
             "Jämför varje år med den utgåva som gällde då",
             value=before.per_edition,
@@ -462,11 +458,22 @@ def method_break_note(first_year: int) -> None:
         )
 
 
+@st.cache_data(ttl=timedelta(hours=1), max_entries=256, show_spinner=False)
+def _editions(root: str, stamp: tuple, group_id: str) -> list[editions.Edition]:
+    return editions.editions(metadata().groups, group_id)
+
+
+def group_editions(group_id: str) -> list[editions.Edition]:
+    """The editions of a group the store holds (cached per published cache)."""
+    s = store()
+    return _editions(str(s.root), _stamp(s), group_id)
+
+
 def edition_note(peers: Peers, view: View, span: tuple[int, int], meta: Metadata) -> dict:
     """Say which edition of an RKA group a view uses (a caption) and return its peers per year:
     today's members for every year, or each year's own edition (``view.per_edition``)."""
     group = peers.group
-    held = editions.editions(meta.groups, group.id) if group is not None else []
+    held = group_editions(group.id) if group is not None else []
     by_year = editions.yearly_members(held, peers.ids, view.kommun, span, view.per_edition)
     if group is not None:
         text = editions.note(group.title, group.edition_year, held, span, view.per_edition)

@@ -103,9 +103,11 @@ def peer_stats_by_year(
     """``peer_stats`` where each year has its own peers (a peer group's edition in force that
     year): only those peers' values count that year, and N and ``covered`` are per year."""
     rows = _kpi(values, kpi)
-    pairs = zip(rows["municipality"], rows["period"], strict=True)
-    keep = pd.Series([m in by_year.get(int(p), ()) for m, p in pairs], index=rows.index, dtype=bool)
-    rows = rows[keep]
+    allowed = pd.MultiIndex.from_tuples(
+        [(m, int(y)) for y, ms in by_year.items() for m in ms], names=["municipality", "period"]
+    )
+    here = pd.MultiIndex.from_arrays([rows["municipality"], rows["period"].astype(int)])
+    rows = rows[here.isin(allowed)] if len(allowed) else rows.iloc[0:0]
     everyone = set().union(*by_year.values()) if by_year else set()
     stats = peer_stats(rows, kpi, sorted(everyone), years)
     if stats.empty:
@@ -190,29 +192,52 @@ class ReferenceCost:
 MIN_NKA_FOR_MNKR_ROUTE = 1.0  # dividing by NKA % near zero amplifies rounding (peers.md §3.6)
 
 
+def kommun_year(values: pd.DataFrame, municipality: str, year: int) -> dict[str, float]:
+    """One kommun's values for one year, KPI → value (nulls left out): one filter, not one per
+    KPI."""
+    rows = values[(values["municipality"] == municipality) & (values["period"] == year)]
+    return {str(k): float(v) for k, v in zip(rows["kpi"], rows["value"], strict=True) if v == v}
+
+
+def by_kommun(values: pd.DataFrame, year: int, municipalities: Iterable[str]) -> dict[str, dict]:
+    """``kommun_year`` for many kommuner at once (one pass over the year's rows)."""
+    wanted = set(municipalities)
+    rows = values[values["period"] == year]
+    out: dict[str, dict[str, float]] = {m: {} for m in wanted}
+    for m, k, v in zip(rows["municipality"], rows["kpi"], rows["value"], strict=True):
+        if m in wanted and v == v:
+            out[m][str(k)] = float(v)
+    return out
+
+
 def reference_cost(
     values: pd.DataFrame, area: Area, municipality: str, year: int
 ) -> ReferenceCost | None:
-    """Referenskostnad, in this order of preference:
+    """Referenskostnad for one kommun and year (see ``reference_cost_of``)."""
+    return reference_cost_of(kommun_year(values, municipality, year), area)
+
+
+def reference_cost_of(got: Mapping[str, float], area: Area) -> ReferenceCost | None:
+    """Referenskostnad from one kommun-year's values (KPI → value), in this order of preference:
 
     1. Kolada's referenskostnad KPI (kr/inv) × invånare;
     2. derived: nettokostnad / (1 + NKA%/100) — NKA's definition turned around;
     3. derived in total: NKA mnkr / (NKA%/100), when |NKA %| ≥ 1 (per invånare with invånare).
     """
-    pop = population(values, municipality, year)
-    nka = value_at(values, area.nka_pct, municipality, year)
+    pop = got.get(POPULATION)
+    nka = got.get(area.nka_pct) if area.nka_pct else None
 
     def total(per_inhabitant: float) -> float | None:
         return per_inhabitant * pop / 1e6 if pop else None
 
-    ref = value_at(values, area.reference_cost, municipality, year)
+    ref = got.get(area.reference_cost) if area.reference_cost else None
     if ref is not None:
         return ReferenceCost(ref, total(ref), False, f"Kolada {area.reference_cost}")
-    net = value_at(values, area.net_cost, municipality, year)
+    net = got.get(area.net_cost) if area.net_cost else None
     if net is not None and nka is not None and nka > -100:
         per = net / (1 + nka / 100)
         return ReferenceCost(per, total(per), True, f"{area.net_cost} / (1 + {area.nka_pct}/100)")
-    mnkr = value_at(values, area.nka_mnkr, municipality, year)
+    mnkr = got.get(area.nka_mnkr) if area.nka_mnkr else None
     if mnkr is not None and nka is not None and abs(nka) >= MIN_NKA_FOR_MNKR_ROUTE:
         whole = mnkr / (nka / 100)
         per = whole * 1e6 / pop if pop else None

@@ -22,7 +22,7 @@ import pandas as pd
 from benchmark import analytics, fmt
 from benchmark.analytics import Gap, ReferenceCost, gap
 from benchmark.numbers import money, money_decimals, shown
-from kolada.catalogue import Area
+from kolada.catalogue import POPULATION, Area
 
 TARGETS = {
     "median": "Jämförelsegruppens median",
@@ -134,14 +134,14 @@ class Pooled:
         return analytics.covered(self.n, self.total)
 
 
-def _net_mnkr(values: pd.DataFrame, area: Area, kommun: str, year: int, ref: ReferenceCost):
-    """Nettokostnad in mnkr: Kolada's kr/invånare × invånare; without it, referenskostnad ×
-    (1 + NKA/100) (NKA's definition)."""
-    pop = analytics.population(values, kommun, year)
-    net = analytics.value_at(values, area.net_cost, kommun, year)
+def _net_mnkr(got: Mapping[str, float], area: Area, ref: ReferenceCost) -> float | None:
+    """Nettokostnad in mnkr from one kommun-year's values: Kolada's kr/invånare × invånare;
+    without it, referenskostnad × (1 + NKA/100) (NKA's definition)."""
+    pop = got.get(POPULATION)
+    net = got.get(area.net_cost) if area.net_cost else None
     if net is not None and pop:
         return net * pop / 1e6
-    nka = analytics.value_at(values, area.nka_pct, kommun, year)
+    nka = got.get(area.nka_pct)
     if nka is not None and ref.total_mnkr is not None:
         return ref.total_mnkr * (1 + nka / 100)
     return None
@@ -151,13 +151,15 @@ def pooled_level(values: pd.DataFrame, area: Area, peers: Iterable[str], year: i
     """The peers' pooled level (kronor-weighted), beside Kolada's ovägt medel. Referenskostnad
     in kronor as ``analytics.reference_cost`` gives it (Kolada's, or derived)."""
     members = list(dict.fromkeys(peers))
+    lookups = analytics.by_kommun(values, year, members)
     net_sum = ref_sum = 0.0
     n = 0
     for peer in members:
-        ref = analytics.reference_cost(values, area, peer, year)
+        got = lookups[peer]
+        ref = analytics.reference_cost_of(got, area)
         if ref is None or ref.total_mnkr is None or ref.total_mnkr <= 0:
             continue
-        net = _net_mnkr(values, area, peer, year, ref)
+        net = _net_mnkr(got, area, ref)
         if net is None:
             continue
         net_sum += net

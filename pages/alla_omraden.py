@@ -20,7 +20,7 @@ ui.ensure_data([a.nka_pct for a in AREAS])
 peers_by_area, labels = {}, {}
 for a in AREAS:
     p = resolve_peers(replace(ctx.view, area=a.code), ctx.meta.groups, ctx.meta.municipalities)
-    held = editions.editions(ctx.meta.groups, p.group.id) if p.group is not None else []
+    held = ui.group_editions(p.group.id) if p.group is not None else []
     by_year = editions.yearly_members(held, p.ids, kommun, span, ctx.view.per_edition)
     peers_by_area[a.code], labels[a.code] = by_year, p.label
 every_peer = sorted(

@@ -16,7 +16,7 @@ st.title(f"{a.title} – {ctx.kommun_md}")
 st.caption(f"Jämförelsegrupp: {ctx.peers_md} · År {span[0]}–{span[1]}")
 ui.peer_note(ctx)
 group = ctx.peers.group
-held = editions.editions(ctx.meta.groups, group.id) if group is not None else []
+held = ui.group_editions(group.id) if group is not None else []
 by_year = ui.edition_note(ctx.peers, view, span, ctx.meta)  # peers per year, and says which
 
 everyone = set().union(*by_year.values()) | set(ctx.peers.ids)
