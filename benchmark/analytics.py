@@ -97,17 +97,21 @@ def peer_stats(
     return out.reset_index()[STAT_COLUMNS].astype({"period": int, "n": int, "N": int})
 
 
+def members_by_year_only(values: pd.DataFrame, by_year: Mapping[int, set]) -> pd.DataFrame:
+    """Only the rows of kommuner that were peers in each row's year (``by_year``: year → ids)."""
+    allowed = pd.MultiIndex.from_tuples([(m, int(y)) for y, ms in by_year.items() for m in ms])
+    if values.empty or not len(allowed):
+        return values.iloc[0:0]
+    here = pd.MultiIndex.from_arrays([values["municipality"], values["period"].astype(int)])
+    return values[here.isin(allowed)]
+
+
 def peer_stats_by_year(
     values: pd.DataFrame, kpi: str, by_year: Mapping[int, set], years: tuple[int, int]
 ) -> pd.DataFrame:
     """``peer_stats`` where each year has its own peers (a peer group's edition in force that
     year): only those peers' values count that year, and N and ``covered`` are per year."""
-    rows = _kpi(values, kpi)
-    allowed = pd.MultiIndex.from_tuples(
-        [(m, int(y)) for y, ms in by_year.items() for m in ms], names=["municipality", "period"]
-    )
-    here = pd.MultiIndex.from_arrays([rows["municipality"], rows["period"].astype(int)])
-    rows = rows[here.isin(allowed)] if len(allowed) else rows.iloc[0:0]
+    rows = members_by_year_only(_kpi(values, kpi), by_year)
     everyone = set().union(*by_year.values()) if by_year else set()
     stats = peer_stats(rows, kpi, sorted(everyone), years)
     if stats.empty:

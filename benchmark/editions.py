@@ -6,12 +6,10 @@ and picks for each year the edition that was in force then.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
-
-from benchmark import analytics
 
 HOW_RKA_FORMS_GROUPS = (
     "RKA bildar grupperna av kommuner som liknar varandra i de strukturfaktorer som påverkar "
@@ -87,16 +85,6 @@ def edition_for_year(items: list[Edition], year: int) -> Edition:
 def members_by_year(items: list[Edition], years: Iterable[int], kommun: str) -> dict[int, set]:
     """For each year, the peers of that year's edition (the kommun itself left out)."""
     return {y: edition_for_year(items, y).member_ids - {kommun} for y in years}
-
-
-def restrict_to_years(values: pd.DataFrame, by_year: Mapping[int, set]) -> pd.DataFrame:
-    """Only the rows of the peers that belonged to the group in each row's year."""
-    pairs = zip(values["municipality"], values["period"], strict=True)
-    keep = [m in by_year.get(int(p), ()) for m, p in pairs]
-    return values[pd.Series(keep, index=values.index, dtype=bool)]
-
-
-peer_stats_by_edition = analytics.peer_stats_by_year  # each year with its own edition's members
 
 
 def summary(items: list[Edition], years: tuple[int, int]) -> str:

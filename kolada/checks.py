@@ -33,10 +33,9 @@ def check_value_page(
     *,
     kpis: Collection[str],
     years: Collection[int],
-    municipalities: Collection[str] | None = None,
 ) -> None:
     """Every data object on a page: ``kpi`` among those asked for, ``municipality`` a 4-digit id
-    (among ``municipalities`` when given), ``period`` an int among ``years``, and every value
+    (all kommuner are asked for), ``period`` an int among ``years``, and every value
     cell with gender T/K/M and a number or null."""
     for i, obj in enumerate(objects):
         if not isinstance(obj, dict):
@@ -48,8 +47,6 @@ def check_value_page(
         muni = municipality_id(raw) if isinstance(raw, str | int) else raw
         if not isinstance(muni, str) or not MUNICIPALITY_ID.fullmatch(muni):
             raise _bad(url, i, "ogiltigt kommun-id:", muni)
-        if municipalities is not None and muni not in municipalities:
-            raise _bad(url, i, "okänt kommun-id:", muni)
         period = obj.get("period")
         if type(period) is not int or period not in years:
             raise _bad(url, i, "år utanför det efterfrågade:", period)

@@ -7,7 +7,6 @@ A refresh that fails for any reason is also recorded in ``last_refresh.json`` (o
 from __future__ import annotations
 
 import argparse
-import contextlib
 import errno
 import logging
 import math
@@ -23,6 +22,7 @@ from kolada.refresh import (
     DEFAULT_FROM_YEAR,
     DEFAULT_TTL,
     Progress,
+    record_outcome,
     refresh,
 )
 from kolada.status import cache_status
@@ -198,14 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # the last resort: one line, and the refresh recorded as failed
         message = f"oväntat fel ({type(e).__name__}: {' '.join(str(e).split())[:120]})"
         if args.command == "refresh":
-            _record_failure(store, message)
+            record_outcome(store, False, message, datetime.now(UTC).isoformat(timespec="seconds"))
         print(f"Fel: {message}.", file=sys.stderr)
         return 1
-
-
-def _record_failure(store: Store, message: str) -> None:
-    with contextlib.suppress(OSError):
-        store.record_refresh(False, message, datetime.now(UTC).isoformat(timespec="seconds"))
 
 
 def _run(store: Store, args: argparse.Namespace) -> int:

@@ -145,15 +145,15 @@ def refresh(
                     deadline,
                 )
             except RefreshFailed as e:
-                _record(store, False, str(e), stamp)
+                record_outcome(store, False, str(e), stamp)
                 raise
-            _record(store, True, result.summary(), stamp)
+            record_outcome(store, True, result.summary(), stamp)
             return result
     except Busy:
         raise
     except OSError as e:  # the lock or the folder: the cache path is a file, read-only, …
         failure = RefreshFailed(_disk_message(store, e))
-        _record(store, False, str(failure), stamp)
+        record_outcome(store, False, str(failure), stamp)
         raise failure from e
     finally:
         if own_client:
@@ -202,7 +202,7 @@ def _cut(error: Exception, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _record(store: Store, ok: bool, message: str, at: str) -> None:
+def record_outcome(store: Store, ok: bool, message: str, at: str) -> None:
     """``last_refresh.json``, when the folder can be written at all."""
     try:
         store.record_refresh(ok, message, at)

@@ -6,7 +6,7 @@ has no net cost for a part, its gross cost is shown, labelled as such."""
 import streamlit as st
 
 import ui
-from benchmark import analytics, charts, editions, fmt, narrative
+from benchmark import analytics, charts, fmt, narrative
 from benchmark.escaping import escape_markdown
 from benchmark.peers import part_peers
 from kolada import IFO_PARTS
@@ -32,7 +32,7 @@ for part in IFO_PARTS:
     vals = ui.values([part.net_cost, part.cost], [kommun, *everyone])
     kpi, measure = part.net_cost, "Nettokostnad"
     own = analytics.series(vals, kpi, kommun)
-    if own.empty and editions.peer_stats_by_edition(vals, kpi, by_year, span).empty:
+    if own.empty and analytics.peer_stats_by_year(vals, kpi, by_year, span).empty:
         kpi, measure = part.cost, "Kostnad före intäkter"  # Kolada has no net cost for this part
         own = analytics.series(vals, kpi, kommun)
         st.caption(
@@ -40,7 +40,7 @@ for part in IFO_PARTS:
             f"diagrammet visar i stället kostnaden före avdrag för intäkter ({part.cost})."
         )
     own = own[(own.index >= span[0]) & (own.index <= span[1])]
-    stats = editions.peer_stats_by_edition(vals, kpi, by_year, span)
+    stats = analytics.peer_stats_by_year(vals, kpi, by_year, span)
     if peers.note:
         st.info(escape_markdown(peers.note))
     if own.empty and stats.empty:

@@ -23,7 +23,7 @@ everyone = set().union(*by_year.values()) | set(ctx.peers.ids)
 vals = ui.values([*a.kpis, POPULATION], [kommun, *sorted(everyone)])
 own = analytics.series(vals, a.nka_pct, kommun)
 own = own[(own.index >= span[0]) & (own.index <= span[1])]
-stats = editions.peer_stats_by_edition(vals, a.nka_pct, by_year, span)
+stats = analytics.peer_stats_by_year(vals, a.nka_pct, by_year, span)
 year = analytics.latest_year(vals, a.nka_pct, kommun, span)
 if year is None:
     st.info(f"Kolada har inga värden för {ctx.kommun_md} ({a.title}) åren {span[0]}–{span[1]}.")
@@ -104,7 +104,7 @@ shown_stats = analytics.only_covered(stats)  # no band or median where too few p
 lines = charts.trend_data(own, shown_stats, ctx.kommun_name, prel_from)
 chart = charts.trend_chart(lines, shown_stats, ctx.kommun_name, "Nettokostnadsavvikelse (%)")
 if st.toggle("Visa varje jämförelsekommun", key="w_peer_lines"):
-    peer_rows = editions.restrict_to_years(
+    peer_rows = analytics.members_by_year_only(
         vals[(vals["kpi"] == a.nka_pct) & vals["period"].between(*span)], by_year
     )
     chart = charts.with_peer_lines(chart, peer_rows, ctx.names)

@@ -107,14 +107,12 @@ class FakeClient:
         self.threads: set[str] = set()
         self._local = threading.local()
         self.known_kpis = set(catalogue_kpis())
-        self.deadlines: list = []
 
     def thread_requests(self) -> int:
         return getattr(self._local, "sent", 0)
 
     @contextmanager
     def deadline(self, seconds, reason):
-        self.deadlines.append(seconds)
         yield
 
     def abort(self, reason):

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from benchmark import charts, editions, exports
+from benchmark import analytics, charts, editions, exports
 from kolada.frames import tidy_groups
 from kolada.refresh import refresh
 from kolada.store import Store, merge_group_snapshots
@@ -67,7 +67,7 @@ def test_stats_per_edition_count_each_years_members():
     rows = [("N30001", m, y, 1.0) for y in (2022, 2024) for m in sorted(by_year[y])]
     rows += [("N30001", "0180", 2024, 99.0)]  # Stockholm left the group: not counted in 2024
     values = pd.DataFrame(rows, columns=["kpi", "municipality", "period", "value"])
-    stats = editions.peer_stats_by_edition(values, "N30001", by_year, (2022, 2024)).set_index(
+    stats = analytics.peer_stats_by_year(values, "N30001", by_year, (2022, 2024)).set_index(
         "period"
     )
     assert stats.loc[2024, "max"] == 1.0 and stats.loc[2024, "n"] == len(by_year[2024])
@@ -154,6 +154,8 @@ def test_utgava_in_the_link_is_checked():
 
 def test_no_rows_stay_a_frame_with_its_columns():
     empty = pd.DataFrame(columns=["kpi", "municipality", "period", "value"])
-    assert list(editions.restrict_to_years(empty, {2020: {"0561"}}).columns) == list(empty.columns)
-    stats = editions.peer_stats_by_edition(empty, "N30001", {2020: {"0561"}}, (2020, 2020))
+    assert list(analytics.members_by_year_only(empty, {2020: {"0561"}}).columns) == list(
+        empty.columns
+    )
+    stats = analytics.peer_stats_by_year(empty, "N30001", {2020: {"0561"}}, (2020, 2020))
     assert stats.empty
