@@ -10,20 +10,22 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 import kolada
-from benchmark import analytics, editions, exports, narrative
+from benchmark import analytics, charts, editions, exports, narrative
 from benchmark.escaping import escape_markdown
-from benchmark.peers import Peers, kommun_names, resolve_peers
+from benchmark.peers import Peers, kommun_names, part_peers, resolve_peers
 from benchmark.viewstate import GROUP_KINDS, MAX_CUSTOM, View, parse_view
-from kolada.catalogue import POPULATION, Area, area
+from kolada.catalogue import POPULATION, Area, Part, area
 from kolada.frames import totals
 from kolada.status import cache_status, format_age
 
@@ -67,7 +69,9 @@ class Metadata:
         return kommun_names(self.municipalities)
 
 
-@st.cache_data(ttl=timedelta(hours=1), max_entries=4, show_spinner=False)
+# A resource, not data: every run reads it many times and never changes it, so it is shared
+# instead of unpickled again on each call (a published refresh changes the stamp, so the key).
+@st.cache_resource(ttl=timedelta(hours=1), max_entries=4, show_spinner=False)
 def _metadata(root: str, stamp: tuple) -> Metadata | None:
     data = kolada.Store(root).read_all()
     if not {"municipalities", "groups", "kpis"} <= set(data):
@@ -80,8 +84,9 @@ def _no_values() -> pd.DataFrame:
 
 
 @st.cache_data(ttl=timedelta(hours=1), max_entries=64, show_spinner=False)
-def _values(root: str, stamp: tuple, kpis: tuple[str, ...], munis: tuple[str, ...] | None):
-    frame = kolada.Store(root).values(list(kpis), list(munis) if munis else None)
+def _values(root: str, stamp: tuple, kpis: str, munis: str | None):
+    # the ids come joined by commas: one string hashes much faster than 290 (a key per call)
+    frame = kolada.Store(root).values(kpis.split(","), munis.split(",") if munis else None)
     if frame.empty:
         return _no_values()
     return totals(frame)[["kpi", "municipality", "period", "value"]]
@@ -90,6 +95,27 @@ def _values(root: str, stamp: tuple, kpis: tuple[str, ...], munis: tuple[str, ..
 def metadata() -> Metadata | None:
     s = store()
     return _metadata(str(s.root), _stamp(s))
+
+
+@st.cache_data(ttl=timedelta(hours=1), max_entries=512, show_spinner=False)
+def _peers(root: str, stamp: tuple, view: View, part: str | None) -> Peers:
+    meta = _metadata(root, stamp)
+    if part is None:
+        return resolve_peers(view, meta.groups, meta.municipalities)
+    by_code = {p.code: p for p in kolada.IFO_PARTS}
+    return part_peers(view, by_code[part], meta.groups, meta.municipalities)
+
+
+def peers(view: View, part: Part | None = None) -> Peers:
+    """The peers of a view (``benchmark.peers``), or of an IFO part; cached per published
+    cache. Only the kommun, area, group kind and custom pick matter."""
+    s = store()
+    return _peers(str(s.root), _stamp(s), _peer_key(view), part.code if part else None)
+
+
+def _peer_key(view: View) -> View:
+    """The part of a view that decides its peers: kommun, area, group kind, custom pick."""
+    return View(view.kommun, view.area, view.group, view.custom)
 
 
 def values(kpis: list[str], municipalities: list[str] | None = None) -> pd.DataFrame:
@@ -107,8 +133,8 @@ def values(kpis: list[str], municipalities: list[str] | None = None) -> pd.DataF
         municipalities = [m for m in municipalities if m in known]
         if not municipalities:
             return _no_values()
-    munis = tuple(sorted(set(municipalities))) if municipalities else None
-    return _values(str(s.root), _stamp(s), tuple(sorted(set(kpis))), munis)
+    munis = ",".join(sorted(set(municipalities))) if municipalities else None
+    return _values(str(s.root), _stamp(s), ",".join(sorted(set(kpis))), munis)
 
 
 def cached_kpis() -> set[str]:
@@ -289,7 +315,7 @@ def _sidebar_widgets(meta: Metadata, names: dict[str, str], years: tuple[int, in
         key="w_area",
     )
     ensure_data([*area(chosen).kpis, POPULATION])
-    rka = resolve_peers(View(kommun=kommun, area=chosen), meta.groups, meta.municipalities)
+    rka = peers(View(kommun=kommun, area=chosen))
 
     def group_label(kind: str) -> str:
         if kind == "rka" and rka.group is not None:  # radio options are Markdown
@@ -316,7 +342,7 @@ def _sidebar_widgets(meta: Metadata, names: dict[str, str], years: tuple[int, in
             key="w_custom",
         )
     default_last = _default_last_year(
-        View(kommun, chosen, group, tuple(custom)), meta, years
+        View(kommun, chosen, group, tuple(custom)), years
     )  # used only while the slider has no state of its own (a first run, a link without till)
     last = min(before.last_year or default_last, years[1])
     first = max(years[0], min(before.first_year, last))
@@ -335,13 +361,19 @@ def _sidebar_widgets(meta: Metadata, names: dict[str, str], years: tuple[int, in
     return View(kommun, chosen, group, tuple(custom), first, last, before.year, per_edition)
 
 
-def _default_last_year(view: View, meta: Metadata, years: tuple[int, int]) -> int:
+def _default_last_year(view: View, years: tuple[int, int]) -> int:
     """Where the default range ends: the latest year where the kommun has a value and enough
     peers report (Åtvidaberg IFO: 2022, not 2025); the cache's last year when there is none."""
-    peers = resolve_peers(view, meta.groups, meta.municipalities)
+    s = store()
+    return _latest_covered(str(s.root), _stamp(s), _peer_key(view), years)
+
+
+@st.cache_data(ttl=timedelta(hours=1), max_entries=512, show_spinner=False)
+def _latest_covered(root: str, stamp: tuple, view: View, years: tuple[int, int]) -> int:
+    ids = peers(view).ids
     kpi = area(view.area).nka_pct
-    vals = values([kpi], [view.kommun, *peers.ids])
-    found = analytics.latest_covered_year(vals, kpi, view.kommun, peers.ids, years)
+    vals = values([kpi], [view.kommun, *ids])
+    found = analytics.latest_covered_year(vals, kpi, view.kommun, ids, years)
     return found or years[1]
 
 
@@ -354,8 +386,7 @@ def context() -> Context:
     _sync_from_url(names, years)
     view = _sidebar_widgets(meta, names, years)
     remember(view)
-    peers = resolve_peers(view, meta.groups, meta.municipalities)
-    ctx = Context(view, area(view.area), peers, names, meta, years)
+    ctx = Context(view, area(view.area), peers(view), names, meta, years)
     st.session_state["_ctx"] = ctx
     return ctx
 
@@ -550,13 +581,36 @@ def export_info(
     )
 
 
-def export_buttons(chart, data: pd.DataFrame, info: exports.ExportInfo) -> None:
-    """Download buttons under a chart, in a row that wraps on a narrow screen; files are made
-    only when a button is clicked."""
+@st.cache_data(ttl=timedelta(hours=1), max_entries=128, show_spinner=False)
+def _chart_spec(key: str, _build: Callable[..., alt.TopLevelMixin], args: tuple) -> dict:
+    spec = charts.to_spec(_build(*args))
+    # the data as Arrow bytes, as Streamlit would convert it on every run otherwise
+    spec["datasets"] = {
+        name: convert_anything_to_arrow_bytes(pd.DataFrame(rows))
+        for name, rows in spec.get("datasets", {}).items()
+    }
+    return spec
+
+
+def show_chart(build: Callable[..., alt.TopLevelMixin], *args) -> Callable[[], alt.TopLevelMixin]:
+    """Draw ``build(*args)`` across the container. The spec is cached by the builder and its
+    arguments (frames by content), so a rerun with the same view neither builds nor converts
+    the Altair chart again. Returns a function that builds the chart for the export buttons,
+    which only run it when a file is asked for."""
+    key = f"{build.__code__.co_filename}:{build.__qualname__}"
+    st.vega_lite_chart(_chart_spec(key, build, args), width="stretch")
+    return lambda: build(*args)
+
+
+def export_buttons(
+    chart: Callable[[], alt.TopLevelMixin], data: pd.DataFrame, info: exports.ExportInfo
+) -> None:
+    """Download buttons under a chart (``chart`` builds it; see ``show_chart``), in a row that
+    wraps on a narrow screen; files are made only when a button is clicked."""
     row = st.container(horizontal=True, gap="small")
     buttons = [
-        ("PNG", "png", "image/png", lambda: exports.to_png(chart, info)),
-        ("SVG", "svg", "image/svg+xml", lambda: exports.to_svg(chart, info)),
+        ("PNG", "png", "image/png", lambda: exports.to_png(chart(), info)),
+        ("SVG", "svg", "image/svg+xml", lambda: exports.to_svg(chart(), info)),
         ("CSV", "csv", "text/csv", lambda: exports.to_csv(data, info)),
         (
             "Excel",
@@ -564,7 +618,7 @@ def export_buttons(chart, data: pd.DataFrame, info: exports.ExportInfo) -> None:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             lambda: exports.to_xlsx(data, info),
         ),
-        ("Paket (.zip)", "zip", "application/zip", lambda: exports.bundle(chart, data, info)),
+        ("Paket (.zip)", "zip", "application/zip", lambda: exports.bundle(chart(), data, info)),
     ]
     for label, ext, mime, make in buttons:
         row.download_button(

@@ -7,8 +7,9 @@ referenskostnad of future years is not known yet. NKA is measured against each y
 cost level, so a target in % moves with it. Both are stated wherever these figures are shown.
 
 Signs: ``Gap.mnkr`` is own − target, positive when the net cost must come down. Text never
-shows that sign: it says "minska nettokostnaden med 4,5 mnkr" or "utrymme: 12,9 mnkr under
-målet". In the glide path a change of the net cost is negative when the cost comes down.
+shows that sign: it says "minska nettokostnaden med 4,5 mnkr" or "nettokostnaden ligger
+12,9 mnkr under målet". In the glide path a change of the net cost is negative when the cost
+comes down.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ import pandas as pd
 
 from benchmark import analytics, fmt
 from benchmark.analytics import Gap, ReferenceCost, gap
-from benchmark.numbers import money, money_decimals, shown
+from benchmark.numbers import MNKR_UNITS, money, money_decimals, money_input, parse_number, shown
 from kolada.catalogue import POPULATION, Area
 
 TARGETS = {
     "median": "Jämförelsegruppens median",
     "mean": "Jämförelsegruppens ovägda medel",
     "pooled": "Jämförelsegruppens vägda nivå (Σ nettokostnad / Σ referenskostnad − 1)",
-    "q1": "Bästa kvartilen i gruppen (nedre kvartilen: lägst avvikelse)",
+    "q1": "Bästa kvartilen i gruppen (nedre kvartilen: lägst kostnadsnivå)",
     "zero": "0 % (referenskostnadens nivå)",
     "custom": "Egen nivå (%)",
 }
@@ -293,13 +294,14 @@ def _tidy(value: float) -> float:
 # ---- words -----------------------------------------------------------------------------------
 def gap_words(mnkr: float | None) -> str:
     """The kronor gap to a target in words, never as a bare sign: "minska nettokostnaden med
-    4,5 mnkr" (above the target) or "utrymme: 12,9 mnkr under målet" (below it)."""
+    4,5 mnkr" (above the target) or "nettokostnaden ligger 12,9 mnkr under målet" (below it:
+    the cost could rise that much and still meet the target)."""
     if mnkr is None or math.isnan(mnkr):
         return "beloppet i kronor saknas"
     if shown(mnkr) > 0:
         return f"minska nettokostnaden med {money(mnkr)}"
     if shown(mnkr) < 0:
-        return f"utrymme: {money(-mnkr)} under målet"
+        return f"nettokostnaden ligger {money(-mnkr)} under målet"
     return "nettokostnaden ligger på målet"
 
 
@@ -396,6 +398,20 @@ def nka_after_cut(nka_now: float, ref: ReferenceCost, cut_mnkr: float) -> float:
     if ref.total_mnkr is None or ref.total_mnkr <= 0:
         raise ValueError("referenskostnaden i kronor är okänd")
     return nka_now - cut_mnkr / ref.total_mnkr * 100
+
+
+def amount_reaching(nka_now: float, ref: ReferenceCost, level: float, mnkr: float) -> str:
+    """The amount ``mnkr`` (a gap, positive or negative) for the what-if field, without sign,
+    as short as it can be written while the NKA it leads to still shows as the target level:
+    "12,9" when that lands on −14,4 %, else "12,94" or "12,937" (whole tkr below 1 mnkr)."""
+    want = fmt.percent(level)
+    sign = 1 if mnkr >= 0 else -1
+    for decimals in (None, 2, 3, 4):
+        text = money_input(abs(mnkr), decimals)
+        typed = parse_number(text, MNKR_UNITS)
+        if fmt.percent(nka_after_cut(nka_now, ref, sign * typed)) == want:
+            return text
+    return money_input(abs(mnkr), 4)
 
 
 def rank_among(value: float, peer_values: pd.Series) -> tuple[int, int]:

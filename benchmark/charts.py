@@ -8,6 +8,7 @@ series also differs by line style or mark shape, so nothing depends on colour al
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Mapping
 
 import altair as alt
@@ -569,3 +570,23 @@ def with_peer_lines(
         )
     )
     return alt.layer(lines, chart)
+
+
+_TO_DICT_LOCK = threading.Lock()  # Altair's data transformer is global to all threads
+
+
+def to_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec as Streamlit draws it: data inline as named datasets, without
+    Altair's default 300 px view size (Streamlit sizes the chart to its container). Not
+    validated against the schema here: that costs more than building the chart, and the
+    chart tests validate every builder's output."""
+    with _TO_DICT_LOCK, alt.data_transformers.enable("default", max_rows=None):
+        spec = chart.to_dict(validate=False)  # no row limit: all 289 kommuner × many years
+    view = spec.get("config", {}).get("view", {})
+    for key in ("continuousWidth", "continuousHeight"):
+        view.pop(key, None)
+    if "view" in spec.get("config", {}) and not view:
+        del spec["config"]["view"]
+    if "config" in spec and not spec["config"]:
+        del spec["config"]
+    return spec

@@ -37,6 +37,7 @@ from benchmark.analytics import (
     spans_method_break,
 )
 from benchmark.escaping import escape_markdown
+from benchmark.numbers import money
 
 TREND_POINTS = 0.5  # procentenheter: the one threshold for "i stort sett oförändrad" and a turn
 _TREND_TENTHS = round(TREND_POINTS * 10)
@@ -264,7 +265,7 @@ def overview_sentences(f: Facts) -> list[str]:
         )
         out.append(
             f"Att ligga på gruppens median skulle motsvara en {direction} nettokostnad med "
-            f"omkring {fmt.mnkr(abs(g.mnkr))}{per} år {f.year}, räknat på kommunens "
+            f"omkring {money(abs(g.mnkr))}{per} år {f.year}, räknat på kommunens "
             "referenskostnad."
         )
     return out
@@ -328,10 +329,10 @@ def _gap_sentence(f: ReportFacts, g: Gap, diff: int) -> str:
     if diff > 0:
         return (
             f"Att nå medianens nivå motsvarar att nettokostnaden minskar med omkring "
-            f"{fmt.mnkr(abs(g.mnkr))}{per}, räknat på {f.year} års referenskostnad."
+            f"{money(abs(g.mnkr))}{per}, räknat på {f.year} års referenskostnad."
         )
     return (
-        f"På medianens nivå hade nettokostnaden varit omkring {fmt.mnkr(abs(g.mnkr))}"
+        f"På medianens nivå hade nettokostnaden varit omkring {money(abs(g.mnkr))}"
         f"{per} högre, räknat på {f.year} års referenskostnad."
     )
 

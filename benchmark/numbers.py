@@ -97,8 +97,10 @@ def money(mnkr: float | None, *, sign: bool = False) -> str:
     return fmt.mnkr(mnkr, sign=sign)
 
 
-def money_input(mnkr: float) -> str:
-    """An amount for a text field whose unit is mnkr: "4,5", or "700 tkr" below 1 mnkr."""
-    if money_decimals(mnkr) == 3:
-        return f"{input_text(mnkr * 1000, 0)} tkr"
-    return input_text(mnkr, 1)
+def money_input(mnkr: float, decimals: int | None = None) -> str:
+    """An amount for a text field whose unit is mnkr: "4,5", or "700 tkr" below 1 mnkr;
+    ``decimals`` (of a mnkr) for more precision: "4,52", "735 tkr" (3)."""
+    places = money_decimals(mnkr) if decimals is None else max(decimals, 1)
+    if places >= 3 and abs(round(mnkr, 3)) < 1:
+        return f"{input_text(mnkr * 1000, places - 3)} tkr"
+    return input_text(mnkr, places)

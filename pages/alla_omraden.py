@@ -8,7 +8,6 @@ import streamlit as st
 import ui
 from benchmark import analytics, charts, editions, fmt
 from benchmark.escaping import escape_markdown
-from benchmark.peers import resolve_peers
 from benchmark.viewstate import GROUP_KINDS
 from kolada import AREAS
 
@@ -19,7 +18,7 @@ ui.ensure_data([a.nka_pct for a in AREAS])
 
 peers_by_area, labels = {}, {}
 for a in AREAS:
-    p = resolve_peers(replace(ctx.view, area=a.code), ctx.meta.groups, ctx.meta.municipalities)
+    p = ui.peers(replace(ctx.view, area=a.code))
     held = ui.group_editions(p.group.id) if p.group is not None else []
     by_year = editions.yearly_members(held, p.ids, kommun, span, ctx.view.per_edition)
     peers_by_area[a.code], labels[a.code] = by_year, p.label
@@ -69,8 +68,7 @@ groups = dict(
     members=[(m, ctx.names.get(m, m)) for m in every_peer if m != kommun],
 )
 st.subheader("Nettokostnadsavvikelse (%)")
-nka_chart = charts.heatmap(matrix, "nka", "Avvikelse (%)")
-st.altair_chart(nka_chart, width="stretch")
+nka_chart = ui.show_chart(charts.heatmap, matrix, "nka", "Avvikelse (%)")
 st.caption(
     f"Rutdiagram: {ctx.kommun_genitive_md} nettokostnadsavvikelse per verksamhetsområde och år; "
     f"varje ruta har sitt värde utskrivet. Blått: lägre kostnad än referenskostnaden; orange: "
@@ -96,8 +94,9 @@ ui.export_buttons(
     ),
 )
 st.subheader("Skillnad mot jämförelsegruppens median (procentenheter)")
-diff_chart = charts.heatmap(matrix.dropna(subset=["diff"]), "diff", "Skillnad (p.e.)")
-st.altair_chart(diff_chart, width="stretch")
+diff_chart = ui.show_chart(
+    charts.heatmap, matrix.dropna(subset=["diff"]), "diff", "Skillnad (p.e.)"
+)
 ui.export_buttons(
     diff_chart,
     data,

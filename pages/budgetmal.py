@@ -8,7 +8,7 @@ import streamlit as st
 
 import ui
 from benchmark import analytics, budget, charts, fmt, narrative, numbers
-from benchmark.escaping import escape_markdown
+from benchmark.escaping import escape_markdown, shorten
 from kolada.catalogue import POPULATION
 
 ctx = ui.current("budget")
@@ -217,7 +217,7 @@ cols[1].metric(
 if target.must_cut:
     amount_label, per_label = "Minska nettokostnaden med", "Minska per invånare med"
 elif numbers.shown(g.mnkr) < 0:
-    amount_label, per_label = "Utrymme under målet", "Utrymme per invånare"
+    amount_label, per_label = "Nettokostnaden under målet med", "Under målet per invånare"
 else:
     amount_label, per_label = "Skillnad mot målet", "Skillnad per invånare"
 amount_help = f"Räknat på {base} års referenskostnad och invånarantal. {ui.COMPUTED}."
@@ -273,16 +273,27 @@ st.caption(
     f"{base} års nivå."
 )
 
-# the what-if amount: starts at the gap (when the cost must come down), and starts over when
-# the target changes
+# the what-if: a direction (minska/öka) and an amount without sign, so no "minska med −12,9".
+# It starts at the gap when the cost must come down, and starts over when the target changes.
+DIRECTIONS = {"minska": "Minska", "oka": "Öka"}
+reaching = budget.amount_reaching(nka, ref, level, g.mnkr)  # lands on the target's rounded %
 cut_key = (kommun, a.code, kind, round(level, 9), base)
 if st.session_state.get("_budget_cut_for") != cut_key or "budget_cut" not in st.session_state:
     st.session_state["_budget_cut_for"] = cut_key
-    st.session_state["budget_cut"] = numbers.money_input(g.mnkr) if target.must_cut else "0"
+    st.session_state["budget_cut"] = reaching if target.must_cut else "0"
+    st.session_state["budget_direction"] = "minska"
 peer_values = vals[(vals["kpi"] == a.nka_pct) & (vals["period"] == base)]
 peer_values = peer_values[peer_values["municipality"].isin(ctx.peers.ids)]["value"]
 try:
-    cut = numbers.parse_number(st.session_state["budget_cut"], numbers.MNKR_UNITS)
+    amount_text = st.session_state["budget_cut"]
+    cut = numbers.parse_number(amount_text, numbers.MNKR_UNITS)
+    if cut < 0:
+        raise numbers.NumberError(
+            f"”{shorten(amount_text, 40)}”: skriv beloppet utan minustecken och välj "
+            "Minska eller Öka."
+        )
+    if st.session_state.get("budget_direction") == "oka":
+        cut = -cut
     cut_error = None
 except numbers.NumberError as e:
     cut, cut_error = None, str(e)
@@ -295,8 +306,7 @@ if cut is not None:
 st.subheader(f"Väg till målet {target_year}")
 path = budget.glide_path(target)
 if target.must_cut:
-    chart = charts.glide_chart(path, level)
-    st.altair_chart(chart, width="stretch")
+    chart = ui.show_chart(charts.glide_chart, path, level)
     gap_years = f"Året {base + 1}" if start - base == 2 else f"Åren {base + 1}–{start - 1}"
     between = (
         f" {gap_years} ingår inte i vägen: beloppen räknas från utgångsläget."
@@ -329,12 +339,11 @@ if target.must_cut:
     )
     st.table(table, hide_index=True)
 else:
-    chart = charts.glide_chart(path.iloc[:1], level)
     st.info(
         f"{position}: ingen minskning behövs för att nå målet till {target_year}. "
         f"{words[0].upper()}{words[1:]}."
     )
-    st.altair_chart(chart, width="stretch")
+    chart = ui.show_chart(charts.glide_chart, path.iloc[:1], level)
     st.caption(
         f"Diagram: nettokostnadsavvikelsen i utgångsläget {base} ({fmt.percent(nka)}) och "
         f"målnivån {fmt.percent(level)} (streckad linje). {ui.COMPUTED}."
@@ -381,22 +390,31 @@ ui.export_buttons(
 st.subheader("Tänk om")
 
 
-def _use_amount(text: str) -> None:
+def _use_amount(direction: str, text: str) -> None:
+    st.session_state["budget_direction"] = direction
     st.session_state["budget_cut"] = text
 
 
-st.text_input(
-    "Minska nettokostnaden med (mnkr eller tkr)",
+what_left, what_right = st.columns([1, 2])
+what_left.radio(
+    "Nettokostnaden",
+    list(DIRECTIONS),
+    format_func=DIRECTIONS.get,
+    horizontal=True,
+    key="budget_direction",
+)
+what_right.text_input(
+    "Belopp (mnkr eller tkr)",
     key="budget_cut",
-    help="Skriv med decimalkomma, till exempel 2,5 (mnkr) eller 700 tkr. Ett minustecken "
-    "betyder att nettokostnaden ökar.",
+    help="Skriv med decimalkomma och utan minustecken, till exempel 2,5 (mnkr) eller 700 tkr.",
 )
-st.button(
-    f"Sätt till {'beloppet som når målet' if target.must_cut else 'utrymmet mot målet'} "
-    f"({budget.change_words(g.mnkr)})",
-    on_click=_use_amount,
-    args=(numbers.money_input(g.mnkr),),
-)
+if numbers.shown(g.mnkr) != 0:
+    st.button(
+        ("Sätt till beloppet som når målet" if target.must_cut else "Sätt till målets nivå")
+        + f" ({budget.change_words(g.mnkr)})",
+        on_click=_use_amount,
+        args=("minska" if g.mnkr > 0 else "oka", reaching),
+    )
 if cut_error is not None:
     st.error(f"Beloppet: {escape_markdown(cut_error)}")
 else:

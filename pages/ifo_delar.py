@@ -8,7 +8,6 @@ import streamlit as st
 import ui
 from benchmark import analytics, charts, fmt, narrative
 from benchmark.escaping import escape_markdown
-from benchmark.peers import part_peers
 from kolada import IFO_PARTS
 
 ctx = ui.current("delar")
@@ -25,7 +24,7 @@ ui.ensure_data([k for p in IFO_PARTS for k in (p.net_cost, p.cost)])
 for part in IFO_PARTS:
     st.subheader(part.title)
     part_text = narrative.area_in_sentence(part.title)
-    peers = part_peers(ctx.view, part, ctx.meta.groups, ctx.meta.municipalities)
+    peers = ui.peers(ctx.view, part)
     st.caption(f"Jämförelsegrupp: {escape_markdown(peers.label)}")
     by_year = ui.edition_note(peers, ctx.view, span, ctx.meta)
     everyone = sorted(set().union(*by_year.values()) | set(peers.ids))
@@ -49,10 +48,9 @@ for part in IFO_PARTS:
     prel = ui.first_preliminary(kpi)
     stats = analytics.only_covered(stats)  # no band or median where too few peers report
     lines = charts.trend_data(own, stats, ctx.kommun_name, prel, unit="kr")
-    chart = charts.trend_chart(
-        lines, stats, ctx.kommun_name, f"{measure} (kr/invånare)", method_break=False
+    chart = ui.show_chart(
+        charts.trend_chart, lines, stats, ctx.kommun_name, f"{measure} (kr/invånare)", False
     )
-    st.altair_chart(chart, width="stretch")
     last_value = int(own.index.max()) if not own.empty else None
     if last_value is not None and last_value < span[1]:
         st.caption(

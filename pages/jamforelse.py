@@ -68,10 +68,11 @@ st.markdown(
     )
 )
 prel_label = f" {fmt.PRELIMINARY}" if preliminary else ""
-chart = charts.ranking_chart(frame, f"Nettokostnadsavvikelse {year} (%){prel_label}")
 left, right = st.columns([3, 2])
 with left:
-    st.altair_chart(chart, width="stretch")
+    chart = ui.show_chart(
+        charts.ranking_chart, frame, f"Nettokostnadsavvikelse {year} (%){prel_label}"
+    )
 with right:
     table = frame.assign(
         Plats=[fmt.integer(r) if r == r else "–" for r in frame["rank"]],

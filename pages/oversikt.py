@@ -102,13 +102,20 @@ if gap is not None:
 
 shown_stats = analytics.only_covered(stats)  # no band or median where too few peers report
 lines = charts.trend_data(own, shown_stats, ctx.kommun_name, prel_from)
-chart = charts.trend_chart(lines, shown_stats, ctx.kommun_name, "Nettokostnadsavvikelse (%)")
+peer_rows, peer_names = None, {}
 if st.toggle("Visa varje jämförelsekommun", key="w_peer_lines"):
     peer_rows = analytics.members_by_year_only(
         vals[(vals["kpi"] == a.nka_pct) & vals["period"].between(*span)], by_year
     )
-    chart = charts.with_peer_lines(chart, peer_rows, ctx.names)
-st.altair_chart(chart, width="stretch")
+    peer_names = {m: ctx.names.get(m, m) for m in set(peer_rows["municipality"])}
+
+
+def trend_with_peers(lines, stats, name, peer_rows, peer_names):
+    chart = charts.trend_chart(lines, stats, name, "Nettokostnadsavvikelse (%)")
+    return chart if peer_rows is None else charts.with_peer_lines(chart, peer_rows, peer_names)
+
+
+chart = ui.show_chart(trend_with_peers, lines, shown_stats, ctx.kommun_name, peer_rows, peer_names)
 st.caption(
     f"Linjediagram: {ctx.kommun_genitive_md} nettokostnadsavvikelse för {area_text} "
     f"{span[0]}–{span[1]} jämfört med jämförelsegruppens median, ovägda medel och spridning. "

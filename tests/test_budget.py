@@ -4,7 +4,7 @@ import random
 import pandas as pd
 import pytest
 
-from benchmark import budget, exports, numbers
+from benchmark import budget, exports, fmt, numbers
 from benchmark.analytics import ReferenceCost, peer_stats
 from kolada.catalogue import POPULATION, area
 
@@ -174,8 +174,8 @@ def test_uncovered_base_is_fine_for_targets_without_peers(kind):
 def test_gap_in_words_both_directions():
     assert budget.gap_words(4.52) == f"minska nettokostnaden med 4,5{NBSP}mnkr"
     assert budget.gap_words(0.7) == f"minska nettokostnaden med 700{NBSP}tkr"
-    assert budget.gap_words(-12.94) == f"utrymme: 12,9{NBSP}mnkr under målet"
-    assert budget.gap_words(-0.25) == f"utrymme: 250{NBSP}tkr under målet"
+    assert budget.gap_words(-12.94) == f"nettokostnaden ligger 12,9{NBSP}mnkr under målet"
+    assert budget.gap_words(-0.25) == f"nettokostnaden ligger 250{NBSP}tkr under målet"
     assert budget.gap_words(0.0001) == "nettokostnaden ligger på målet"
     for words in (budget.gap_words(4.5), budget.gap_words(-12.9)):
         assert "+" not in words and "\u2212" not in words and "öka" not in words
@@ -203,7 +203,7 @@ def test_target_sentence_never_says_the_cost_must_rise():
     below = budget.make_target(-5.3, 19.9, 2024, 2029, REF, start_year=2027)
     text = budget.target_sentence("Höör", "median", 19.9, below)
     assert text.startswith("Höör ligger redan 25,2 p.e. under medianen (2024)")
-    assert f"utrymme: 7,6{NBSP}mnkr under målet" in text
+    assert f"nettokostnaden ligger 7,6{NBSP}mnkr under målet" in text
     assert "öka" not in text
     above = budget.make_target(25.0, 10.0, 2024, 2029, REF, start_year=2027)
     text = budget.target_sentence("Åtvidaberg", "median", 10.0, above)
@@ -252,7 +252,7 @@ def test_targets_side_by_side():
         f"minska nettokostnaden med 4,5{NBSP}mnkr (450{NBSP}kr per invånare)"
     )
     assert table.loc["mean", "I kronor"] == (
-        f"utrymme: 1,5{NBSP}mnkr under målet (150{NBSP}kr per invånare)"
+        f"nettokostnaden ligger 1,5{NBSP}mnkr under målet (150{NBSP}kr per invånare)"
     )
     assert table.loc["pooled", "Anmärkning"] == "för få jämförelsevärden (2 av 7)"
     assert math.isnan(table.loc["pooled", "Skillnad (mnkr)"])
@@ -373,3 +373,24 @@ def test_money_in_tkr_below_one_mnkr():
     assert numbers.money_input(0.7) == "700 tkr"
     assert numbers.money_input(4.52) == "4,5"
     assert numbers.parse_number(numbers.money_input(-0.7), numbers.MNKR_UNITS) == -0.7
+
+
+def test_the_amount_that_reaches_the_target_lands_on_the_rounded_target_level():
+    ref = ReferenceCost(kr_per_inhabitant=None, total_mnkr=90.0, derived=False, how="test")
+    gap_mnkr = (0.0 - -14.37) / 100 * 90.0  # 12.933: "12,9" would land on −14,3 %
+    text = budget.amount_reaching(0.0, ref, -14.37, gap_mnkr)
+    assert text == "12,93"
+    after = budget.nka_after_cut(0.0, ref, numbers.parse_number(text, numbers.MNKR_UNITS))
+    assert fmt.percent(after) == fmt.percent(-14.37)
+    # where one decimal is enough it stays short; below the target the amount has no sign
+    assert budget.amount_reaching(0.0, ref, -10.0, 9.0) == "9,0"
+    assert budget.amount_reaching(0.0, ref, 10.0, -9.0) == "9,0"
+    # below 1 mnkr: whole tkr
+    assert budget.amount_reaching(0.0, ref, -0.8, 0.72) == "720 tkr"
+
+
+def test_money_input_with_more_decimals():
+    assert numbers.money_input(12.9337) == "12,9"
+    assert numbers.money_input(12.9337, 2) == "12,93"
+    assert numbers.money_input(0.7354) == "735 tkr"
+    assert numbers.money_input(0.7354, 4) == "735,4 tkr"

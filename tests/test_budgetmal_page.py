@@ -8,6 +8,7 @@ values, so that year has too few peers for a peer-based target.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -143,7 +144,7 @@ def test_atvidaberg_above_the_median_cuts_in_words_from_the_budget_year(cache):
         "**Median** (valt)", "Ovägt medel", "Vägt (Σ nettokostnad / Σ referenskostnad − 1)",
         "Bästa kvartilen", "0 % (referenskostnadens nivå)",
     ]  # fmt: skip
-    assert all(t.startswith(("minska", "utrymme")) for t in compared["I kronor"])
+    assert all(t.startswith(("minska", "nettokostnaden ligger")) for t in compared["I kronor"])
     assert "ett mål i procent är rörligt" in texts(at)
     assert "Egen bearbetning av data från Kolada" in texts(at)
 
@@ -152,10 +153,11 @@ def test_hoor_already_below_the_median_says_so_first(cache):
     at = budgetmal(kommun="1267", grupp="alla")
     first = visible(at.markdown[0].value)
     assert first.startswith("Höör ligger redan "), first
-    assert "Ingen minskning behövs" in first and "utrymme:" in first
+    assert "Ingen minskning behövs" in first
+    assert re.search(r"nettokostnaden ligger [0-9,]+\s(mnkr|tkr) under målet", first), first
     everything = texts(at)
     assert "behöver öka" not in everything and "nettokostnaden öka" not in everything
-    assert metric(at, "Utrymme under målet").endswith("mnkr")
+    assert metric(at, "Nettokostnaden under målet med").endswith("mnkr")
     assert any("ingen minskning behövs" in i.value for i in at.info)
     assert at.text_input(key="budget_cut").value == "0"  # no cut proposed below the target
 
@@ -188,11 +190,34 @@ def test_what_if_with_a_decimal_comma(cache):
     assert metric(at, "NKA efter förändringen") == after
     at.text_input(key="budget_cut").input("700 tkr").run()
     assert f"Minska nettokostnaden med 700{NBSP}tkr" in texts(at)
-    at.text_input(key="budget_cut").input("−1,5").run()
+    at.text_input(key="budget_cut").input("1,5").run()
+    at.radio(key="budget_direction").set_value("oka").run()
     assert f"Öka nettokostnaden med 1,5{NBSP}mnkr" in texts(at)
+    assert "med −" not in texts(at) and "med −1" not in texts(at)
     at.text_input(key="budget_cut").input("2,5,1").run()
     assert not at.exception
     assert any("Beloppet: ”2,5,1” är inte ett tal" in visible(e.value) for e in at.error)
+    at.text_input(key="budget_cut").input("−1,5").run()  # a sign is the direction's job
+    assert not at.exception
+    assert any(
+        "Beloppet: ”−1,5”: skriv beloppet utan minustecken och välj Minska eller Öka"
+        in visible(e.value)
+        for e in at.error
+    )
+
+
+def test_hoor_below_the_target_sets_the_what_if_to_an_increase_without_double_negative(cache):
+    at = budgetmal(kommun="1267", grupp="alla")
+    assert at.radio(key="budget_direction").value == "minska"
+    assert at.text_input(key="budget_cut").value == "0"
+    (button,) = [b for b in at.button if b.label.startswith("Sätt till målets nivå")]
+    assert "(öka nettokostnaden med " in button.label
+    button.click().run()
+    assert at.radio(key="budget_direction").value == "oka"
+    amount = at.text_input(key="budget_cut").value
+    assert not amount.startswith(("-", "−"))
+    assert metric(at, "NKA efter förändringen") == metric(at, "Målnivå")
+    assert "Öka nettokostnaden med" in texts(at) and "med −" not in texts(at)
 
 
 def test_what_if_starts_over_when_the_target_changes(cache):

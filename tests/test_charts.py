@@ -1,6 +1,7 @@
 import json
 
 import pandas as pd
+import pytest
 
 from benchmark import analytics, charts
 
@@ -288,3 +289,15 @@ def test_ranking_with_few_kommuner_keeps_names_and_values():
     texts = _text_layers(spec)
     values = [rows for lay, rows in texts if lay["encoding"]["text"]["field"] == "text"]
     assert sum(len(r) for r in values) >= 2 * len(frame)  # two filters over the same rows
+
+
+def test_to_spec_has_no_row_limit_and_no_fixed_view_size():
+    import altair as alt
+
+    many = pd.DataFrame({"period": range(6000), "value": 1.0})  # Altair's default limit: 5000
+    spec = charts.to_spec(alt.Chart(many).mark_line().encode(x="period:Q", y="value:Q"))
+    (rows,) = spec["datasets"].values()
+    assert len(rows) == 6000
+    assert "continuousWidth" not in json.dumps(spec)  # Streamlit sizes the chart to its column
+    with pytest.raises(alt.MaxRowsError):  # the global setting is left as it was
+        alt.Chart(many).mark_line().encode(x="period:Q").to_dict()

@@ -265,7 +265,7 @@ def test_budgetmal_what_if_reads_a_decimal_comma(server, browser):
     page = new_page(browser, viewport={"width": 1440, "height": 1600})
     page.goto(f"{server}/budgetmal?kommun=0561&omrade=ifo")
     wait_for_title(page, "Budgetmål – Individ- och familjeomsorg – Åtvidaberg")
-    field = page.get_by_label("Minska nettokostnaden med (mnkr eller tkr)", exact=True)
+    field = page.get_by_label("Belopp (mnkr eller tkr)", exact=True)
     field.fill("2,5")
     field.press("Enter")
     result = page.get_by_test_id("stMarkdown").filter(
