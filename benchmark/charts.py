@@ -240,13 +240,11 @@ def ranking_chart(frame: pd.DataFrame, x_title: str) -> alt.LayerChart:
         return _ranking_columns(data, x_title, median)
     order = list(data["title"])
     y = alt.Y("title:N", sort=order, title=None, axis=alt.Axis(labelLimit=160))
-    # a little room on both sides, so a value label never runs into the names
-    value_scale = alt.Scale(nice=True, padding=44)
     bars = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("shown:Q", axis=_value_axis(x_title), scale=value_scale),
+            x=alt.X("shown:Q", axis=_value_axis(x_title), scale=_label_room(data["shown"])),
             y=y,
             color=_who_colour(),
             stroke=alt.condition(alt.datum.focus, alt.value("black"), alt.value(None)),
@@ -254,14 +252,30 @@ def ranking_chart(frame: pd.DataFrame, x_title: str) -> alt.LayerChart:
         )
     )
     text = alt.Chart(data).encode(x="shown:Q", y=y, text="text:N")
-    layers = [
-        bars,
-        text.transform_filter(alt.datum.shown >= 0).mark_text(align="left", dx=4, color="black"),
-        text.transform_filter(alt.datum.shown < 0).mark_text(align="right", dx=-4, color="black"),
-    ]
-    if median is not None:
+    layers = [bars]
+    if median is not None:  # under the value labels, which a white halo keeps readable
         layers += _median_rule(median, "x")
+    for halo in ({"stroke": "white", "strokeWidth": 4, "strokeJoin": "round"}, {}):
+        layers += [
+            text.transform_filter(alt.datum.shown >= 0).mark_text(
+                align="left", dx=4, color="black", **halo
+            ),
+            text.transform_filter(alt.datum.shown < 0).mark_text(
+                align="right", dx=-4, color="black", **halo
+            ),
+        ]
     return alt.layer(*layers).properties(height=alt.Step(28))
+
+
+def _label_room(values: pd.Series) -> alt.Scale:
+    """A value scale from 0 (or the lowest value) to the highest, with room for the value
+    labels only on the side where bars end: no empty negative ticks when every value is
+    positive, and a label never runs into the names or off the plot."""
+    lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
+    room = 0.16 * ((hi - lo) or 1.0)
+    return alt.Scale(
+        domain=[lo - room if lo < 0 else 0.0, hi + room if hi > 0 else 0.0], nice=False
+    )
 
 
 def _who_colour() -> alt.Color:
@@ -461,15 +475,18 @@ def heatmap(matrix: pd.DataFrame, value: str, title: str) -> alt.LayerChart:
     return alt.layer(*layers).properties(height=alt.Step(34))
 
 
-def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
-    """The glide path: NKA % per year (line, labelled) and the cumulative change of the net cost
-    in mnkr (bars, right axis), with the target level as a dashed rule. The x axis is the
-    path's ``Period`` (the utgångsläge, then the budget years) in the path's order."""
+def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.TopLevelMixin:
+    """The glide path in two panels on one x axis, each with its own single y axis: NKA % per
+    year (line, labelled) with the target level as a dashed rule; below it, how much lower the
+    net cost is in total each year (bars labelled in tkr/mnkr, no second axis). The x axis is
+    the path's ``Period`` (the utgångsläge, then the budget years) in the path's order."""
     periods = path["Period"] if "Period" in path else path["År"].astype(str)
+    lower = -path["Ackumulerad förändring (mnkr)"]
     data = path.assign(
         Period=periods,
         nka_text=[fmt.percent(v) for v in path["NKA (%)"]],
-        mnkr_text=[money(v, sign=True) for v in path["Ackumulerad förändring (mnkr)"]],
+        lower=lower,
+        lower_text=[money(v) for v in lower],
     )
     x = alt.X(
         "Period:O",
@@ -477,48 +494,54 @@ def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
         sort=list(periods),
         axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')"),
     )
-    bars = (
-        alt.Chart(data)
-        .mark_bar(color=OTHER_BAR, opacity=0.8)
-        .encode(
-            x=x,
-            y=alt.Y(
-                "Ackumulerad förändring (mnkr):Q",
-                axis=alt.Axis(
-                    title="Nettokostnad, ackumulerad förändring (mnkr)",
-                    orient="right",
-                    labelExpr=SWEDISH_DECIMALS,
-                ),
-            ),
-            tooltip=[
-                alt.Tooltip("Period:O", title="År"),
-                alt.Tooltip("mnkr_text:N", title="Ackumulerat"),
-            ],
-        )
-    )
-    nka_scale = alt.Scale(zero=False, nice=True, padding=12)
+    nka_scale = alt.Scale(zero=False, nice=True, padding=16)
     line = alt.Chart(data).encode(
         x=x,
-        y=alt.Y("NKA (%):Q", axis=_value_axis("Nettokostnadsavvikelse (%)"), scale=nka_scale),
+        y=alt.Y(
+            "NKA (%):Q",
+            axis=_value_axis("Nettokostnadsavvikelse (%)"),
+            scale=nka_scale,
+        ),
         tooltip=[alt.Tooltip("Period:O", title="År"), alt.Tooltip("nka_text:N", title="NKA")],
     )
-    target = alt.Chart(pd.DataFrame({"target": [target_nka], "label": [
-        f"Mål {fmt.percent(target_nka)}"
-    ]}))  # fmt: skip
+    target = alt.Chart(
+        pd.DataFrame({"target": [target_nka], "label": [f"Mål {fmt.percent(target_nka)}"]})
+    )
     rule = target.mark_rule(color=PEER, strokeDash=[5, 4]).encode(y="target:Q")
     rule_label = target.mark_text(align="left", dx=4, dy=-7, color=PEER).encode(
         y="target:Q", x=alt.value(0), text="label:N"
     )
-    left = alt.layer(
+    top = alt.layer(
         line.mark_line(color=KOMMUN, strokeWidth=2),
         line.mark_point(color=KOMMUN, filled=True, size=60),
-        line.mark_text(dy=-12, color="black").encode(text="nka_text:N"),
+        line.mark_text(align="left", dx=8, dy=-8, color="black").encode(text="nka_text:N"),
         rule,
         rule_label,
-    )
+    ).properties(height=240)
     if len(path) < 2:  # the utgångsläge alone (already at or below the target): no bars
-        return left.properties(height=320)
-    return alt.layer(bars, left).resolve_scale(y="independent").properties(height=320)
+        return top
+    bars = alt.Chart(data[data.index > 0]).encode(
+        x=alt.X("Period:O", title=None, sort=list(periods), axis=None),
+        y=alt.Y("lower:Q", axis=None, scale=alt.Scale(domainMin=0, nice=False)),
+        tooltip=[
+            alt.Tooltip("Period:O", title="År"),
+            alt.Tooltip("lower_text:N", title="Sammanlagt lägre nettokostnad"),
+        ],
+    )
+    bottom = alt.layer(
+        bars.mark_bar(color=OTHER_BAR, width=alt.RelativeBandSize(0.6)),
+        bars.mark_text(baseline="bottom", dy=-3, color="black").encode(text="lower_text:N"),
+    ).properties(
+        height=90,
+        view=alt.ViewBackground(stroke=None),
+        title=alt.TitleParams(
+            "Sammanlagt lägre nettokostnad",
+            anchor="start",
+            fontSize=12,
+            fontWeight="normal",
+        ),
+    )
+    return alt.vconcat(top, bottom, spacing=14).resolve_scale(x="shared")
 
 
 def _y_axis(chart: alt.TopLevelMixin) -> alt.Axis | None:

@@ -319,21 +319,24 @@ if target.must_cut:
         "den sammanlagda förändringen av nettokostnaden (staplar; negativt = lägre kostnad)."
         f"{between} Stegen är avrundade så att de summerar till beloppet ovan. {ui.COMPUTED}."
     )
+    # four short columns: the table fits a phone (400 px) without a cut-off column
     table = pd.DataFrame(
         {
             "År": path["Period"],
             "NKA": path["NKA (%)"].map(fmt.percent),
-            "Minska nettokostnaden under året med": [
+            "Minskning under året": [
                 "–" if i == 0 else numbers.money(-v)
                 for i, v in enumerate(path["Förändring av nettokostnaden per år (mnkr)"])
             ],
             "Sammanlagt lägre nettokostnad": [
-                "–" if i == 0 else numbers.money(-v)
-                for i, v in enumerate(path["Ackumulerad förändring (mnkr)"])
-            ],
-            "Sammanlagt per invånare": [
-                "–" if i == 0 else fmt.kr(-v)
-                for i, v in enumerate(path["Ackumulerad förändring (kr/inv)"])
+                "–" if i == 0 else f"{numbers.money(-v)} ({fmt.kr(-p)}/inv.)"
+                for i, (v, p) in enumerate(
+                    zip(
+                        path["Ackumulerad förändring (mnkr)"],
+                        path["Ackumulerad förändring (kr/inv)"],
+                        strict=True,
+                    )
+                )
             ],
         }
     )

@@ -49,17 +49,19 @@ som nettokostnad / (1 + NKA/100), och det anges där beloppet visas.
 st.subheader("Hämtad data")
 store = ui.store()
 statuses = cache_status(store, ttl=ui.TTL)
+# a static table with four short columns: it wraps instead of cutting columns off on a phone
 table = pd.DataFrame(
     {
         "Datamängd": [ui.ENTITY_TITLES[s.entity] for s in statuses],
         "Rader": [fmt.integer(s.rows) if s.cached else "–" for s in statuses],
         "Hämtad (UTC)": [(s.fetched_at or "–")[:16].replace("T", " ") for s in statuses],
-        "Ålder": [format_age(s.age) if s.cached else "saknas" for s in statuses],
-        "Status": [s.state for s in statuses],
-        "Från": [s.base_url or "–" for s in statuses],
+        "Status": [f"{s.state}, {format_age(s.age)}" if s.cached else "saknas" for s in statuses],
     }
 )
-st.dataframe(table, hide_index=True)
+st.table(table, hide_index=True)
+sources = sorted({s.base_url for s in statuses if s.base_url})
+if sources:
+    st.caption("Hämtat från " + ", ".join(escape_markdown(u) for u in sources) + ".")
 last = store.last_refresh()
 if last:
     outcome = "lyckades" if last.get("ok") else "misslyckades"

@@ -208,6 +208,9 @@ def test_om_data_refresh_reports_changes(cache):
     at = app()
     at.switch_page("pages/om_data.py").run()
     assert "Egen bearbetning av data från" in texts(at)
+    status = at.table[0].value  # a static table of four short columns: it fits a phone
+    assert list(status.columns) == ["Datamängd", "Rader", "Hämtad (UTC)", "Status"]
+    assert "Hämtat från " in texts(at)
     at.button[0].click().run()
     assert not at.exception
     assert "Ändrat sedan förra hämtningen" in at.success[0].value

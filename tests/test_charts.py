@@ -53,9 +53,20 @@ def test_glide_chart_uses_the_path_columns():
     path = budget.glide_path(budget.make_target(25.0, 10.0, 2024, 2027, ref))
     spec_dict = charts.glide_chart(path, 10.0).to_dict()
     fields = json.dumps(spec_dict, ensure_ascii=False)
-    for column in ("Ackumulerad förändring (mnkr)", "NKA (%)"):
+    for column in ("lower", "NKA (%)"):
         assert f'"field": "{column}"' in fields
-    assert "−4,5\u00a0mnkr" in fields  # the last bar's label
+    assert "4,5\u00a0mnkr" in fields and "−4,5" not in fields  # the last bar: 4,5 mnkr lower
+    # two panels on one x axis, each with at most one y axis: no crowded second axis
+    top, bottom = spec_dict["vconcat"]
+    y_axes = [
+        layer["encoding"]["y"].get("axis", {})
+        for panel in (top, bottom)
+        for layer in panel["layer"]
+        if "y" in layer.get("encoding", {}) and "field" in layer["encoding"]["y"]
+    ]
+    assert not any(a and a.get("orient") == "right" for a in y_axes)
+    assert bottom["title"]["text"] == "Sammanlagt lägre nettokostnad"
+    assert all(layer["encoding"]["y"]["axis"] is None for layer in bottom["layer"])
 
 
 # ---- issue 8 §6: charts fit for a report ----------------------------------------------------
@@ -285,10 +296,23 @@ def test_ranking_with_few_kommuner_keeps_names_and_values():
     spec = charts.ranking_chart(frame, "NKA").to_dict()
     bars = next(lay for lay in _layers(spec) if _mark(lay) == "bar")
     assert bars["encoding"]["y"]["field"] == "title"  # names on the axis
-    assert bars["encoding"]["x"]["scale"]["padding"] > 0  # room for a label beside a bar
+    lo, hi = bars["encoding"]["x"]["scale"]["domain"]  # room for a label beside a bar
+    assert hi > frame["value"].max() and lo <= min(0, frame["value"].min())
     texts = _text_layers(spec)
     values = [rows for lay, rows in texts if lay["encoding"]["text"]["field"] == "text"]
     assert sum(len(r) for r in values) >= 2 * len(frame)  # two filters over the same rows
+    # the median rule is drawn before (under) the value labels, which have a white halo
+    marks = [_mark(lay) for lay in _layers(spec)]
+    assert marks.index("rule") < marks.index("text")
+    assert any(lay["mark"].get("stroke") == "white" for lay, _ in texts)
+
+
+def test_ranking_scale_has_no_empty_negative_side():
+    frame = _ranking(8)
+    frame["value"] = frame["value"].abs() + 1
+    spec = charts.ranking_chart(frame, "NKA").to_dict()
+    bars = next(lay for lay in _layers(spec) if _mark(lay) == "bar")
+    assert bars["encoding"]["x"]["scale"]["domain"][0] == 0
 
 
 def test_to_spec_has_no_row_limit_and_no_fixed_view_size():
