@@ -475,11 +475,16 @@ def heatmap(matrix: pd.DataFrame, value: str, title: str) -> alt.LayerChart:
     return alt.layer(*layers).properties(height=alt.Step(34))
 
 
-def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.TopLevelMixin:
-    """The glide path in two panels on one x axis, each with its own single y axis: NKA % per
-    year (line, labelled) with the target level as a dashed rule; below it, how much lower the
-    net cost is in total each year (bars labelled in tkr/mnkr, no second axis). The x axis is
-    the path's ``Period`` (the utgångsläge, then the budget years) in the path's order."""
+GLIDE_HEIGHT = 340  # px: the NKA panel on top, the band of bars under it, one x axis
+GLIDE_BARS = 80  # px high band for the bars at the bottom
+
+
+def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
+    """The glide path as two bands of one chart on one x axis, each with at most one y axis:
+    NKA % per year (line, labelled) with the target level as a dashed rule on top; under it,
+    how much lower the net cost is in total each year (bars labelled in tkr/mnkr, no axis of
+    their own). One chart, not a concatenation, so it fits its container's width. The x axis
+    is the path's ``Period`` (the utgångsläge, then the budget years) in the path's order."""
     periods = path["Period"] if "Period" in path else path["År"].astype(str)
     lower = -path["Ackumulerad förändring (mnkr)"]
     data = path.assign(
@@ -494,12 +499,17 @@ def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.TopLevelMixin:
         sort=list(periods),
         axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')"),
     )
-    nka_scale = alt.Scale(zero=False, nice=True, padding=16)
+    has_bars = len(path) >= 2  # the utgångsläge alone (already at or below the target): none
+    # pixel ranges relative to the plot's height, which Streamlit fits to the container
+    nka_bottom = alt.ExprRef(f"height - {GLIDE_BARS + 40 if has_bars else 0}")
+    nka_scale = alt.Scale(zero=False, nice=True, padding=16, range=[nka_bottom, 0])
     line = alt.Chart(data).encode(
         x=x,
         y=alt.Y(
             "NKA (%):Q",
-            axis=_value_axis("Nettokostnadsavvikelse (%)"),
+            axis=alt.Axis(
+                title="Nettokostnadsavvikelse (%)", labelExpr=SWEDISH_DECIMALS, tickCount=5
+            ),
             scale=nka_scale,
         ),
         tooltip=[alt.Tooltip("Period:O", title="År"), alt.Tooltip("nka_text:N", title="NKA")],
@@ -511,37 +521,49 @@ def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.TopLevelMixin:
     rule_label = target.mark_text(align="left", dx=4, dy=-7, color=PEER).encode(
         y="target:Q", x=alt.value(0), text="label:N"
     )
-    top = alt.layer(
+    nka = alt.layer(
         line.mark_line(color=KOMMUN, strokeWidth=2),
         line.mark_point(color=KOMMUN, filled=True, size=60),
         line.mark_text(align="left", dx=8, dy=-8, color="black").encode(text="nka_text:N"),
         rule,
         rule_label,
-    ).properties(height=240)
-    if len(path) < 2:  # the utgångsläge alone (already at or below the target): no bars
-        return top
+    )
+    if not has_bars:
+        return nka.properties(height=GLIDE_HEIGHT)
+    top = float(lower.max()) if lower.max() > 0 else 1.0
+    bar_scale = alt.Scale(
+        domain=[0, top * 1.3],
+        nice=False,
+        range=[alt.ExprRef("height"), alt.ExprRef(f"height - {GLIDE_BARS}")],
+    )
     bars = alt.Chart(data[data.index > 0]).encode(
-        x=alt.X("Period:O", title=None, sort=list(periods), axis=None),
-        y=alt.Y("lower:Q", axis=None, scale=alt.Scale(domainMin=0, nice=False)),
+        x=x,
+        y=alt.Y("lower:Q", axis=None, scale=bar_scale),
         tooltip=[
             alt.Tooltip("Period:O", title="År"),
             alt.Tooltip("lower_text:N", title="Sammanlagt lägre nettokostnad"),
         ],
     )
-    bottom = alt.layer(
+    band_title = (
+        alt.Chart(pd.DataFrame({"label": ["Sammanlagt lägre nettokostnad"]}))
+        .mark_text(
+            align="left",
+            baseline="bottom",
+            fontSize=12,
+            color="#333",
+            y=alt.ExprRef(f"height - {GLIDE_BARS + 14}"),
+        )
+        .encode(text="label:N", x=alt.value(0))
+    )
+    band = alt.layer(
         bars.mark_bar(color=OTHER_BAR, width=alt.RelativeBandSize(0.6)),
         bars.mark_text(baseline="bottom", dy=-3, color="black").encode(text="lower_text:N"),
-    ).properties(
-        height=90,
-        view=alt.ViewBackground(stroke=None),
-        title=alt.TitleParams(
-            "Sammanlagt lägre nettokostnad",
-            anchor="start",
-            fontSize=12,
-            fontWeight="normal",
-        ),
     )
-    return alt.vconcat(top, bottom, spacing=14).resolve_scale(x="shared")
+    return (
+        alt.layer(band, nka, band_title)
+        .resolve_scale(y="independent")
+        .properties(height=GLIDE_HEIGHT)
+    )
 
 
 def _y_axis(chart: alt.TopLevelMixin) -> alt.Axis | None:

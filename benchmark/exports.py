@@ -168,19 +168,11 @@ class ExportInfo:
         return pd.DataFrame(rows, columns=["Fält", "Värde"])
 
 
-def _with_width(chart: alt.TopLevelMixin, width: int) -> alt.TopLevelMixin:
-    """The chart ``width`` px wide; a chart of stacked panels gets the width on each panel."""
-    if isinstance(chart, alt.VConcatChart):
-        out = chart.copy()
-        out.vconcat = [_with_width(panel, width) for panel in chart.vconcat]
-        return out
-    return chart.properties(width=width)
-
-
 def framed(chart: alt.TopLevelMixin, info: ExportInfo) -> alt.VConcatChart:
     """The chart with its title and subtitle on top and the source line below (with the
     method-break note on a line of its own when years before 2019 are shown)."""
-    body = _with_width(chart, EXPORT_WIDTH).properties(
+    body = chart.properties(
+        width=EXPORT_WIDTH,
         title=alt.TitleParams(
             text=info.title, subtitle=[info.subtitle], anchor="start", fontSize=16
         ),

@@ -316,7 +316,7 @@ if target.must_cut:
     st.caption(
         f"Diagram: nettokostnadsavvikelsen från utgångsläget {base} ({fmt.percent(nka)}) i lika "
         f"stora steg per budgetår {start}–{target_year} till {fmt.percent(level)} (linje), och "
-        "den sammanlagda förändringen av nettokostnaden (staplar; negativt = lägre kostnad)."
+        "hur mycket lägre nettokostnaden är sammanlagt varje budgetår (staplar)."
         f"{between} Stegen är avrundade så att de summerar till beloppet ovan. {ui.COMPUTED}."
     )
     # four short columns: the table fits a phone (400 px) without a cut-off column
