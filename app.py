@@ -19,6 +19,7 @@ page = st.navigation(
         st.Page(ui.PAGES["jamforelse"], title="Jämförelse", icon=":material/bar_chart:"),
         st.Page(ui.PAGES["alla"], title="Alla områden", icon=":material/grid_on:"),
         st.Page(ui.PAGES["delar"], title="IFO i delar", icon=":material/stacked_line_chart:"),
+        st.Page(ui.PAGES["drivare"], title="Kostnadsdrivare", icon=":material/account_tree:"),
         st.Page(ui.PAGES["budget"], title="Budgetmål", icon=":material/flag:"),
         st.Page(ui.PAGES["om"], title="Om data", icon=":material/info:"),
     ]

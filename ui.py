@@ -21,11 +21,12 @@ import streamlit as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 import kolada
-from benchmark import analytics, charts, editions, exports, narrative
+from benchmark import analytics, charts, driver_figures, editions, exports, narrative
 from benchmark.escaping import escape_markdown
 from benchmark.peers import Peers, kommun_names, part_peers, resolve_peers
 from benchmark.viewstate import GROUP_KINDS, MAX_CUSTOM, View, parse_view
 from kolada.catalogue import POPULATION, Area, Part, area
+from kolada.drivers import trees_for
 from kolada.frames import totals
 from kolada.status import cache_status, format_age
 
@@ -43,6 +44,7 @@ PAGES = {
     "jamforelse": "pages/jamforelse.py",
     "alla": "pages/alla_omraden.py",
     "delar": "pages/ifo_delar.py",
+    "drivare": "pages/kostnadsdrivare.py",
     "budget": "pages/budgetmal.py",
     "om": "pages/om_data.py",
 }
@@ -517,6 +519,32 @@ def peer_note(ctx: Context) -> None:
         st.info(escape_markdown(ctx.peers.note))
     if ctx.view.group == "egen" and not ctx.view.custom:
         st.info("Välj kommuner till den egna gruppen i sidomenyn; tills dess visas alla kommuner.")
+
+
+@st.cache_data(ttl=timedelta(hours=1), max_entries=256, show_spinner=False)
+def _driver_sentence(root: str, stamp: tuple, view: View, span: tuple[int, int]) -> str | None:
+    parts = {p.code: p for p in kolada.IFO_PARTS}
+    found = []
+    for tree in trees_for(view.area):
+        ids = peers(view, parts.get(tree.code)).ids
+        vals = values([d.kpi for d in tree.drivers], [view.kommun, *ids])
+        year = driver_figures.latest_year(vals, tree, view.kommun, ids, span)
+        if year is not None:
+            figures = driver_figures.driver_figures(vals, tree, view.kommun, ids, year)
+            best = driver_figures.largest_difference(figures)
+            if best is not None:
+                found.append((abs(best.relative), best, tree))
+    if not found:
+        return None
+    _, best, tree = max(found, key=lambda t: t[0])
+    return driver_figures.difference_sentence(best, narrative.area_in_sentence(tree.title))
+
+
+def driver_sentence(view: View, span: tuple[int, int]) -> str | None:
+    """For the report text: the area's driver furthest from the peers' median, when the peers
+    cover it and the difference is material (``driver_figures.MATERIAL``); cached."""
+    s = store()
+    return _driver_sentence(str(s.root), _stamp(s), _peer_key(view), span)
 
 
 def first_preliminary(kpi: str) -> int | None:

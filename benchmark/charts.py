@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import altair as alt
 import pandas as pd
@@ -60,12 +60,13 @@ def trend_data(
     stats: pd.DataFrame,
     kommun_name: str,
     first_preliminary: int | None,
-    unit: str = "%",
+    unit: str | Callable[[float], str] = "%",
 ) -> pd.DataFrame:
-    """Long frame for ``trend_chart``: one row per series and year, with Swedish text values.
+    """Long frame for ``trend_chart``: one row per series and year, with Swedish text values
+    (``unit``: "%", "kr" for kr/invånare, or a function that writes a value).
     Every year of the span has a row (NaN where a value is missing), so a line has a gap there
     and is never bridged."""
-    text = fmt.percent if unit == "%" else fmt.kr_per_inhabitant
+    text = unit if callable(unit) else fmt.percent if unit == "%" else fmt.kr_per_inhabitant
     rows = []
     if not own.empty:  # every year of the span, so a missing year is a gap, never bridged
         own = own.reindex(range(int(own.index.min()), int(own.index.max()) + 1))
@@ -130,6 +131,7 @@ def trend_chart(
     kommun_name: str,
     y_title: str,
     method_break: bool = True,
+    height: int = 380,
 ) -> alt.LayerChart:
     """The kommun's line against the peers' band (min–max "Lägst–högst", interquartile range
     "Mittersta hälften"), median and unweighted mean. ``lines`` comes from ``trend_data``.
@@ -207,7 +209,7 @@ def trend_chart(
             )
         )
     )
-    return alt.layer(*layers).properties(height=380)
+    return alt.layer(*layers).properties(height=height)
 
 
 MANY_BARS = 40  # above this many kommuner, the ranking is a compact column chart without names
@@ -635,3 +637,30 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
     if "config" in spec and not spec["config"]:
         del spec["config"]
     return spec
+
+
+def split_chart(parts: pd.DataFrame, x_title: str) -> alt.LayerChart:
+    """The volume × unit-cost split as horizontal bars: each part and their sum (the difference
+    to the reference), labelled with its amount. ``parts``: columns ``del`` (label), ``value``
+    (kr/invånare or mnkr, signed), ``text`` (the amount as shown), in the order to draw."""
+    order = list(parts["del"])
+    y = alt.Y("del:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    data = parts.assign(sum=[i == len(parts) - 1 for i in range(len(parts))])
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("value:Q", axis=_value_axis(x_title), scale=_label_room(data["value"])),
+            y=y,
+            color=alt.condition(alt.datum.sum, alt.value(KOMMUN), alt.value(OTHER_BAR)),
+            tooltip=[alt.Tooltip("del:N", title="Del"), alt.Tooltip("text:N", title="Belopp")],
+        )
+    )
+    text = alt.Chart(data).encode(x="value:Q", y=y, text="text:N")
+    zero = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#444").encode(x="zero:Q")
+    return alt.layer(
+        bars,
+        zero,
+        text.transform_filter(alt.datum.value >= 0).mark_text(align="left", dx=4),
+        text.transform_filter(alt.datum.value < 0).mark_text(align="right", dx=-4),
+    ).properties(height=alt.Step(34))

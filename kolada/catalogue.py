@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kolada.drivers import driver_kpis
 from kolada.errors import BadInput
 
 
@@ -148,10 +149,12 @@ def area(code: str) -> Area:
 
 
 def catalogue_kpis() -> list[str]:
-    """Every KPI the app uses, sorted: the areas', IFO's parts' and population."""
+    """Every KPI the app uses, sorted: the areas', IFO's parts', population and the cost
+    drivers of ``kolada/drivers.py`` (so a refresh fetches them too)."""
     ids = {k for a in AREAS for k in a.kpis}
     ids |= {k for p in IFO_PARTS for k in (p.net_cost, p.cost)}
     ids.add(POPULATION)
+    ids |= set(driver_kpis())
     return sorted(ids)
 
 

@@ -4,7 +4,7 @@ and a short text that states only what the data supports."""
 import streamlit as st
 
 import ui
-from benchmark import analytics, charts, editions, fmt, narrative
+from benchmark import analytics, charts, editions, fmt, narrative, nka_change
 from benchmark.escaping import escape_markdown
 from kolada.catalogue import POPULATION
 
@@ -219,6 +219,69 @@ if group is not None:
             )
         st.caption(f"NKA: {ui.RAW} ({a.nka_pct}). Gruppens medlemmar: Kolada.")
 
+with st.expander("Varför ändrades NKA? Nettokostnaden och referenskostnaden"):
+    why_years = [  # years with both NKA and net cost (the area may have no net cost KPI)
+        int(y) for y in own.index if a.net_cost and analytics.value_at(vals, a.net_cost, kommun, y)
+    ]
+    if len(why_years) < 2:
+        st.info(
+            f"Det behövs två år med både NKA och nettokostnad för {ctx.kommun_md} åren "
+            f"{span[0]}–{span[1]}."
+        )
+    else:
+        after_break = [y for y in why_years if y >= analytics.METHOD_BREAK_YEAR]
+        left_year, right_year = st.columns(2)
+        # default: from the first year of the new model (2019) when the range holds two
+        first = after_break[0] if len(after_break) > 1 else why_years[0]
+        from_year = left_year.selectbox(
+            "Från år", why_years[:-1], index=why_years.index(first), key="why_from"
+        )
+        later = [y for y in why_years if y > from_year]
+        to_year = right_year.selectbox("Till år", later, index=len(later) - 1, key="why_to")
+        figures = [
+            nka_change.YearFigures(
+                int(y),
+                analytics.value_at(vals, a.nka_pct, kommun, int(y)),
+                analytics.value_at(vals, a.net_cost, kommun, int(y)),
+                analytics.value_at(vals, a.reference_cost, kommun, int(y)),
+            )
+            for y in (from_year, to_year)
+        ]
+        change = nka_change.nka_change(*figures)
+        st.markdown(escape_markdown(nka_change.change_sentence(change)))
+        st.dataframe(
+            {
+                "År": [str(from_year), str(to_year), "Bidrag till förändringen"],
+                "NKA": [
+                    fmt.percent(change.nka_from),
+                    fmt.percent(change.nka_to),
+                    fmt.points(change.points),
+                ],
+                "Nettokostnad (kr/inv)": [
+                    fmt.number(change.net_from, 0),
+                    fmt.number(change.net_to, 0),
+                    fmt.points(change.net_part),
+                ],
+                "Referenskostnad (kr/inv)" + (" härledd" if change.reference_derived else ""): [
+                    fmt.number(change.reference_from, 0),
+                    fmt.number(change.reference_to, 0),
+                    fmt.points(change.reference_part),
+                ],
+            },
+            hide_index=True,
+        )
+        st.caption(
+            "NKA = nettokostnad / referenskostnad − 1. Ändringen delas symmetriskt i en del från "
+            "nettokostnaden per invånare och en del från referenskostnaden; delarna summerar "
+            "till ändringen. "
+            + (
+                f"Referenskostnaden är härledd: nettokostnad ({a.net_cost}) / (1 + NKA/100). "
+                if change.reference_derived
+                else f"Referenskostnad: {ui.RAW} ({a.reference_cost}). "
+            )
+            + f"NKA och nettokostnad: {ui.RAW} ({a.nka_pct}, {a.net_cost}). {ui.COMPUTED}."
+        )
+
 with st.expander("Tabell: värdena bakom diagrammet"):
     shown = table.drop(columns="Preliminärt").apply(lambda col: col.map(fmt.number)).astype(str)
     shown[ctx.kommun_name] = [
@@ -249,7 +312,11 @@ with st.expander("Text till tjänsteskrivelse", expanded=False):
             population=analytics.population(vals, kommun, year),
         )
     )
-    st.code(report.text() + f"\n\n{ui.RAW}; {ui.COMPUTED}.", language=None, wrap_lines=True)
+    text = report.text()
+    driver = ui.driver_sentence(view, span)  # the largest material cost-driver difference
+    if driver is not None:
+        text = text.replace("\n\n", f" {driver}\n\n", 1) if "\n\n" in text else f"{text} {driver}"
+    st.code(text + f"\n\n{ui.RAW}; {ui.COMPUTED}.", language=None, wrap_lines=True)
     st.caption(
         "Kopiera med knappen uppe till höger. Texten innehåller bara påståenden som "
         "stöds av datan ovan."

@@ -10,6 +10,7 @@ from kolada.catalogue import (
     missing_kpis,
     peer_group,
 )
+from kolada.drivers import driver_kpis
 from kolada.errors import BadInput
 from kolada.frames import tidy_groups, tidy_kpis, tidy_municipalities
 from kolada.ids import validate_kpi_ids
@@ -51,7 +52,11 @@ def test_ifo_parts_and_population():
 def test_catalogue_ids_are_valid_and_unique():
     ids = catalogue_kpis()
     assert validate_kpi_ids(ids) == ids
-    assert len(ids) == len(set(ids)) == 42
+    own = {k for a in AREAS for k in a.kpis} | {POPULATION}
+    own |= {k for p in IFO_PARTS for k in (p.net_cost, p.cost)}
+    assert len(own) == 42  # the areas', IFO's parts' and population
+    assert len(ids) == len(set(ids)) == len(own | set(driver_kpis()))
+    assert set(driver_kpis()) <= set(ids)  # a refresh fetches the cost drivers too
     assert {"N30001", "N01951", "N33016", "N00097"} <= set(ids)
 
 

@@ -25,16 +25,18 @@ def test_first_refresh_fetches_metadata_and_every_catalogue_kpi(tmp_path, fake_c
     assert kinds.count("kpis") == 1 and kinds.count("municipalities") == 1
     assert kinds.count("groups") == 1
     value_calls = [c for c in fake_client.calls if c[0] == "values"]
-    assert [len(c[1]) for c in value_calls] == [25, 17]  # ≤25 KPIs per request path
+    n = len(catalogue_kpis())
+    chunks = [25] * (n // 25) + ([n % 25] if n % 25 else [])
+    assert [len(c[1]) for c in value_calls] == chunks  # ≤25 KPIs per request path
     assert all(c[2] is None for c in value_calls)  # full fetch, no from_date
     assert sorted(result.fetched_kpis) == catalogue_kpis()
     assert result.written == ["groups", "kpis", "municipalities", "values"]
     years = 2026 - 2010 + 1
-    assert result.rows == 42 * 3 * years
+    assert result.rows == n * 3 * years
     assert result.requests == fake_client.requests_sent
     store = Store(tmp_path)
     values = store.values()
-    assert len(values) == 42 * 3 * years
+    assert len(values) == n * 3 * years
     assert values["period"].min() == 2010 and values["period"].max() == 2026
     meta = store.meta("values")
     assert meta["fetched_at"] == "2026-11-22T12:00:00+00:00"
@@ -53,7 +55,7 @@ def test_second_refresh_within_ttl_sends_nothing_and_writes_nothing(tmp_path, fa
     fake_client.calls.clear()
     result = run(tmp_path, fake_client, now=NOW + timedelta(hours=1))
     assert fake_client.calls == [] and result.requests == 0
-    assert len(result.fresh_kpis) == 42 and result.written == []
+    assert len(result.fresh_kpis) == len(catalogue_kpis()) and result.written == []
     assert digest(tmp_path) == before
 
 
@@ -66,7 +68,7 @@ def test_stale_refresh_asks_only_for_changes_since_last_fetch(tmp_path, fake_cli
     value_calls = [c for c in fake_client.calls if c[0] == "values"]
     assert {c[2] for c in value_calls} == {"2026-11-20"}  # from_date = last fetch - overlap
     years = 17
-    assert result.changes.changed == 42 * 3 * years - 1
+    assert result.changes.changed == len(catalogue_kpis()) * 3 * years - 1
     assert result.changes.removed == 1
     values = Store(tmp_path).values(kpis=["N30001"], municipalities=["0561"])
     assert 2020 not in set(values["period"])
@@ -141,7 +143,8 @@ def test_progress_is_reported_on_the_calling_thread(tmp_path, fake_client):
     run(tmp_path, fake_client, progress=lambda p: seen.append((threading.current_thread().name, p)))
     assert {name for name, _ in seen} == {caller}
     steps = [p for _, p in seen]
-    assert steps[-1].step == steps[-1].total == 5  # 3 metadata + 2 value chunks
+    chunks = -(-len(catalogue_kpis()) // 25)  # ≤25 KPIs per value request path
+    assert steps[-1].step == steps[-1].total == 3 + chunks  # 3 metadata + the value chunks
     assert steps[-1].message.startswith("Klart:")
     assert any("sida" in p.message for p in steps)
     assert [p.step for p in steps] == sorted(p.step for p in steps)

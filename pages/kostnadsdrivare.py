@@ -1,0 +1,244 @@
+"""Kostnadsdrivare: where and why the kommun's cost differs from its peers — volumes, unit
+costs and purchased shares per part of the area (IFO's three parts, LSS, äldreomsorg), the
+volume × unit-cost split where Kolada's figures multiply back to the cost, and each driver over
+time."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from benchmark import analytics, charts, driver_figures, fmt, narrative
+from benchmark.escaping import escape_markdown
+from benchmark.numbers import money
+from kolada import IFO_PARTS
+from kolada.catalogue import POPULATION
+from kolada.drivers import trees_for
+
+ctx = ui.current("drivare")
+a, view, kommun, span = ctx.area, ctx.view, ctx.view.kommun, ctx.span
+st.title(f"Kostnadsdrivare – {a.title} – {ctx.kommun_md}")
+trees = trees_for(a.code)
+if not trees:
+    st.info(
+        "Kostnadsdrivare finns för individ- och familjeomsorg, LSS och äldreomsorg. Välj ett av "
+        "dem som verksamhetsområde i sidomenyn."
+    )
+    st.stop()
+st.caption(
+    "Varför skiljer sig kostnaden från jämförelsegruppens? Här visas vad som driver kostnaden "
+    "per invånare: hur många som får insatser (volym), vad en insats kostar (styckkostnad) och "
+    "hur mycket som köps från andra. Kommunens värden: "
+    f"{ui.RAW}. Medianer, kvartiler, placeringar och uppdelningar: {ui.COMPUTED}."
+)
+ui.ensure_data([*{d.kpi for t in trees for d in t.drivers}, POPULATION])
+parts = {p.code: p for p in IFO_PARTS}
+
+
+def _mini(lines: pd.DataFrame, stats: pd.DataFrame, name: str, y_title: str):
+    return charts.trend_chart(lines, stats, name, y_title, method_break=False, height=220)
+
+
+def _shown(f: driver_figures.DriverFigure, prel_from: int | None) -> str:
+    """The kommun's value, marked when it is preliminary."""
+    text = driver_figures.value_text(f.value, f.driver.unit)
+    if f.value is not None and analytics.is_preliminary(f.year, prel_from):
+        text += f" {fmt.PRELIMINARY}"
+    return text
+
+
+def _amounts(values: list[float], population: float | None) -> list[str]:
+    """Signed amounts: tkr/mnkr when the basis population is known, else kr/invånare."""
+    if population is None:
+        return [fmt.kr_per_inhabitant(v, sign=True) for v in values]
+    return [money(v * population / 1e6, sign=True) for v in values]
+
+
+for tree in trees:
+    st.header(tree.title, divider="gray")
+    peers = ui.peers(view, parts[tree.code]) if tree.code in parts else ctx.peers
+    st.caption(f"Jämförelsegrupp: {escape_markdown(peers.label)}")
+    if peers.note:
+        st.info(escape_markdown(peers.note))
+    kpis = [d.kpi for d in tree.drivers]
+    vals = ui.values([*kpis, POPULATION], [kommun, *peers.ids])
+    year = driver_figures.latest_year(vals, tree, kommun, peers.ids, span)
+    if year is None:
+        first = tree.drivers[0]
+        st.info(
+            f"Kolada har inga värden för {escape_markdown(first.title.lower())} för "
+            f"{ctx.kommun_md} åren {span[0]}–{span[1]} där tillräckligt många "
+            "jämförelsekommuner har värden."
+        )
+        continue
+    figures = driver_figures.driver_figures(vals, tree, kommun, peers.ids, year)
+    prel = {d.kpi: ui.first_preliminary(d.kpi) for d in tree.drivers}
+
+    table = pd.DataFrame(
+        {
+            "Nyckeltal": [f.driver.title for f in figures],
+            "Vad det mäter": [f.driver.means for f in figures],
+            ctx.kommun_name: [_shown(f, prel[f.driver.kpi]) for f in figures],
+            "Median": [
+                driver_figures.value_text(f.median, f.driver.unit)
+                if f.covered
+                else analytics.coverage_text(f.n, f.total)
+                for f in figures
+            ],
+            "Mittersta hälften": [
+                f"{driver_figures.value_text(f.q1, f.driver.unit)}–"
+                f"{driver_figures.value_text(f.q3, f.driver.unit)}"
+                if f.covered
+                else "–"
+                for f in figures
+            ],
+            "Placering": [f.placement.text if f.placement is not None else "–" for f in figures],
+            "Med värde": [f"{f.n} av {f.total}" for f in figures],
+        }
+    )
+    st.subheader(f"Kommunen mot jämförelsegruppen {year}")
+    st.dataframe(table, hide_index=True)
+    st.caption(
+        f"Placering: 1 = lägst värde bland kommunen och jämförelsekommunerna med värde; ett lågt "
+        f"värde är inte i sig bättre. Kommunens värden: {ui.RAW} "
+        f"({', '.join(kpis)}). Median, kvartiler och placering: {ui.COMPUTED}; de visas bara "
+        f"när minst {analytics.MIN_PEERS} och minst hälften av jämförelsekommunerna har värde."
+    )
+    largest = driver_figures.largest_difference(figures)
+    if largest is not None:
+        part_text = narrative.area_in_sentence(tree.title)
+        st.markdown(escape_markdown(driver_figures.difference_sentence(largest, part_text)))
+
+    for identity in tree.identities:
+        fig = driver_figures.identity_figure(vals, identity, kommun, peers.ids, year)
+        st.subheader(f"{identity.name}: volym × styckkostnad {year}")
+        if fig.split is None:
+            st.info(f"Ingen uppdelning för {identity.name.lower()} {year}: {fig.why_not}.")
+            continue
+        s = fig.split
+        what = narrative.area_in_sentence(identity.name)
+        st.markdown(escape_markdown(fig.sentence(what)))
+        mnkr = fig.basis_population is not None
+        split_parts = pd.DataFrame(
+            {
+                "del": ["Volymdel", "Styckkostnadsdel", "Skillnad mot referensen"],
+                "value": [
+                    v * (fig.basis_population / 1e6 if mnkr else 1)
+                    for v in (s.volume_part, s.unit_cost_part, s.difference)
+                ],
+                "text": _amounts(
+                    [s.volume_part, s.unit_cost_part, s.difference], fig.basis_population
+                ),
+            }
+        )
+        chart = ui.show_chart(
+            charts.split_chart, split_parts, "Miljoner kronor" if mnkr else "Kronor per invånare"
+        )
+        basis = identity.basis
+        unit_label = "härledd" if fig.unit_cost_derived else ui.RAW
+        detail = pd.DataFrame(
+            {
+                "Uppgift": [
+                    f"Kostnad, kr per {basis}",
+                    "Volym",
+                    "Styckkostnad, kr" + (" (härledd)" if fig.unit_cost_derived else ""),
+                    f"Volymdel, kr per {basis}",
+                    f"Styckkostnadsdel, kr per {basis}",
+                ],
+                ctx.kommun_name: [
+                    fmt.number(s.own_cost, 0),
+                    fmt.number(s.own_volume, 2),
+                    fmt.number(s.own_unit_cost, 0),
+                    fmt.number(s.volume_part, 0, sign=True),
+                    fmt.number(s.unit_cost_part, 0, sign=True),
+                ],
+                "Referens (gruppens medianer)": [
+                    fmt.number(s.reference_cost, 0),
+                    fmt.number(s.reference_volume, 2),
+                    fmt.number(s.reference_unit_cost, 0),
+                    "",
+                    "",
+                ],
+            }
+        )
+        st.caption(
+            f"Referensen är en kommun med jämförelsegruppens medianvolym och medianstyckkostnad "
+            f"({fig.n} av {fig.total} jämförelsekommuner har båda); det är inte gruppens "
+            "mediankostnad. Skillnaden delas symmetriskt: volymdel = volymskillnad × "
+            "genomsnittlig styckkostnad, styckkostnadsdel = styckkostnadsskillnad × genomsnittlig "
+            "volym; delarna summerar exakt till skillnaden."
+            + (
+                f" Beloppen i kronor: kr per {basis} × {fmt.integer(fig.basis_population)} {basis}."
+                if mnkr
+                else ""
+            )
+            + f" Styckkostnad: {unit_label}. {ui.COMPUTED}."
+        )
+        with st.expander(f"Tabell: {identity.name}, volym × styckkostnad"):
+            st.table(detail, hide_index=True)
+        ui.export_buttons(
+            chart,
+            split_parts.rename(columns={"del": "Del", "value": "Belopp", "text": "Text"}),
+            ui.export_info(
+                ctx,
+                f"drivare-{tree.code}-{identity.cost}",
+                f"{identity.name}: volym × styckkostnad, {ctx.kommun_name} {year}",
+                list(identity.kpis) + ([POPULATION] if basis == "invånare" else []),
+                [
+                    "Referens = jämförelsegruppens medianvolym × medianstyckkostnad.",
+                    "Volymdel = (V − Vref) × (S + Sref)/2; styckkostnadsdel = (S − Sref) × "
+                    "(V + Vref)/2; summan = skillnaden i kostnad.",
+                ],
+                years=(year, year),
+                shows=f"{tree.title}: {identity.name}",
+                group_label=peers.label,
+                group=peers.label,
+                members=list(peers.members),
+                units={"Belopp": "mnkr" if mnkr else "kr"},
+            ),
+        )
+
+    st.subheader("Över tid")
+    by_year = ui.edition_note(peers, view, span, ctx.meta)
+    grid = st.columns(2)
+    for i, d in enumerate(tree.drivers):
+        with grid[i % 2]:
+            own = analytics.series(vals, d.kpi, kommun)
+            own = own[(own.index >= span[0]) & (own.index <= span[1])]
+            stats = analytics.only_covered(analytics.peer_stats_by_year(vals, d.kpi, by_year, span))
+            st.markdown(f"**{escape_markdown(d.title)}**")
+            st.caption(escape_markdown(d.means))
+            if own.empty and stats.empty:
+                st.info(f"Kolada har inga värden för {d.kpi} åren {span[0]}–{span[1]}.")
+                continue
+            lines = charts.trend_data(
+                own,
+                stats,
+                ctx.kommun_name,
+                prel[d.kpi],
+                unit=lambda v, u=d.unit: driver_figures.value_text(v, u),
+            )
+            chart = ui.show_chart(_mini, lines, stats, ctx.kommun_name, d.unit)
+            data = stats.drop(columns=["covered"], errors="ignore").rename(
+                columns={"period": "År", "n": "Med värde", "N": "I gruppen"}
+            )
+            data.insert(1, ctx.kommun_name, own.reindex(data["År"]).to_numpy())
+            with st.expander("Tabell och nedladdning"):
+                st.dataframe(
+                    data.map(lambda v: fmt.number(v, 1) if isinstance(v, float) else v),
+                    hide_index=True,
+                )
+                ui.export_buttons(
+                    chart,
+                    data,
+                    ui.export_info(
+                        ctx,
+                        f"drivare-{d.kpi}",
+                        f"{d.title}: {ctx.kommun_name} och jämförelsegruppen",
+                        [d.kpi],
+                        ["Median, kvartiler och ovägt medel över jämförelsekommunerna med värde."],
+                        shows=f"{tree.title}: {d.title} ({d.unit})",
+                        group_label=peers.label,
+                        group=peers.label,
+                        members=list(peers.members),
+                    ),
+                )
