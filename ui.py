@@ -26,7 +26,7 @@ from benchmark.escaping import escape_markdown
 from benchmark.peers import Peers, kommun_names, part_peers, resolve_peers
 from benchmark.viewstate import GROUP_KINDS, MAX_CUSTOM, View, parse_view
 from kolada.catalogue import POPULATION, Area, Part, area
-from kolada.drivers import trees_for
+from kolada.drivers import TREES_BY_CODE, DriverTree, trees_for
 from kolada.frames import totals
 from kolada.status import cache_status, format_age
 
@@ -547,15 +547,52 @@ def driver_sentence(view: View, span: tuple[int, int]) -> str | None:
     return _driver_sentence(str(s.root), _stamp(s), _peer_key(view), span)
 
 
+@st.cache_data(ttl=timedelta(hours=1), max_entries=256, show_spinner=False)
+def _tree_figures(
+    root: str,
+    stamp: tuple,
+    code: str,
+    kommun: str,
+    peer_ids: tuple[str, ...],
+    by_year: tuple[tuple[int, tuple[str, ...]], ...],
+    span: tuple[int, int],
+    kommun_name: str,
+) -> driver_figures.TreeFigures:
+    tree = TREES_BY_CODE[code]
+    vals = values([*tree.kpis, POPULATION], [kommun, *peer_ids])
+    yearly = {y: set(ids) for y, ids in by_year}
+    prel = {k: first_preliminary(k) for k in tree.kpis}
+    return driver_figures.tree_figures(
+        vals, tree, kommun, peer_ids, yearly, span, kommun_name, prel
+    )
+
+
+def tree_figures(
+    tree: DriverTree, ctx: Context, peers: Peers, by_year: dict
+) -> driver_figures.TreeFigures:
+    """What the Kostnadsdrivare page shows for one tree of the context's view
+    (``driver_figures.tree_figures``), cached per published cache."""
+    s = store()
+    yearly = tuple(sorted((int(y), tuple(sorted(ids))) for y, ids in by_year.items()))
+    key = (tree.code, ctx.view.kommun, tuple(peers.ids), yearly, ctx.span, ctx.kommun_name)
+    return _tree_figures(str(s.root), _stamp(s), *key)
+
+
 def first_preliminary(kpi: str) -> int | None:
     """The first year whose values of ``kpi`` are preliminary in the cache: judged by when
-    they were fetched, not by today's date."""
+    they were fetched, not by today's date (cached per published cache)."""
+    s = store()
+    return _first_preliminary(str(s.root), _stamp(s), kpi, datetime.now(UTC).date())
+
+
+@st.cache_data(ttl=timedelta(hours=1), max_entries=1024, show_spinner=False)
+def _first_preliminary(root: str, stamp: tuple, kpi: str, today: date) -> int | None:
     kpis = metadata().kpis
     row = kpis[kpis["id"] == kpi]
     if row.empty:
         return None
     fetched = store().meta("values").get("kpis", {}).get(kpi, {}).get("fetched_at")
-    when = datetime.fromisoformat(fetched).date() if fetched else datetime.now(UTC).date()
+    when = datetime.fromisoformat(fetched).date() if fetched else today
     return analytics.first_preliminary_year(row.iloc[0].to_dict(), when)
 
 
@@ -609,7 +646,7 @@ def export_info(
     )
 
 
-@st.cache_data(ttl=timedelta(hours=1), max_entries=128, show_spinner=False)
+@st.cache_data(ttl=timedelta(hours=1), max_entries=512, show_spinner=False)
 def _chart_spec(key: str, _build: Callable[..., alt.TopLevelMixin], args: tuple) -> dict:
     spec = charts.to_spec(_build(*args))
     # the data as Arrow bytes, as Streamlit would convert it on every run otherwise

@@ -36,6 +36,7 @@ PAGES = {
     "Jämförelse": "pages/jamforelse.py",
     "Alla områden": "pages/alla_omraden.py",
     "IFO i delar": "pages/ifo_delar.py",
+    "Kostnadsdrivare": "pages/kostnadsdrivare.py",
     "Budgetmål": "pages/budgetmal.py",
     "Om data": "pages/om_data.py",
 }

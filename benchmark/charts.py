@@ -32,8 +32,8 @@ def _year_axis(title: str = "År") -> alt.X:
     return alt.X("period:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1, grid=False))
 
 
-def _value_axis(title: str) -> alt.Axis:
-    return alt.Axis(title=title, labelExpr=SWEDISH_DECIMALS)
+def _value_axis(title: str, **kw) -> alt.Axis:
+    return alt.Axis(title=title, labelExpr=SWEDISH_DECIMALS, **kw)
 
 
 def _every_year(stats: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
@@ -650,7 +650,11 @@ def split_chart(parts: pd.DataFrame, x_title: str) -> alt.LayerChart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("value:Q", axis=_value_axis(x_title), scale=_label_room(data["value"])),
+            x=alt.X(
+                "value:Q",
+                axis=_value_axis(x_title, tickCount=6),
+                scale=_label_room(data["value"]),
+            ),
             y=y,
             color=alt.condition(alt.datum.sum, alt.value(KOMMUN), alt.value(OTHER_BAR)),
             tooltip=[alt.Tooltip("del:N", title="Del"), alt.Tooltip("text:N", title="Belopp")],

@@ -8,12 +8,12 @@ The driver trees are data (``kolada.drivers``); this module only computes and wo
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 
 import pandas as pd
 
-from benchmark import analytics, fmt, narrative
+from benchmark import analytics, charts, fmt, narrative
 from benchmark.decomposition import (
     FactorWords,
     Split,
@@ -173,12 +173,28 @@ def difference_sentence(f: DriverFigure, part: str) -> str:
         diff = narrative.printed_difference(f.value, f.median)
         how_far = f"{fmt.number(abs(diff), 1)} p.e. {word}"
     else:
-        how_far = f"{fmt.number(abs(f.relative) * 100, 0)} % {word}"
+        how_far = f"{fmt.number(abs(f.relative) * 100, 0)}{fmt.SPACE}% {word}"
     place = f", plats {f.placement.text} där 1 är lägst" if f.placement is not None else ""
     return (
         f"Störst skillnad mot jämförelsegruppen bland kostnadsdrivarna för {part} {f.year}: "
         f"”{f.driver.title}” är {value} mot medianen {median}, det vill säga {how_far}{place}."
     )
+
+
+def change_text(own: pd.Series, year: int, unit: str) -> str:
+    """The kommun's own change from the first year it has a value (in ``own``) to ``year``:
+    "−63 % sedan 2018"; a share in procentenheter ("−1,9 p.e. sedan 2018"). "–" without an
+    earlier value to compare with."""
+    earlier = own[(own.index < year) & own.notna()]
+    if earlier.empty or year not in own.index or pd.isna(own[year]):
+        return "–"
+    first = int(earlier.index.min())
+    start, end = float(earlier[first]), float(own[year])
+    if unit == "%":
+        return f"{fmt.number(end - start, 1, sign=True)}{fmt.SPACE}p.e. sedan {first}"
+    if start == 0:
+        return "–"
+    return f"{fmt.number((end / start - 1) * 100, 0, sign=True)}{fmt.SPACE}% sedan {first}"
 
 
 # ---- volume × unit cost ----------------------------------------------------------------------
@@ -251,3 +267,58 @@ def _basis(identity: Identity, own: Mapping[str, float]) -> float | None:
     if identity.count and own.get(identity.count) and own.get(identity.volume):
         return own[identity.count] / (own[identity.volume] * identity.factor)
     return None
+
+
+# ---- one tree, as a page shows it --------------------------------------------------------------
+@dataclass(frozen=True)
+class DriverSeries:
+    driver: Driver
+    own: pd.Series  # the kommun's values in the span, by year (Källa: Kolada)
+    stats: pd.DataFrame  # the peers' statistics by year; years without coverage blanked
+    lines: pd.DataFrame  # the two for ``charts.trend_chart``, values written in the unit
+
+
+@dataclass(frozen=True)
+class TreeFigures:
+    year: int | None  # the latest covered year; None: no figures, no split
+    figures: tuple[DriverFigure, ...]
+    identities: tuple[IdentityFigure, ...]
+    over_time: tuple[DriverSeries, ...]
+
+
+def tree_figures(
+    values: pd.DataFrame,
+    tree: DriverTree,
+    kommun: str,
+    peers: Iterable[str],
+    by_year: Mapping[int, Set[str]],
+    span: tuple[int, int],
+    kommun_name: str,
+    first_preliminary: Mapping[str, int | None],
+) -> TreeFigures:
+    """Everything the Kostnadsdrivare page shows for one tree: the drivers for the latest
+    covered year, the volume × unit-cost splits of that year, and each driver over ``span``
+    with the peers of each year (``by_year``); a kommun's value from the KPI's
+    ``first_preliminary`` year on is marked preliminary."""
+    peers = list(peers)
+    year = latest_year(values, tree, kommun, peers, span)
+    figures = driver_figures(values, tree, kommun, peers, year) if year is not None else []
+    splits = (
+        [identity_figure(values, i, kommun, peers, year) for i in tree.identities]
+        if year is not None
+        else []
+    )
+    over_time = []
+    for d in tree.drivers:
+        own = analytics.series(values, d.kpi, kommun)
+        own = own[(own.index >= span[0]) & (own.index <= span[1])]
+        stats = analytics.only_covered(analytics.peer_stats_by_year(values, d.kpi, by_year, span))
+        lines = charts.trend_data(
+            own,
+            stats,
+            kommun_name,
+            first_preliminary.get(d.kpi),
+            unit=lambda v, u=d.unit: value_text(v, u),
+        )
+        over_time.append(DriverSeries(d, own, stats, lines))
+    return TreeFigures(year, tuple(figures), tuple(splits), tuple(over_time))

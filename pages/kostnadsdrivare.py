@@ -60,8 +60,9 @@ for tree in trees:
     if peers.note:
         st.info(escape_markdown(peers.note))
     kpis = [d.kpi for d in tree.drivers]
-    vals = ui.values([*kpis, POPULATION], [kommun, *peers.ids])
-    year = driver_figures.latest_year(vals, tree, kommun, peers.ids, span)
+    by_year = ui.edition_note(peers, view, span, ctx.meta)
+    shown = ui.tree_figures(tree, ctx, peers, by_year)
+    year, figures = shown.year, shown.figures
     if year is None:
         first = tree.drivers[0]
         st.info(
@@ -70,14 +71,17 @@ for tree in trees:
             "jämförelsekommuner har värden."
         )
         continue
-    figures = driver_figures.driver_figures(vals, tree, kommun, peers.ids, year)
     prel = {d.kpi: ui.first_preliminary(d.kpi) for d in tree.drivers}
+    own = {o.driver.kpi: o.own for o in shown.over_time}
 
     table = pd.DataFrame(
         {
             "Nyckeltal": [f.driver.title for f in figures],
             "Vad det mäter": [f.driver.means for f in figures],
             ctx.kommun_name: [_shown(f, prel[f.driver.kpi]) for f in figures],
+            "Förändring i kommunen": [
+                driver_figures.change_text(own[f.driver.kpi], year, f.driver.unit) for f in figures
+            ],
             "Median": [
                 driver_figures.value_text(f.median, f.driver.unit)
                 if f.covered
@@ -99,8 +103,10 @@ for tree in trees:
     st.dataframe(table, hide_index=True)
     st.caption(
         f"Placering: 1 = lägst värde bland kommunen och jämförelsekommunerna med värde; ett lågt "
-        f"värde är inte i sig bättre. Kommunens värden: {ui.RAW} "
-        f"({', '.join(kpis)}). Median, kvartiler och placering: {ui.COMPUTED}; de visas bara "
+        f"värde är inte i sig bättre. Förändring i kommunen: från det första året med värde i "
+        f"den valda perioden till {year}, i procent (andelar i procentenheter). Kommunens "
+        f"värden: {ui.RAW} ({', '.join(kpis)}). Förändring, median, kvartiler och placering: "
+        f"{ui.COMPUTED}; median, kvartiler och placering visas bara "
         f"när minst {analytics.MIN_PEERS} och minst hälften av jämförelsekommunerna har värde."
     )
     largest = driver_figures.largest_difference(figures)
@@ -108,8 +114,8 @@ for tree in trees:
         part_text = narrative.area_in_sentence(tree.title)
         st.markdown(escape_markdown(driver_figures.difference_sentence(largest, part_text)))
 
-    for identity in tree.identities:
-        fig = driver_figures.identity_figure(vals, identity, kommun, peers.ids, year)
+    for fig in shown.identities:
+        identity = fig.identity
         st.subheader(f"{identity.name}: volym × styckkostnad {year}")
         if fig.split is None:
             st.info(f"Ingen uppdelning för {identity.name.lower()} {year}: {fig.why_not}.")
@@ -198,26 +204,16 @@ for tree in trees:
         )
 
     st.subheader("Över tid")
-    by_year = ui.edition_note(peers, view, span, ctx.meta)
     grid = st.columns(2)
-    for i, d in enumerate(tree.drivers):
+    for i, over in enumerate(shown.over_time):
+        d, own, stats = over.driver, over.own, over.stats
         with grid[i % 2]:
-            own = analytics.series(vals, d.kpi, kommun)
-            own = own[(own.index >= span[0]) & (own.index <= span[1])]
-            stats = analytics.only_covered(analytics.peer_stats_by_year(vals, d.kpi, by_year, span))
             st.markdown(f"**{escape_markdown(d.title)}**")
             st.caption(escape_markdown(d.means))
             if own.empty and stats.empty:
                 st.info(f"Kolada har inga värden för {d.kpi} åren {span[0]}–{span[1]}.")
                 continue
-            lines = charts.trend_data(
-                own,
-                stats,
-                ctx.kommun_name,
-                prel[d.kpi],
-                unit=lambda v, u=d.unit: driver_figures.value_text(v, u),
-            )
-            chart = ui.show_chart(_mini, lines, stats, ctx.kommun_name, d.unit)
+            chart = ui.show_chart(_mini, over.lines, stats, ctx.kommun_name, d.unit)
             data = stats.drop(columns=["covered"], errors="ignore").rename(
                 columns={"period": "År", "n": "Med värde", "N": "I gruppen"}
             )
@@ -236,7 +232,8 @@ for tree in trees:
                         f"{d.title}: {ctx.kommun_name} och jämförelsegruppen",
                         [d.kpi],
                         ["Median, kvartiler och ovägt medel över jämförelsekommunerna med värde."],
-                        shows=f"{tree.title}: {d.title} ({d.unit})",
+                        shows=f"{tree.title}: {d.title}"
+                        + ("" if d.unit in d.title else f" ({d.unit})"),
                         group_label=peers.label,
                         group=peers.label,
                         members=list(peers.members),

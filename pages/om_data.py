@@ -6,7 +6,7 @@ import streamlit as st
 
 import kolada
 import ui
-from benchmark import fmt
+from benchmark import driver_figures, fmt
 from benchmark.escaping import escape_markdown
 from kolada.status import cache_status, format_age
 
@@ -43,6 +43,29 @@ gruppvärden. Medianen och kvartilerna räknas på de kommuner som har värde; a
 **Belopp i kronor.** Skillnad i kronor = (kommunens NKA − jämförelsenivån) / 100 ×
 referenskostnad (kr/invånare) × invånare. Saknar Kolada referenskostnaden för året härleds den
 som nettokostnad / (1 + NKA/100), och det anges där beloppet visas.
+"""
+)
+material = fmt.percent(driver_figures.MATERIAL * 100, 0)
+st.markdown(
+    f"""
+**Kostnadsdrivare.** För individ- och familjeomsorg, LSS och äldreomsorg visas Koladas nyckeltal
+för vad som driver kostnaden per invånare: volymer (hur många som får insatser), styckkostnader
+(vad en insats kostar), andelen som köps av andra och antal. Där Koladas värden multipliceras
+tillbaka till kostnaden — LSS boende, LSS daglig verksamhet och hemtjänst — delas kommunens
+skillnad mot en referens upp i en volymdel och en styckkostnadsdel. Referensen är
+jämförelsegruppens **medianvolym × medianstyckkostnad** (inte gruppens mediankostnad).
+Uppdelningen är symmetrisk: volymdel = (V − Vref) × (S + Sref)/2 och styckkostnadsdel =
+(S − Sref) × (V + Vref)/2, och delarna summerar exakt till skillnaden. För ekonomiskt bistånd
+finns ingen styckkostnad i Kolada; kostnaden per biståndsmottagare räknas som kostnaden delad
+med andelen invånare med bistånd och anges som härledd. En skillnad mot gruppen räknas som
+**väsentlig** när kommunens värde ligger minst {material} över eller under gruppens median
+(räknat relativt medianen, även för andelar); bara då, och bara när tillräckligt många
+jämförelsekommuner har värde, nämns den i texten till tjänsteskrivelsen.
+
+**Varför ändrades NKA?** Eftersom NKA = nettokostnad / referenskostnad − 1 kan ändringen mellan
+två år delas exakt i en del från nettokostnaden per invånare och en del från referenskostnaden.
+Ligger åren på var sin sida om metodbytet 2019 sägs det, eftersom referenskostnaderna då är
+räknade med olika modeller.
 """
 )
 

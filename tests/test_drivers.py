@@ -195,3 +195,38 @@ def test_identity_arithmetic_without_inputs():
     assert derived_unit_cost(bistand, float("nan"), 1.9) is None
     assert identity_cost(bistand, 1.9, None) is None
     assert basis_population(bistand, 10.0, 0.0) is None
+
+
+# Åtvidaberg 2022, the other two identities that Kolada's figures close (v3 shape)
+LSS_DAGLIG_0561_2022 = [
+    _row("N28009", ("T", 551.190683)),
+    _row("N28819", ("T", 41.717364)),
+    _row("N28015", ("T", 132125.0)),
+    _row("N28804", ("T", 48.0)),
+]
+HEMTJANST_0561_2022 = [
+    _row("N21009", ("T", 26605.271721)),
+    _row("N21701", ("K", 6.666667), ("M", 4.904632), ("T", 5.824927)),
+    _row("N21006", ("T", 456748.603352)),
+    _row("N21702", ("K", 107.0), ("M", 72.0), ("T", 179.0)),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "rows", "basis"),
+    [
+        # 48 deltagare / (41,72 per 10 000) = the 11 506 invånare of LSS boende's check
+        ("LSS daglig verksamhet", LSS_DAGLIG_0561_2022, 11_506),
+        # 179 hemtjänsttagare / 5,82 % = 3 073 invånare 65+
+        ("Hemtjänst", HEMTJANST_0561_2022, 3_073),
+    ],
+)
+def test_each_identity_closes_on_kolada_figures(name, rows, basis):
+    identity = _identity(name)
+    values = totals(tidy_values(rows))
+    v = dict(zip(values["kpi"], values["value"], strict=True))
+    cost = identity_cost(identity, v[identity.volume], v[identity.unit_cost])
+    assert cost == pytest.approx(v[identity.cost], rel=5e-3)  # the 0,5 %
+    assert basis_population(identity, v[identity.count], v[identity.volume]) == pytest.approx(
+        basis, abs=1
+    )

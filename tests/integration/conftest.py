@@ -113,4 +113,12 @@ def reference_cache(mirror, tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture
+def real_cache(reference_cache, tmp_path, monkeypatch) -> Path:
+    """A copy of the reference cache that the app under test reads (KOLADA_CACHE_DIR)."""
+    cache = copy_cache(reference_cache, tmp_path / "cache")
+    monkeypatch.setenv("KOLADA_CACHE_DIR", str(cache))
+    return cache
+
+
 __all__ = ["Mirror", "copy_cache", "start_mirror"]

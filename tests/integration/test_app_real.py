@@ -8,17 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import copy_cache
-
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("apptest_env")]
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-@pytest.fixture
-def real_cache(reference_cache, tmp_path, monkeypatch) -> Path:
-    cache = copy_cache(reference_cache, tmp_path / "cache")
-    monkeypatch.setenv("KOLADA_CACHE_DIR", str(cache))
-    return cache
 
 
 def run(**params) -> AppTest:
