@@ -132,19 +132,21 @@ def trend_chart(
     y_title: str,
     method_break: bool = True,
     height: int = 380,
+    legends: bool = True,
 ) -> alt.LayerChart:
     """The kommun's line against the peers' band (min–max "Lägst–högst", interquartile range
     "Mittersta hälften"), median and unweighted mean. ``lines`` comes from ``trend_data``.
     A missing year is a gap in every line and band. With ``method_break`` (NKA; not for costs
     in kronor, which the referenskostnad model does not touch) a rule marks the 2019 method
     break when earlier years are shown. The Slutligt/Preliminärt legend only when a value is
-    preliminary."""
+    preliminary. Without ``legends`` (small multiples, explained once above them) the whole
+    ``height`` is the plot."""
     series_order = [kommun_name, SERIES_MEDIAN, SERIES_MEAN]
     colour = alt.Color(
         "serie:N",
         title=None,
         scale=alt.Scale(domain=series_order, range=[KOMMUN, PEER, PEER]),
-        legend=_legend("top", symbolType="stroke", symbolStrokeWidth=2),
+        legend=_legend("top", symbolType="stroke", symbolStrokeWidth=2) if legends else None,
     )
     dash = alt.StrokeDash(
         "serie:N",
@@ -166,7 +168,7 @@ def trend_chart(
         "band:N",
         title=None,
         scale=alt.Scale(domain=BAND_NAMES, range=[BAND_RANGE, BAND_IQR]),
-        legend=_legend(symbolType="square", symbolOpacity=0.7),
+        legend=_legend(symbolType="square", symbolOpacity=0.7) if legends else None,
     )
     layers = [
         band.transform_calculate(band=f"'{BAND_NAMES[0]}'")
@@ -205,7 +207,7 @@ def trend_chart(
                 scale=alt.Scale(
                     domain=["Slutligt", "Preliminärt"], range=["circle", "triangle-up"]
                 ),
-                legend=_legend() if has_preliminary else None,
+                legend=_legend() if has_preliminary and legends else None,
             )
         )
     )

@@ -3,6 +3,8 @@ costs and purchased shares per part of the area (IFO's three parts, LSS, äldreo
 volume × unit-cost split where Kolada's figures multiply back to the cost, and each driver over
 time."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -35,7 +37,10 @@ parts = {p.code: p for p in IFO_PARTS}
 
 
 def _mini(lines: pd.DataFrame, stats: pd.DataFrame, name: str, y_title: str):
-    return charts.trend_chart(lines, stats, name, y_title, method_break=False, height=220)
+    """A small multiple: no legends (explained once above the grid); the export has them."""
+    return charts.trend_chart(
+        lines, stats, name, y_title, method_break=False, height=200, legends=False
+    )
 
 
 def _shown(f: driver_figures.DriverFigure, prel_from: int | None) -> str:
@@ -77,7 +82,6 @@ for tree in trees:
     table = pd.DataFrame(
         {
             "Nyckeltal": [f.driver.title for f in figures],
-            "Vad det mäter": [f.driver.means for f in figures],
             ctx.kommun_name: [_shown(f, prel[f.driver.kpi]) for f in figures],
             "Förändring i kommunen": [
                 driver_figures.change_text(own[f.driver.kpi], year, f.driver.unit) for f in figures
@@ -97,10 +101,11 @@ for tree in trees:
             ],
             "Placering": [f.placement.text if f.placement is not None else "–" for f in figures],
             "Med värde": [f"{f.n} av {f.total}" for f in figures],
+            "Vad det mäter": [f.driver.means for f in figures],
         }
     )
     st.subheader(f"Kommunen mot jämförelsegruppen {year}")
-    st.dataframe(table, hide_index=True)
+    st.dataframe(table, hide_index=True, height="content")
     st.caption(
         f"Placering: 1 = lägst värde bland kommunen och jämförelsekommunerna med värde; ett lågt "
         f"värde är inte i sig bättre. Förändring i kommunen: från det första året med värde i "
@@ -126,7 +131,7 @@ for tree in trees:
         mnkr = fig.basis_population is not None
         split_parts = pd.DataFrame(
             {
-                "del": ["Volymdel", "Styckkostnadsdel", "Skillnad mot referensen"],
+                "del": ["Volymdel", "Styckkostnadsdel", "Skillnad"],
                 "value": [
                     v * (fig.basis_population / 1e6 if mnkr else 1)
                     for v in (s.volume_part, s.unit_cost_part, s.difference)
@@ -204,6 +209,12 @@ for tree in trees:
         )
 
     st.subheader("Över tid")
+    st.caption(
+        f"Blå linje med punkter: {ctx.kommun_md} (▲ = preliminärt). Grå linje: "
+        "jämförelsegruppens median; streckad: ovägt medel. Mörkt band: mittersta hälften av "
+        "jämförelsekommunerna; ljust band: lägst–högst. Inget gruppvärde för år då för få "
+        "jämförelsekommuner har värde."
+    )
     grid = st.columns(2)
     for i, over in enumerate(shown.over_time):
         d, own, stats = over.driver, over.own, over.stats
@@ -213,7 +224,9 @@ for tree in trees:
             if own.empty and stats.empty:
                 st.info(f"Kolada har inga värden för {d.kpi} åren {span[0]}–{span[1]}.")
                 continue
-            chart = ui.show_chart(_mini, over.lines, stats, ctx.kommun_name, d.unit)
+            ui.show_chart(_mini, over.lines, stats, ctx.kommun_name, d.unit)
+            # the export: full size, with legends
+            full = partial(charts.trend_chart, over.lines, stats, ctx.kommun_name, d.unit, False)
             data = stats.drop(columns=["covered"], errors="ignore").rename(
                 columns={"period": "År", "n": "Med värde", "N": "I gruppen"}
             )
@@ -224,7 +237,7 @@ for tree in trees:
                     hide_index=True,
                 )
                 ui.export_buttons(
-                    chart,
+                    full,
                     data,
                     ui.export_info(
                         ctx,
