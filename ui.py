@@ -21,13 +21,12 @@ import streamlit as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 import kolada
-from benchmark import analytics, charts, driver_figures, editions, exports, narrative
+from benchmark import analytics, charts, driver_figures, editions, exports, narrative, source
 from benchmark.escaping import escape_markdown
 from benchmark.peers import Peers, kommun_names, part_peers, resolve_peers
 from benchmark.viewstate import GROUP_KINDS, MAX_CUSTOM, View, parse_view
 from kolada.catalogue import POPULATION, Area, Part, area
-from kolada.drivers import TREES_BY_CODE, DriverTree, trees_for
-from kolada.frames import totals
+from kolada.drivers import TREES_BY_CODE, DriverTree
 from kolada.status import cache_status, format_age
 
 TTL = timedelta(hours=24)
@@ -82,16 +81,15 @@ def _metadata(root: str, stamp: tuple) -> Metadata | None:
 
 
 def _no_values() -> pd.DataFrame:
-    return pd.DataFrame(columns=["kpi", "municipality", "period", "value"])
+    return source.no_values()
 
 
 @st.cache_data(ttl=timedelta(hours=1), max_entries=64, show_spinner=False)
 def _values(root: str, stamp: tuple, kpis: str, munis: str | None):
     # the ids come joined by commas: one string hashes much faster than 290 (a key per call)
-    frame = kolada.Store(root).values(kpis.split(","), munis.split(",") if munis else None)
-    if frame.empty:
-        return _no_values()
-    return totals(frame)[["kpi", "municipality", "period", "value"]]
+    return source.read_values(
+        kolada.Store(root), kpis.split(","), munis.split(",") if munis else None
+    )
 
 
 def metadata() -> Metadata | None:
@@ -523,21 +521,7 @@ def peer_note(ctx: Context) -> None:
 
 @st.cache_data(ttl=timedelta(hours=1), max_entries=256, show_spinner=False)
 def _driver_sentence(root: str, stamp: tuple, view: View, span: tuple[int, int]) -> str | None:
-    parts = {p.code: p for p in kolada.IFO_PARTS}
-    found = []
-    for tree in trees_for(view.area):
-        ids = peers(view, parts.get(tree.code)).ids
-        vals = values([d.kpi for d in tree.drivers], [view.kommun, *ids])
-        year = driver_figures.latest_year(vals, tree, view.kommun, ids, span)
-        if year is not None:
-            figures = driver_figures.driver_figures(vals, tree, view.kommun, ids, year)
-            best = driver_figures.largest_difference(figures)
-            if best is not None:
-                found.append((abs(best.relative), best, tree))
-    if not found:
-        return None
-    _, best, tree = max(found, key=lambda t: t[0])
-    return driver_figures.difference_sentence(best, narrative.area_in_sentence(tree.title))
+    return source.largest_driver_difference(view, span, peers, values)
 
 
 def driver_sentence(view: View, span: tuple[int, int]) -> str | None:
@@ -587,13 +571,7 @@ def first_preliminary(kpi: str) -> int | None:
 
 @st.cache_data(ttl=timedelta(hours=1), max_entries=1024, show_spinner=False)
 def _first_preliminary(root: str, stamp: tuple, kpi: str, today: date) -> int | None:
-    kpis = metadata().kpis
-    row = kpis[kpis["id"] == kpi]
-    if row.empty:
-        return None
-    fetched = store().meta("values").get("kpis", {}).get(kpi, {}).get("fetched_at")
-    when = datetime.fromisoformat(fetched).date() if fetched else today
-    return analytics.first_preliminary_year(row.iloc[0].to_dict(), when)
+    return source.first_preliminary(store(), metadata().kpis, kpi, today)
 
 
 # ---- exports ---------------------------------------------------------------------------------

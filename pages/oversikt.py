@@ -4,7 +4,7 @@ and a short text that states only what the data supports."""
 import streamlit as st
 
 import ui
-from benchmark import analytics, charts, editions, fmt, narrative, nka_change
+from benchmark import analytics, charts, editions, fmt, narrative, nka_change, overview
 from benchmark.escaping import escape_markdown
 from kolada.catalogue import POPULATION
 
@@ -21,26 +21,21 @@ by_year = ui.edition_note(ctx.peers, view, span, ctx.meta)  # peers per year, an
 
 everyone = set().union(*by_year.values()) | set(ctx.peers.ids)
 vals = ui.values([*a.kpis, POPULATION], [kommun, *sorted(everyone)])
-own = analytics.series(vals, a.nka_pct, kommun)
-own = own[(own.index >= span[0]) & (own.index <= span[1])]
-stats = analytics.peer_stats_by_year(vals, a.nka_pct, by_year, span)
-year = analytics.latest_year(vals, a.nka_pct, kommun, span)
+prel_from = ui.first_preliminary(a.nka_pct)
+o = overview.overview(vals, a, kommun, by_year, span, prel_from)
+own, stats, year = o.own, o.stats, o.year
 if year is None:
     st.info(f"Kolada har inga värden för {ctx.kommun_md} ({a.title}) åren {span[0]}–{span[1]}.")
     st.stop()
-
-prel_from = ui.first_preliminary(a.nka_pct)
-preliminary = prel_from is not None and year >= prel_from
-nka = analytics.value_at(vals, a.nka_pct, kommun, year)
-row = stats[stats["period"] == year]
-peers_n, peers_total, has_cover = analytics.coverage_at(stats, year)
-median = float(row["median"].iloc[0]) if has_cover else None  # never a median of one peer
-place = (
-    analytics.placement(vals, a.nka_pct, kommun, sorted(by_year[year]), year) if has_cover else None
+preliminary, nka, median, place, ref, gap = (
+    o.preliminary,
+    o.nka,
+    o.median,
+    o.placement,
+    o.ref,
+    o.gap,
 )
-too_few = analytics.coverage_text(peers_n, peers_total)
-ref = analytics.reference_cost(vals, a, kommun, year)
-gap = analytics.gap(nka, median, ref) if median is not None and ref is not None else None
+peers_n, peers_total, too_few = o.peers_n, o.peers_total, o.too_few
 
 prel_text = f" {fmt.PRELIMINARY}" if preliminary else ""
 cards = st.container(horizontal=True)  # a row that wraps (two cards a row on a phone)
@@ -54,7 +49,7 @@ cols[0].metric(
 )
 cols[1].metric(
     f"NKA i mnkr {year}",
-    fmt.mnkr(analytics.value_at(vals, a.nka_mnkr, kommun, year)),
+    fmt.mnkr(o.nka_mnkr),
     help=f"{ui.RAW} ({a.nka_mnkr}): nettokostnad minus referenskostnad."
     if a.nka_mnkr
     else "Kolada publicerar ingen avvikelse i kronor för detta område.",
@@ -100,7 +95,7 @@ if gap is not None:
         ref_text += " Invånarantal saknas för året, så beloppet per invånare kan inte räknas."
     st.caption(f"{ref_text} {ui.COMPUTED}.")
 
-shown_stats = analytics.only_covered(stats)  # no band or median where too few peers report
+shown_stats = o.shown_stats  # no band or median where too few peers report
 lines = charts.trend_data(own, shown_stats, ctx.kommun_name, prel_from)
 peer_rows, peer_names = None, {}
 if st.toggle("Visa varje jämförelsekommun", key="w_peer_lines"):
@@ -295,27 +290,12 @@ with st.expander("Tabell: värdena bakom diagrammet"):
 
 with st.expander("Text till tjänsteskrivelse", expanded=False):
     report = narrative.report_paragraph(
-        narrative.ReportFacts(
-            kommun=ctx.kommun_name,
-            area=a.title,
-            year=year,
-            nka=nka,
-            series={int(y): float(v) for y, v in own.items()},
-            first_shown_year=span[0],
-            preliminary=preliminary,
-            group=ctx.peers.label,
-            median=median,
-            peers_with_value=peers_n,
-            peers_total=len(ctx.peers.ids),
-            placement=place,
-            gap_to_median=gap,
-            population=analytics.population(vals, kommun, year),
+        overview.report_facts(
+            o, ctx.kommun_name, a.title, ctx.peers.label, span, len(ctx.peers.ids)
         )
     )
-    text = report.text()
-    driver = ui.driver_sentence(view, span)  # the largest material cost-driver difference
-    if driver is not None:
-        text = text.replace("\n\n", f" {driver}\n\n", 1) if "\n\n" in text else f"{text} {driver}"
+    # with the largest material cost-driver difference
+    text = overview.with_driver(report.text(), ui.driver_sentence(view, span))
     st.code(text + f"\n\n{ui.RAW}; {ui.COMPUTED}.", language=None, wrap_lines=True)
     st.caption(
         "Kopiera med knappen uppe till höger. Texten innehåller bara påståenden som "
