@@ -25,7 +25,11 @@ BAND_IQR = "#9e9e9e"
 OTHER_BAR = "#a7bfd6"  # light blue-grey
 BREAK = "break-paths-show-domains"  # a missing value breaks a line or band: no bridging
 # d3's labels use "," for thousands and "." for decimals: make them "1 800" and "2,5", with "−"
-SWEDISH_DECIMALS = "replace(replace(replace(datum.label, ',', ' '), '.', ','), '-', '−')"
+# every thousands comma (a string pattern would replace only the first: "1 500,000"), then
+# the decimal point, then the minus
+SWEDISH_DECIMALS = (
+    "replace(replace(replace(datum.label, regexp(',', 'g'), ' '), '.', ','), '-', '−')"
+)
 
 
 def _year_axis(title: str = "År") -> alt.X:
@@ -643,30 +647,28 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
 
 def split_chart(parts: pd.DataFrame, x_title: str) -> alt.LayerChart:
     """The volume × unit-cost split as horizontal bars: each part and their sum (the difference
-    to the reference), labelled with its amount. ``parts``: columns ``del`` (label), ``value``
-    (kr/invånare or mnkr, signed), ``text`` (the amount as shown), in the order to draw."""
-    order = list(parts["del"])
-    y = alt.Y("del:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
-    data = parts.assign(sum=[i == len(parts) - 1 for i in range(len(parts))])
+    to the reference). Each amount is written in its bar's name ("Volymdel: +9,0 mnkr"), so no
+    label can run into a name or off a narrow plot. ``parts``: columns ``del`` (label),
+    ``value`` (kr/invånare or mnkr, signed), ``text`` (the amount as shown), in drawing order."""
+    data = parts.assign(
+        sum=[i == len(parts) - 1 for i in range(len(parts))],
+        label=[f"{d}: {t}" for d, t in zip(parts["del"], parts["text"], strict=True)],
+    )
+    y = alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=240))
+    lo, hi = min(0.0, float(data["value"].min())), max(0.0, float(data["value"].max()))
     bars = (
         alt.Chart(data)
         .mark_bar()
         .encode(
             x=alt.X(
                 "value:Q",
-                axis=_value_axis(x_title, tickCount=6),
-                scale=_label_room(data["value"]),
+                axis=_value_axis(x_title, tickCount=5),
+                scale=alt.Scale(domain=[lo, hi], nice=True),
             ),
             y=y,
             color=alt.condition(alt.datum.sum, alt.value(KOMMUN), alt.value(OTHER_BAR)),
             tooltip=[alt.Tooltip("del:N", title="Del"), alt.Tooltip("text:N", title="Belopp")],
         )
     )
-    text = alt.Chart(data).encode(x="value:Q", y=y, text="text:N")
     zero = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#444").encode(x="zero:Q")
-    return alt.layer(
-        bars,
-        zero,
-        text.transform_filter(alt.datum.value >= 0).mark_text(align="left", dx=4),
-        text.transform_filter(alt.datum.value < 0).mark_text(align="right", dx=-4),
-    ).properties(height=alt.Step(34))
+    return alt.layer(bars, zero).properties(height=alt.Step(34))

@@ -41,7 +41,7 @@ _ARGPARSE_SV = {
 }
 
 
-class _Parser(argparse.ArgumentParser):
+class SwedishParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one Swedish line, not usage + message
         for english, swedish in _ARGPARSE_SV.items():
             message = message.replace(english, swedish)
@@ -83,12 +83,12 @@ def _year(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m kolada", description=__doc__)
+    parser = SwedishParser(prog="python -m kolada", description=__doc__)
     parser.add_argument(
         "--cache-dir", help="cachemapp (standard: KOLADA_CACHE_DIR eller data/cache)"
     )
     parser.add_argument("--base-url", help="API-adress (standard: KOLADA_BASE_URL eller Kolada v3)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=SwedishParser)
     r = sub.add_parser("refresh", help="hämta metadata och nyckeltal till cachen")
     r.add_argument("--kpi", action="append", help="bara dessa nyckeltal (kommaseparerade)")
     r.add_argument("--from-year", type=_year, default=DEFAULT_FROM_YEAR)

@@ -105,7 +105,7 @@ for tree in trees:
         }
     )
     st.subheader(f"Kommunen mot jämförelsegruppen {year}")
-    st.dataframe(table, hide_index=True, height="content")
+    st.table(table, hide_index=True)  # static: every column shown, text wraps
     st.caption(
         f"Placering: 1 = lägst värde bland kommunen och jämförelsekommunerna med värde; ett lågt "
         f"värde är inte i sig bättre. Förändring i kommunen: från det första året med värde i "

@@ -67,7 +67,7 @@ def test_atvidaberg_ifo_shows_each_part_with_a_table_charts_and_a_split(real_cac
         "Missbruk vuxna",
         "IFO totalt",
     ]
-    tables = [d.value for d in at.dataframe if "Nyckeltal" in d.value.columns]
+    tables = [d.value for d in at.table if "Nyckeltal" in d.value.columns]
     assert [len(t) for t in tables] == [5, 7, 2, 1]
     for t in tables:
         assert t["Vad det mäter"].str.len().min() > 20  # each driver says what it measures
@@ -83,7 +83,7 @@ def test_atvidaberg_ifo_shows_each_part_with_a_table_charts_and_a_split(real_cac
 
 def test_umea_children_and_young_people_bought_care_and_hvb_against_the_median(real_cache):
     at = run(PAGE, kommun="2480", omrade="ifo")
-    table = next(d.value for d in at.dataframe if "Nyckeltal" in d.value.columns)
+    table = next(d.value for d in at.table if "Nyckeltal" in d.value.columns)
     peers = peer_ids(at, 0)
     for kpi, title, unit in (
         ("N33023", "Köp av barn- och ungdomsvård", f"{NBSP}%"),
@@ -109,7 +109,7 @@ def test_umea_children_and_young_people_bought_care_and_hvb_against_the_median(r
 def test_vaxjo_placements_2018_to_2021(real_cache):
     at = run(PAGE, kommun="0780", omrade="ifo", fran="2018", till="2021")
     assert "Kommunen mot jämförelsegruppen 2021" in [s.value for s in at.subheader]
-    table = next(d.value for d in at.dataframe if "Nyckeltal" in d.value.columns)
+    table = next(d.value for d in at.table if "Nyckeltal" in d.value.columns)
     for kpi, title in (
         ("N33001", "Kostnad barn och ungdomsvård"),
         ("N33816", "Placerade på HVB"),

@@ -1,0 +1,130 @@
+"""``python -m benchmark report``: the nämnd report as Word or PDF, from the cache, without the
+browser (for a controller or a scheduled job). ``python -m kolada refresh`` fills the cache.
+
+    python -m benchmark report --kommun 0561 --omrade ifo --format docx --out rapport.docx
+
+Bad arguments end the program with exit code 2 and one Swedish line naming the value; other
+errors with exit code 1. No traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from benchmark import report, report_docx, report_pdf
+from benchmark.budget import PEER_TARGETS
+from benchmark.source import StoreSource
+from benchmark.viewstate import parse_view
+from kolada.cli import SwedishParser
+from kolada.errors import BadInput, quoted
+from kolada.store import Store
+
+TARGET_WORDS = {  # --mal: the Swedish word → budget target kind
+    "median": "median",
+    "medel": "mean",
+    "vagt": "pooled",
+    "kvartil": "q1",
+    "noll": "zero",
+}
+RENDER = {"docx": report_docx.to_docx, "pdf": report_pdf.to_pdf}
+assert set(TARGET_WORDS.values()) <= {*PEER_TARGETS, "zero"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = SwedishParser(prog="python -m benchmark", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=SwedishParser)
+    r = sub.add_parser("report", help="skapa rapporten som Word (.docx) eller PDF")
+    r.add_argument("--kommun", required=True, help="kommun-id, t.ex. 0561, eller namn")
+    r.add_argument(
+        "--omrade", default="ifo", help="verksamhetsområde (ifo, lss, aldreomsorg …) eller alla"
+    )
+    r.add_argument("--grupp", default="rka", help="rka, kommungrupp, lan, alla eller egen")
+    r.add_argument("--egna", help="kommun-id:n till egen grupp, kommaseparerade")
+    r.add_argument("--fran", help="första år (standard 2019)")
+    r.add_argument("--till", help="sista år (standard: senaste år med värde och jämförelse)")
+    r.add_argument("--utgava", help="per-ar: varje år med den utgåva av gruppen som gällde då")
+    r.add_argument("--mal", choices=sorted(TARGET_WORDS), help="budgetmål i rapporten")
+    r.add_argument("--format", choices=sorted(RENDER), help="standard: ur --out, annars docx")
+    r.add_argument("--out", help="fil att skriva (standard: rapport-<kommun>-<område>.<format>)")
+    r.add_argument("--cache-dir", help="cachemapp (standard: KOLADA_CACHE_DIR eller data/cache)")
+    r.add_argument("--quiet", action="store_true", help="ingen förloppsrad")
+    return parser
+
+
+def _kommun_id(text: str, names: dict[str, str]) -> str:
+    """An id ("561" and "0561" alike) or a name as Kolada writes it (any case)."""
+    by_name = {n.casefold(): i for i, n in names.items()}
+    return by_name.get(text.strip().casefold(), text.strip())
+
+
+def _view(args: argparse.Namespace, src: StoreSource):
+    params = {"kommun": _kommun_id(args.kommun, src.names), "grupp": args.grupp}
+    all_areas = args.omrade == report.ALL
+    params["omrade"] = "ifo" if all_areas else args.omrade
+    for key in ("egna", "fran", "till", "utgava"):
+        if getattr(args, key) is not None:
+            params[key] = getattr(args, key)
+    view, problems = parse_view(params, src.names, src.years)
+    if problems:  # the app falls back and says so; a command stops and says so
+        raise BadInput(" ".join(p.split(". Visar")[0].rstrip(".") + "." for p in problems))
+    if args.kommun and view.kommun != params["kommun"].zfill(4):
+        raise BadInput(f"Okänd kommun {quoted(args.kommun)}.")
+    return view, all_areas
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        return args.format
+    suffix = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
+    if args.out and suffix not in RENDER:
+        raise BadInput(f"okänd filändelse {quoted(args.out)}: ange --format docx eller pdf")
+    return suffix or "docx"
+
+
+def _progress(quiet: bool):
+    def show(share: float, message: str) -> None:
+        if not quiet:
+            print(f"\r{round(share * 100):3d} % {message:<60}", end="", file=sys.stderr)
+
+    return show
+
+
+def run_report(args: argparse.Namespace) -> int:
+    kind = _format(args)
+    src = StoreSource(Store(args.cache_dir))
+    view, all_areas = _view(args, src)
+    doc = report.make_document(
+        src,
+        view,
+        all_areas=all_areas,
+        target=TARGET_WORDS.get(args.mal) if args.mal else None,
+        today=date.today(),
+        progress=_progress(args.quiet),
+    )
+    data = RENDER[kind](doc)
+    out = Path(args.out or f"{doc.stem}.{kind}")
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(out)  # never a half-written report under the real name
+    if not args.quiet:
+        print(file=sys.stderr)
+    print(f"Skrev {out} ({len(data) // 1024} kB, {len(doc.figures)} diagram).")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run_report(args)
+    except BadInput as e:
+        print(f"python -m benchmark: fel: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"Fel: {e.strerror or e} ({getattr(e, 'filename', '') or ''}).", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Avbrutet.", file=sys.stderr)
+        return 130
