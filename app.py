@@ -21,10 +21,12 @@ page = st.navigation(
         st.Page(ui.PAGES["delar"], title="IFO i delar", icon=":material/stacked_line_chart:"),
         st.Page(ui.PAGES["drivare"], title="Kostnadsdrivare", icon=":material/account_tree:"),
         st.Page(ui.PAGES["budget"], title="Budgetmål", icon=":material/flag:"),
+        st.Page(ui.PAGES["rapport"], title="Rapport", icon=":material/description:"),
         st.Page(ui.PAGES["om"], title="Om data", icon=":material/info:"),
     ]
 )
 ui.follow_page_redirect()
+ui.print_stylesheet()
 with ui.failures_in_swedish(), ui.routing():
     ui.context()
     ui.banner()

@@ -45,8 +45,24 @@ PAGES = {
     "delar": "pages/ifo_delar.py",
     "drivare": "pages/kostnadsdrivare.py",
     "budget": "pages/budgetmal.py",
+    "rapport": "pages/rapport.py",
     "om": "pages/om_data.py",
 }
+# Printing a page from the browser (Ctrl+P): only the page's content, no sidebar, header,
+# buttons, downloads or links to other pages; charts not cut across pages.
+PRINT_CSS = """<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
+  [data-testid="stDownloadButton"], [data-testid="stButton"],
+  [data-testid="stPageLink"], [data-testid="stSidebarCollapsedControl"], .stDownloadButton,
+  .stButton { display: none !important; }
+  [data-testid="stMain"], [data-testid="stAppViewContainer"] { margin-left: 0 !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  [data-testid="stVegaLiteChart"], [data-testid="stMetric"], table { break-inside: avoid; }
+}
+</style>"""
 
 
 # ---- cached reading --------------------------------------------------------------------------
@@ -478,6 +494,11 @@ def banner() -> None:
             f"Datan hämtades från Kolada för {format_age(oldest)} sedan. "
             "Uppdatera under **Om data** för att få de senaste värdena."
         )
+
+
+def print_stylesheet() -> None:
+    """app.py: what printing a page shows (``PRINT_CSS``); takes no room on the screen."""
+    st.html(PRINT_CSS)
 
 
 def method_break_note(first_year: int) -> None:

@@ -331,17 +331,22 @@ def why_nka_moved(d: AreaData) -> str | None:
 
 
 # ---- drivers ---------------------------------------------------------------------------------
-def _mini(over: driver_figures.DriverSeries, name: str) -> alt.LayerChart:
+GRID_GAP = 18  # px between small multiples
+
+
+def _mini(over: driver_figures.DriverSeries, name: str, columns: int) -> alt.LayerChart:
+    """One driver over time, sized so that ``columns`` of them fill the chart width."""
+    width = (CHART_WIDTH - GRID_GAP * (columns - 1)) // columns - 45  # the y axis beside it
     chart = charts.trend_chart(
         over.lines,
         over.stats,
         name,
         over.driver.unit,
         method_break=False,
-        height=150,
+        height=150 if columns > 1 else 220,
         legends=False,
     )
-    return chart.properties(width=190, title=alt.TitleParams(over.driver.title, fontSize=11))
+    return chart.properties(width=width, title=alt.TitleParams(over.driver.title, fontSize=11))
 
 
 def driver_section(
@@ -413,7 +418,10 @@ def driver_section(
     drawn = [o for o in tf.over_time if not (o.own.empty and o.stats.empty)]
     if drawn:
         progress(f"diagram: {tree.title}")
-        grid = alt.concat(*(_mini(o, d.kommun_name) for o in drawn), columns=3, spacing=18)
+        columns = min(3, len(drawn))
+        grid = alt.concat(
+            *(_mini(o, d.kommun_name, columns) for o in drawn), columns=columns, spacing=GRID_GAP
+        )
         spec = charts.to_spec(grid.configure_view(stroke=None))
         blocks.append(
             Figure(
@@ -618,7 +626,7 @@ def peer_section(d: AreaData) -> list[Block]:
             )
         about.append(editions.HOW_RKA_FORMS_GROUPS)
     return [
-        Heading("Jämförelsegruppen", 2),
+        Heading("Jämförelsegruppen", 1),
         Text(" ".join(about)),
         Table(
             ("Kommun", "Kommun-id", f"NKA {year}"),
@@ -682,15 +690,16 @@ def area_blocks(
     *,
     target: str | None,
     today: date,
-    level: int,
+    titled: bool,
     progress: Callable[[str], None],
 ) -> tuple[list[Block], list[str]]:
-    """The sections of one area (headings from ``level``) and the KPIs they use."""
+    """The sections of one area and the KPIs they use; ``titled``: under a heading with the
+    area's name (a document of every area), its sections one level down."""
     a, o = d.area, d.o
-    h = level
+    h = 2 if titled else 1
     if o.year is None:
         return [
-            Heading(a.title, h),
+            Heading(a.title, 1),
             Text(
                 f"Kolada har inga värden för {d.kommun_name} "
                 f"({a.title}) åren {d.span[0]}–{d.span[1]}."
@@ -699,20 +708,21 @@ def area_blocks(
     kpis = [*a.kpis, POPULATION]
     progress(f"nyckeltal: {a.title}")
     blocks: list[Block] = [
-        Heading(f"Nyckeltal {o.year}" if level == 1 else a.title, h),
+        *([Heading(a.title, 1)] if titled else []),
+        Heading(f"Nyckeltal {o.year}", h),
         key_figures(d),
     ]
     progress(f"diagram: {a.title}")
     blocks += [trend_figure(d), series_table(d)]
     driver = src.driver_sentence(d.view, d.span)
-    blocks += [Heading("Bedömning", h + 1)]
+    blocks += [Heading("Bedömning", h)]
     blocks += [Text(p) for p in report_text(d, driver).split("\n\n")]
     why = why_nka_moved(d)
     if why:
         blocks.append(Text(f"Varför ändrades NKA? {why}"))
     trees = trees_for(a.code)
     if trees:
-        blocks.append(Heading("Kostnadsdrivare", h + 1))
+        blocks.append(Heading("Kostnadsdrivare", h))
         blocks.append(
             Text(
                 "Vad som driver kostnaden per invånare: hur många som får insatser (volym), vad en "
@@ -725,12 +735,12 @@ def area_blocks(
             kpis += list(tree.kpis)
     if target:
         blocks += [
-            replace(b, level=h + 1) if isinstance(b, Heading) else b
+            replace(b, level=h) if isinstance(b, Heading) else b
             for b in budget_section(d, target, today)
         ]
     notes = caveats(d)
     if notes:
-        blocks += [Heading("Att tänka på", h + 1), Bullets(tuple(notes))]
+        blocks += [Heading("Att tänka på", h), Bullets(tuple(notes))]
     return blocks, kpis
 
 
@@ -750,7 +760,7 @@ def area_document(
         done[0] += 1
         progress(min(done[0] / steps, 1.0), message)
 
-    blocks, kpis = area_blocks(src, d, target=target, today=today, level=1, progress=step)
+    blocks, kpis = area_blocks(src, d, target=target, today=today, titled=False, progress=step)
     if d.o.year is not None:
         blocks += peer_section(d)
     blocks += sources_section(src, kpis)
@@ -835,7 +845,7 @@ def all_areas_document(
     kpis: list[str] = []
     for i, d in enumerate(datas):
         progress(0.4 + 0.55 * i / len(datas), f"avsnitt: {d.area.title}")
-        more, used = area_blocks(src, d, target=None, today=today, level=1, progress=_quiet)
+        more, used = area_blocks(src, d, target=None, today=today, titled=True, progress=_quiet)
         blocks += more
         if d.o.year is not None:
             blocks.append(

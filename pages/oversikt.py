@@ -14,6 +14,14 @@ area_text = narrative.area_in_sentence(a.title)  # "LSS", "grundskola F-9"
 span = ctx.span
 st.title(f"{a.title} – {ctx.kommun_md}")
 st.caption(f"Jämförelsegrupp: {ctx.peers_md} · År {span[0]}–{span[1]}")
+if st.button(
+    "Skapa rapport",
+    icon=":material/description:",
+    key="oversikt_report",
+    help="Word och PDF till nämnden för den här vyn (sidan Rapport).",
+):
+    st.session_state["_make_report"] = True
+    st.switch_page(ui.PAGES["rapport"], query_params=view.to_params())
 ui.peer_note(ctx)
 group = ctx.peers.group
 held = ui.group_editions(group.id) if group is not None else []

@@ -1,0 +1,115 @@
+"""Rapport: the view as a document for the nämnd — Word to edit, PDF to read — made on click."""
+
+import time
+from datetime import date
+
+import streamlit as st
+
+import ui
+from benchmark import budget, fmt, report, report_docx, report_pdf
+from benchmark.source import StoreSource
+from kolada.drivers import trees_for
+
+ctx = ui.current("rapport")
+a, view, span = ctx.area, ctx.view, ctx.span
+st.title(f"Rapport – {ctx.kommun_md}")
+st.caption(
+    "En färdig handling till nämnden för vyn i sidomenyn: Word (.docx) att redigera i en "
+    "tjänsteskrivelse och PDF att läsa. Med nyckeltal, diagram, text, kostnadsdrivare, "
+    "jämförelsegrupp, det som behöver beaktas och en bilaga med källor och formler. Samma "
+    "rapport i terminalen: `python -m benchmark report --kommun "
+    f"{view.kommun} --omrade {view.area} --format pdf`."
+)
+
+left, right = st.columns(2)
+scope = left.radio(
+    "Omfattning",
+    ["omrade", report.ALL],
+    format_func=lambda s: f"{a.title}" if s == "omrade" else "Alla verksamhetsområden",
+    key="report_scope",
+)
+TARGET_CHOICES = ["", *budget.COMPARED]
+chosen = st.session_state.get("budget_kind")  # Budgetmål's choice, when one was made
+if "report_target" not in st.session_state and chosen in TARGET_CHOICES:
+    st.session_state["report_target"] = chosen
+target = right.selectbox(
+    "Budgetmål i rapporten",
+    TARGET_CHOICES,
+    format_func=lambda k: budget.TARGETS[k] if k else "Inget",
+    key="report_target",
+    disabled=scope == report.ALL,
+    help="Tabellen med målen sida vid sida och vägen till målet, som på sidan Budgetmål "
+    "(utgångsläge: senaste år med värde och tillräckligt många jämförelsevärden; första "
+    "budgetår: nästa år).",
+)
+parts = [
+    "nyckeltal",
+    "diagram",
+    "text",
+    *(["kostnadsdrivare"] if scope != report.ALL and trees_for(a.code) else []),
+    *(["budgetmål"] if target and scope != report.ALL else []),
+]
+st.markdown(f"Rapporten innehåller {', '.join(parts)}, jämförelsegrupp, förbehåll och källor.")
+
+key = (view, scope, target if scope != report.ALL else "", ui.store().stamp())
+made = st.session_state.get("_report")
+if made is not None and made["key"] != key:
+    made = None
+if st.button("Skapa rapport", type="primary", key="report_make") or st.session_state.pop(
+    "_make_report", False
+):
+    bar = st.progress(0.0, text="Skapar rapporten …")
+    started = time.perf_counter()
+
+    def show(share: float, message: str) -> None:
+        bar.progress(min(share * 0.9, 0.9), text=f"Skapar rapporten: {message}")
+
+    doc = report.make_document(
+        StoreSource(ui.store()),
+        view,
+        all_areas=scope == report.ALL,
+        target=target or None,
+        today=date.today(),
+        progress=show,
+    )
+    bar.progress(0.92, text="Skapar rapporten: Word")
+    docx = report_docx.to_docx(doc)
+    bar.progress(0.96, text="Skapar rapporten: PDF")
+    pdf = report_pdf.to_pdf(doc)
+    bar.empty()
+    made = {
+        "key": key,
+        "stem": doc.stem,
+        "docx": docx,
+        "pdf": pdf,
+        "seconds": time.perf_counter() - started,
+        "figures": len(doc.figures),
+    }
+    st.session_state["_report"] = made  # one report per session: the latest
+
+if made is not None:
+    st.success(
+        f"Rapporten är klar ({made['figures']} diagram, skapad på "
+        f"{fmt.number(made['seconds'], 1)} s)."
+    )
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
+        "⬇ Word (.docx)",
+        made["docx"],
+        file_name=f"{made['stem']}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        key="report_docx",
+        on_click="ignore",
+    )
+    row.download_button(
+        "⬇ PDF",
+        made["pdf"],
+        file_name=f"{made['stem']}.pdf",
+        mime="application/pdf",
+        key="report_pdf",
+        on_click="ignore",
+    )
+st.caption(
+    f"Kommunens värden: {ui.RAW}. Medianer, placeringar, skillnader, belopp och uppdelningar: "
+    f"{ui.COMPUTED}. Att skriva ut en sida i webbläsaren (Ctrl+P) döljer sidomenyn och knapparna."
+)
