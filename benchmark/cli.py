@@ -69,7 +69,8 @@ def _view(args: argparse.Namespace, src: StoreSource):
             params[key] = getattr(args, key)
     view, problems = parse_view(params, src.names, src.years)
     if problems:  # the app falls back and says so; a command stops and says so
-        raise BadInput(" ".join(p.split(". Visar")[0].rstrip(".") + "." for p in problems))
+        said = (p.replace(" i länken", "").split(". Visar")[0].rstrip(".") + "." for p in problems)
+        raise BadInput(" ".join(said))
     if args.kommun and view.kommun != params["kommun"].zfill(4):
         raise BadInput(f"Okänd kommun {quoted(args.kommun)}.")
     return view, all_areas

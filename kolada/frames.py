@@ -91,8 +91,21 @@ def totals(values: pd.DataFrame) -> pd.DataFrame:
     return values[values["gender"] == "T"].reset_index(drop=True)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: object) -> object:
+    """A title from Kolada without control characters (a line break or tab becomes a space):
+    they are never part of a name, break documents, and make the chart renderer abort."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub(lambda m: " " if m.group() in "\t\n\r" else "", value)
+
+
 def tidy_kpis(objects: Iterable[dict]) -> pd.DataFrame:
     rows = [{c: obj.get(c) for c in KPI_COLUMNS} for obj in objects]
+    for row in rows:
+        row["title"] = clean_text(row["title"])
     frame = pd.DataFrame(rows, columns=KPI_COLUMNS)
     frame["is_divided_by_gender"] = frame["is_divided_by_gender"].fillna(False).astype(bool)
     frame["has_ou_data"] = frame["has_ou_data"].fillna(False).astype(bool)
@@ -104,7 +117,7 @@ def tidy_kpis(objects: Iterable[dict]) -> pd.DataFrame:
 
 def tidy_municipalities(objects: Iterable[dict]) -> pd.DataFrame:
     rows = [
-        {"id": municipality_id(o["id"]), "title": o.get("title"), "type": o.get("type")}
+        {"id": municipality_id(o["id"]), "title": clean_text(o.get("title")), "type": o.get("type")}
         for o in objects
     ]
     frame = pd.DataFrame(rows, columns=MUNICIPALITY_COLUMNS).astype("string")
@@ -122,7 +135,7 @@ def tidy_groups(objects: Iterable[dict]) -> pd.DataFrame:
     ``id``/``title`` member keys are accepted too)."""
     rows = []
     for g in objects:
-        title = g.get("title") or ""
+        title = clean_text(g.get("title") or "")
         for m in g.get("members") or []:
             rows.append(
                 {
@@ -130,7 +143,7 @@ def tidy_groups(objects: Iterable[dict]) -> pd.DataFrame:
                     "title": title,
                     "edition_year": edition_year(title),
                     "member_id": municipality_id(m.get("member_id", m.get("id"))),
-                    "member_title": m.get("member_title", m.get("title")),
+                    "member_title": clean_text(m.get("member_title", m.get("title"))),
                 }
             )
     frame = pd.DataFrame(rows, columns=GROUP_COLUMNS)

@@ -19,7 +19,9 @@ PAGES = [
     "pages/jamforelse.py",
     "pages/alla_omraden.py",
     "pages/ifo_delar.py",
+    "pages/kostnadsdrivare.py",
     "pages/budgetmal.py",
+    "pages/rapport.py",
     "pages/om_data.py",
 ]
 KOMMUNER = [m["id"] for m in load_fixture("municipality.json")["values"] if m["type"] == "K"]
@@ -362,3 +364,26 @@ def test_a_long_link_value_is_cut_in_the_message(cache):
     at = app(kommun="x" * 5000)
     warning = visible(at.warning[0].value)
     assert "…" in warning and len(warning) < 150
+
+
+def test_rapport_made_on_click_with_word_and_pdf(cache):
+    at = app()
+    at.switch_page("pages/rapport.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Rapport – Åtvidaberg"
+    assert not at.get("download_button")  # nothing is made before the click
+    at.button(key="report_make").click().run()
+    assert not at.exception, at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["⬇ Word (.docx)", "⬇ PDF"]
+    assert "Rapporten är klar" in at.success[0].value
+
+
+def test_skapa_rapport_on_oversikt_opens_rapport_and_makes_it(cache):
+    at = app(kommun="0561", omrade="ifo")
+    at.session_state["budget_kind"] = "mean"  # chosen on Budgetmål earlier in the session
+    at.button(key="oversikt_report").click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Rapport – Åtvidaberg"
+    assert at.selectbox(key="report_target").value == "mean"
+    assert [b.proto.label for b in at.get("download_button")] == ["⬇ Word (.docx)", "⬇ PDF"]

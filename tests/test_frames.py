@@ -112,3 +112,16 @@ def test_group_frame_accepts_v2_member_keys():
 def test_edition_year():
     assert edition_year("Liknande kommuner, övergripande, Åtvidaberg, 2025") == 2025
     assert edition_year("Alla kommuner (ovägt medel)") is None
+
+
+def test_titles_lose_control_characters_that_break_charts_and_documents():
+    from kolada.frames import tidy_groups, tidy_municipalities
+
+    munis = tidy_municipalities([{"id": "0561", "title": "Åtvid\x07aberg\n", "type": "K"}])
+    assert munis.loc[0, "title"] == "Åtvidaberg "
+    groups = tidy_groups(
+        [{"id": "G1", "title": "Liknande\x1b kommuner IFO, Höör, 2024",
+          "members": [{"member_id": "1267", "member_title": "Hö\x00ör"}]}]
+    )  # fmt: skip
+    assert groups.loc[0, "title"] == "Liknande kommuner IFO, Höör, 2024"
+    assert groups.loc[0, "edition_year"] == 2024 and groups.loc[0, "member_title"] == "Höör"

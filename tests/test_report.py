@@ -1,0 +1,108 @@
+"""The report on the small fixture cache (no network): typography, Kolada's text as literal text in
+Word and PDF (names written as markup, control characters), both files open, the command's
+Swedish errors."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from benchmark import cli, report, report_docx, report_pdf
+from benchmark.source import StoreSource
+from benchmark.viewstate import View
+from kolada.store import Store
+from tests.conftest import FakeClient, fill_cache, load_fixture
+
+KOMMUNER = [m["id"] for m in load_fixture("municipality.json")["values"] if m["type"] == "K"]
+TODAY = date(2026, 12, 3)
+MARKUP = "<b>Fet & </para> <img src=x>"
+
+
+class MarkupClient(FakeClient):
+    """Åtvidaberg's name as markup with a control character, as a hostile answer could have it."""
+
+    def fetch_municipalities(self):
+        return [
+            {**m, "title": f"{MARKUP}\x07" if m["id"] == "0561" else m["title"]}
+            for m in super().fetch_municipalities()
+        ]
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory) -> StoreSource:
+    root = fill_cache(
+        tmp_path_factory.mktemp("report"), MarkupClient(munis=[k for k in KOMMUNER if k != "2031"])
+    )
+    return StoreSource(Store(root), today=TODAY)
+
+
+def test_typeset_thin_spaces_between_thousands_only():
+    assert report.typeset("11\u00a0506 invånare, 1 234 567 kr") == (
+        "11\u202f506 invånare, 1\u202f234\u202f567 kr"
+    )
+    assert report.typeset("2019 2020 och 12,5 %") == "2019 2020 och 12,5 %"  # not years
+    assert report.typeset("a\x07b\x1bc\td") == "abc\td"
+
+
+def test_swedish_date():
+    assert report.swedish_date(date(2026, 12, 3)) == "3 december 2026"
+    assert report.swedish_date(date(2027, 1, 31)) == "31 januari 2027"
+
+
+def test_kolada_text_is_literal_text_in_word_and_pdf(source):
+    doc = report.make_document(source, View("0561", "ifo"), target="median", today=TODAY)
+    assert doc.title.endswith(MARKUP)  # the control character is gone, the rest is text
+    word = docx.Document(io.BytesIO(report_docx.to_docx(doc)))
+    assert word.paragraphs[0].text == report.typeset(doc.title)
+    assert word.core_properties.language == "sv-SE"
+    section = word.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+    pdf = PdfReader(io.BytesIO(report_pdf.to_pdf(doc)))
+    first = re.sub(r"\s+", " ", pdf.pages[0].extract_text())
+    assert MARKUP in first
+    width, height = pdf.pages[0].mediabox.width, pdf.pages[0].mediabox.height
+    assert (round(float(width)), round(float(height))) == (595, 842)  # A4 in points
+    assert pdf.metadata.title == doc.title
+
+
+def test_a_kommun_without_values_gets_a_document_that_says_so(source):
+    doc = report.make_document(source, View("2031", "ifo"), today=TODAY)  # no values here
+    text = doc.text()
+    assert "Kolada har inga värden" in text and not doc.figures
+    assert report_pdf.to_pdf(doc)[:4] == b"%PDF"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--kommun", "9999"], "kommun='9999'"),
+        (["--kommun", "0561", "--omrade", "skola"], "omrade='skola'"),
+        (["--kommun", "0561", "--fran", "1999"], "fran='1999'"),
+        (["--kommun", "0561", "--out", "rapport.odt"], "'rapport.odt'"),
+    ],
+)
+def test_the_command_names_a_bad_value_in_swedish(source, args, needle, capsys):
+    code = cli.main(["report", "--cache-dir", str(source.store.root), "--quiet", *args])
+    err = capsys.readouterr().err
+    assert code == 2 and needle in err and "Traceback" not in err
+
+
+def test_the_command_says_when_the_cache_is_empty(tmp_path, capsys):
+    code = cli.main(["report", "--kommun", "0561", "--cache-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "python -m kolada refresh" in err
+
+
+def test_the_command_takes_a_name_and_writes_through_a_temporary_file(source, tmp_path, capsys):
+    out = tmp_path / "r.pdf"
+    code = cli.main(
+        ["report", "--kommun", "växjö", "--out", str(out), "--cache-dir",
+         str(source.store.root), "--quiet"]
+    )  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert out.read_bytes()[:4] == b"%PDF" and not list(tmp_path.glob("*.tmp"))
