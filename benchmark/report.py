@@ -32,7 +32,7 @@ from benchmark import (
 )
 from benchmark.exports import METHOD_BREAK_NOTE, TERMS
 from benchmark.numbers import money
-from benchmark.source import StoreSource
+from benchmark.source import StoreSource, largest_sentence
 from benchmark.viewstate import GROUP_KINDS, View
 from kolada.catalogue import AREAS, IFO_PARTS, POPULATION, Area, area
 from kolada.drivers import DriverTree, trees_for
@@ -351,7 +351,9 @@ def _mini(over: driver_figures.DriverSeries, name: str, columns: int) -> alt.Lay
 
 def driver_section(
     src: StoreSource, d: AreaData, tree: DriverTree, progress: Callable[[str], None]
-) -> list[Block]:
+) -> tuple[list[Block], driver_figures.DriverFigure | None]:
+    """One driver tree's table, sentences and small multiples, and its largest material
+    difference (for the report paragraph)."""
     parts = {p.code: p for p in IFO_PARTS}
     peers = src.peers(d.view, parts[tree.code]) if tree.code in parts else d.peers
     held = src.editions(peers.group.id) if peers.group is not None else []
@@ -374,7 +376,7 @@ def driver_section(
                 "jämförelsekommuner har värden."
             )
         )
-        return blocks
+        return blocks, None
     rows = []
     for f in tf.figures:
         shown = driver_figures.value_text(f.value, f.driver.unit)
@@ -432,7 +434,7 @@ def driver_section(
                 f"{RAW}; {COMPUTED}.",
             )
         )
-    return blocks
+    return blocks, largest
 
 
 # ---- Budgetmål -------------------------------------------------------------------------------
@@ -714,13 +716,14 @@ def area_blocks(
     ]
     progress(f"diagram: {a.title}")
     blocks += [trend_figure(d), series_table(d)]
-    driver = src.driver_sentence(d.view, d.span)
+    trees = trees_for(a.code)
+    sections = [(tree, *driver_section(src, d, tree, progress)) for tree in trees]
+    driver = largest_sentence((best, tree) if best else None for tree, _, best in sections)
     blocks += [Heading("Bedömning", h)]
     blocks += [Text(p) for p in report_text(d, driver).split("\n\n")]
     why = why_nka_moved(d)
     if why:
         blocks.append(Text(f"Varför ändrades NKA? {why}"))
-    trees = trees_for(a.code)
     if trees:
         blocks.append(Heading("Kostnadsdrivare", h))
         blocks.append(
@@ -730,8 +733,8 @@ def area_blocks(
                 "caption",
             )
         )
-        for tree in trees:
-            blocks += driver_section(src, d, tree, progress)
+        for tree, tree_blocks, _ in sections:
+            blocks += tree_blocks
             kpis += list(tree.kpis)
     if target:
         blocks += [

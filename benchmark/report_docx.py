@@ -26,6 +26,7 @@ from benchmark.report import (
 
 TEXT_WIDTH_CM = 16.0  # A4 (21 cm) with 2,5 cm margins
 GREY = RGBColor(0x44, 0x44, 0x44)
+HEADER_FILL = "E8EEF5"
 FONT = "Calibri"
 
 
@@ -53,7 +54,7 @@ def _page(doc) -> None:
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         doc.styles[name].font.name = FONT
     caption = doc.styles["Caption"]
-    caption.font.size, caption.font.italic = Pt(8.5), False
+    caption.font.size, caption.font.italic, caption.font.bold = Pt(8.5), False, False
     caption.font.color.rgb = GREY
 
 
@@ -87,10 +88,13 @@ def _footer(doc, report: Document) -> None:
 
 def _table(doc, block: Table) -> None:
     t = doc.add_table(rows=1, cols=len(block.header))
-    t.style = "Light Grid Accent 1"
+    t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.LEFT
+    t.autofit = False  # the widths below, in Word and in LibreOffice
     widths = block.widths or (1,) * len(block.header)
     total = sum(widths)
+    for column, w in zip(t.columns, widths, strict=True):
+        column.width = Cm(TEXT_WIDTH_CM * w / total)
     for row_cells, values, header in (
         (t.rows[0].cells, block.header, True),
         *((t.add_row().cells, r, False) for r in block.rows),
@@ -101,11 +105,21 @@ def _table(doc, block: Table) -> None:
             run = p.add_run(typeset(value))
             run.font.size = Pt(9)
             run.bold = header
-            if i in block.numeric and not header:
+            if header:
+                _shade(cell, HEADER_FILL)
+            if i in block.numeric:
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _repeat_header(t)
-    if block.caption:
-        doc.add_paragraph(typeset(block.caption), style="Caption")
+    # the caption, or an empty line: the next block never touches the table
+    doc.add_paragraph(typeset(block.caption), style="Caption")
+
+
+def _shade(cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
 
 
 def _repeat_header(table) -> None:

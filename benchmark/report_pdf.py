@@ -177,7 +177,8 @@ def _flowables(report: Document) -> list:
         else:
             items = [_figure(block)]
         if pending_heading is not None:  # a heading never ends a page alone
-            items = [KeepTogether([pending_heading, items[0]]), *items[1:]]
+            first = items[0]._content if isinstance(items[0], KeepTogether) else [items[0]]
+            items = [KeepTogether([pending_heading, *first]), *items[1:]]
             pending_heading = None
         out += items
     if pending_heading is not None:

@@ -54,7 +54,13 @@ def largest_driver_difference(
 ) -> str | None:
     """The sentence about the area's driver furthest from the peers' median (over all its driver
     trees), when the peers cover it and the difference is material; None otherwise."""
-    found = [f for f in driver_differences(view, span, peers_of, values_of) if f is not None]
+    return largest_sentence(driver_differences(view, span, peers_of, values_of))
+
+
+def largest_sentence(found: Iterable) -> str | None:
+    """Of (largest material difference, tree) per tree (or None), the sentence about the one
+    furthest from its median."""
+    found = [f for f in found if f is not None]
     if not found:
         return None
     best, tree = max(found, key=lambda t: abs(t[0].relative))

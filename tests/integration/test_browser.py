@@ -190,6 +190,50 @@ def test_budgetmal_downloads_png_and_bundle(server, browser, tmp_path):
     page.context.close()
 
 
+def test_rapport_downloads_word_and_pdf(server, browser, tmp_path):
+    import io
+
+    import docx
+    from pypdf import PdfReader
+
+    page = new_page(browser, viewport={"width": 1400, "height": 1600}, accept_downloads=True)
+    page.goto(f"{server}/?kommun=0561&omrade=ifo")
+    wait_for_title(page, "Individ- och familjeomsorg – Åtvidaberg")
+    page.get_by_role("button", name="Skapa rapport").click()  # on Översikt: opens Rapport
+    wait_for_title(page, "Rapport – Åtvidaberg")
+    page.get_by_text("Rapporten är klar").wait_for(timeout=60_000)
+    shot(page, "9-rapport")
+    files = {}
+    for label, ext in (("⬇ Word (.docx)", "docx"), ("⬇ PDF", "pdf")):
+        with page.expect_download(timeout=60_000) as got:
+            page.get_by_role("button", name=label).click()
+        path = tmp_path / got.value.suggested_filename
+        got.value.save_as(path)
+        assert path.name == f"rapport-0561-ifo.{ext}"
+        files[ext] = path.read_bytes()
+    word = docx.Document(io.BytesIO(files["docx"]))
+    assert word.paragraphs[0].text == "Individ- och familjeomsorg – Åtvidaberg"
+    assert len(word.inline_shapes) == 5
+    pdf = PdfReader(io.BytesIO(files["pdf"]))
+    assert "32,0 %" in pdf.pages[0].extract_text()
+    page.context.close()
+
+
+def test_printing_a_page_hides_the_sidebar_and_buttons(server, browser):
+    page = new_page(browser, viewport={"width": 1400, "height": 1400})
+    page.goto(f"{server}/?kommun=0561&omrade=ifo")
+    wait_for_title(page, "Individ- och familjeomsorg – Åtvidaberg")
+    assert page.get_by_test_id("stSidebar").is_visible()
+    page.emulate_media(media="print")
+    assert not page.get_by_test_id("stSidebar").is_visible()
+    assert not page.get_by_role("button", name="Skapa rapport").is_visible()
+    assert not page.get_by_role("button", name="⬇ PNG").first.is_visible()
+    assert page.get_by_test_id("stMetric").first.is_visible()  # the content stays
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(ARTIFACTS / "utskrift-oversikt.pdf"), format="A4")
+    page.context.close()
+
+
 EVIL_LINK = "[Logga in här](http://evil.example/login)"
 EVIL_IMAGE = "![x](http://evil.example/x.png)"
 PAGES = [

@@ -116,6 +116,16 @@ def test_text_tables_sources_and_budget(atvidaberg):
     assert "−" in flat(docx_text(docx_bytes)[0])  # real minus signs ("−346 tkr")
 
 
+def test_the_driver_sentence_is_the_one_oversikt_gives(atvidaberg, reference_cache):
+    doc, _, _ = atvidaberg
+    src = StoreSource(Store(reference_cache), today=TODAY)
+    sentence = src.driver_sentence(View("0561", "ifo"), (2019, 2022))  # Översikt's, via ui
+    assert (
+        sentence
+        and sentence in doc.text().split("\n")[doc.text().split("\n").index("Bedömning") + 1]
+    )
+
+
 def test_caveats_that_apply_and_none_that_dont(atvidaberg, reference_cache):
     doc, _, pdf_bytes = atvidaberg
     text = flat(pdf_text(pdf_bytes)[0])
