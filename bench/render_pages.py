@@ -38,6 +38,7 @@ PAGES = {
     "IFO i delar": "pages/ifo_delar.py",
     "Kostnadsdrivare": "pages/kostnadsdrivare.py",
     "Budgetmål": "pages/budgetmal.py",
+    "Rapport": "pages/rapport.py",
     "Om data": "pages/om_data.py",
 }
 
