@@ -55,7 +55,7 @@ PRINT_CSS = """<style>
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stDecoration"], [data-testid="stStatusWidget"],
   [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
-  [data-testid="stDownloadButton"], [data-testid="stButton"],
+  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stCheckbox"],
   [data-testid="stPageLink"], [data-testid="stSidebarCollapsedControl"], .stDownloadButton,
   .stButton { display: none !important; }
   [data-testid="stMain"], [data-testid="stAppViewContainer"] { margin-left: 0 !important; }

@@ -117,4 +117,7 @@ def note(
     """The sentence a view says about the edition it uses."""
     if per_edition and len(held) > 1:
         return f"Varje år jämförs med den utgåva som gällde då: {summary(held, years)}."
-    return f"{title}: utgåva {edition_year or '–'}; samma medlemmar används för alla år som visas."
+    if edition_year is None:  # the title has no year: name the group
+        return f"{title}: samma medlemmar används för alla år som visas."
+    # the group's title is said just before (the view's caption): only its edition here
+    return f"Gruppens utgåva {edition_year}; samma medlemmar används för alla år som visas."

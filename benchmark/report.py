@@ -260,7 +260,7 @@ def trend_figure(d: AreaData) -> Figure:
             if span[0] < analytics.METHOD_BREAK_YEAR <= span[1]
             else ""
         )
-        + f". Kommunens värden: {RAW}. Median, medel och fält: {COMPUTED}."
+        + f". Kommunens värden – {RAW}. Median, medel och fält – {COMPUTED}."
     )
     return Figure(png(chart), caption)
 
@@ -395,8 +395,8 @@ def driver_section(
         Table(
             ("Nyckeltal", d.kommun_name, "Median", "Placering", "Med värde"),
             tuple(rows),
-            caption=f"{tf.year}. Kommunens värden: {RAW}. Median och placering (1 = lägst värde): "
-            f"{COMPUTED}; visas bara när minst {analytics.MIN_PEERS} och minst hälften av "
+            caption=f"{tf.year}. Kommunens värden – {RAW}. Median och placering (1 = lägst "
+            f"värde) – {COMPUTED}; visas bara när minst {analytics.MIN_PEERS} och minst hälften av "
             "jämförelsekommunerna har värde. Ett lågt värde är inte i sig bättre.",
             numeric=(1, 2),
             widths=(4.4, 1.8, 1.6, 1.2, 1.2),

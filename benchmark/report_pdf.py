@@ -210,6 +210,7 @@ def to_pdf(report: Document) -> bytes:
         subject=report.subtitle,
         author="Nettokostnadsavvikelse – jämför med liknande kommuner",
         lang="sv-SE",
+        creator="nka-jamforelse (reportlab)",
     )
     doc.build(_flowables(report), onFirstPage=page, onLaterPages=page)
     return out.getvalue()

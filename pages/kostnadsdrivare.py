@@ -215,9 +215,10 @@ for tree in trees:
         "jämförelsekommunerna; ljust band: lägst–högst. Inget gruppvärde för år då för få "
         "jämförelsekommuner har värde."
     )
-    grid = st.columns(2)
     for i, over in enumerate(shown.over_time):
         d, own, stats = over.driver, over.own, over.stats
+        if i % 2 == 0:  # a row per pair: on a phone the charts stack in the table's order
+            grid = st.columns(2)
         with grid[i % 2]:
             st.markdown(f"**{escape_markdown(d.title)}**")
             st.caption(escape_markdown(d.means))

@@ -14,11 +14,9 @@ ctx = ui.current("rapport")
 a, view, span = ctx.area, ctx.view, ctx.span
 st.title(f"Rapport – {ctx.kommun_md}")
 st.caption(
-    "En färdig handling till nämnden för vyn i sidomenyn: Word (.docx) att redigera i en "
-    "tjänsteskrivelse och PDF att läsa. Med nyckeltal, diagram, text, kostnadsdrivare, "
-    "jämförelsegrupp, det som behöver beaktas och en bilaga med källor och formler. Samma "
-    "rapport i terminalen: `python -m benchmark report --kommun "
-    f"{view.kommun} --omrade {view.area} --format pdf`."
+    "Rapport till nämnden om det du har valt i sidomenyn: Word (.docx) att redigera i en "
+    "tjänsteskrivelse och PDF att läsa – med nyckeltal, diagram, text, kostnadsdrivare, "
+    "jämförelsegrupp, det som behöver beaktas och en bilaga med källor och formler."
 )
 
 left, right = st.columns(2)
@@ -110,6 +108,8 @@ if made is not None:
         on_click="ignore",
     )
 st.caption(
-    f"Kommunens värden: {ui.RAW}. Medianer, placeringar, skillnader, belopp och uppdelningar: "
-    f"{ui.COMPUTED}. Att skriva ut en sida i webbläsaren (Ctrl+P) döljer sidomenyn och knapparna."
+    f"Kommunens värden – {ui.RAW}. Medianer, placeringar, skillnader, belopp och uppdelningar – "
+    f"{ui.COMPUTED}. Att skriva ut en sida i webbläsaren (Ctrl+P) döljer sidomenyn och knapparna. "
+    "Samma rapport utan webbläsare, till exempel i ett schemalagt jobb: "
+    f"`python -m benchmark report --kommun {view.kommun} --omrade {view.area} --format pdf`."
 )

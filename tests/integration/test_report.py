@@ -129,7 +129,7 @@ def test_the_driver_sentence_is_the_one_oversikt_gives(atvidaberg, reference_cac
 def test_caveats_that_apply_and_none_that_dont(atvidaberg, reference_cache):
     doc, _, pdf_bytes = atvidaberg
     text = flat(pdf_text(pdf_bytes)[0])
-    assert "utgåva 2024; samma medlemmar används för alla år som visas" in text
+    assert "Gruppens utgåva 2024; samma medlemmar används för alla år som visas" in text
     assert "ny modell för referenskostnaden" not in text  # 2019–2022: no method break shown
     assert "För få jämförelsevärden" not in text and "Preliminära värden" not in text
 
