@@ -350,6 +350,35 @@ def target_sentence(kommun: str, kind: str, level: float, target: Target) -> str
 
 
 # ---- targets side by side --------------------------------------------------------------------
+def target_levels(
+    choice: BaseChoice, stats_row: Mapping | None, pooled: Pooled
+) -> dict[str, float | str]:
+    """Each compared target's level in the base year, or why it has none ("för få
+    jämförelsevärden (1 av 7)")."""
+    levels: dict[str, float | str] = {}
+    for kind in COMPARED:
+        if kind == "zero":
+            levels[kind] = 0.0
+        elif kind == "pooled":
+            levels[kind] = (
+                pooled.level if pooled.covered else analytics.coverage_text(pooled.n, pooled.total)
+            )
+        elif not choice.covered or stats_row is None:
+            levels[kind] = choice.reason
+        else:
+            levels[kind] = float(stats_row[kind])
+    return levels
+
+
+def side_text(points: float) -> str:
+    """Where the kommun stands against a target: "1,9 p.e. över", "på målet", "–"."""
+    if pd.isna(points):
+        return "–"
+    if round(points, 1) == 0:
+        return "på målet"
+    return f"{fmt.number(abs(points), 1)} p.e. {'över' if points > 0 else 'under'}"
+
+
 COMPARE_COLUMNS = [
     "Mål",
     "Nivå (%)",

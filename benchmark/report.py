@@ -460,16 +460,7 @@ def budget_section(d: AreaData, kind: str, today: date) -> list[Block]:
     nka = analytics.value_at(vals, a.nka_pct, kommun, base)
     ref = analytics.reference_cost(vals, a, kommun, base)
     pooled = budget.pooled_level(vals, a, d.peers.ids, base)
-    levels: dict[str, float | str] = {}
-    for k in budget.COMPARED:
-        if k == "zero":
-            levels[k] = 0.0
-        elif k == "pooled":
-            levels[k] = (
-                pooled.level if pooled.covered else analytics.coverage_text(pooled.n, pooled.total)
-            )
-        else:
-            levels[k] = float(row[k]) if choice.covered and row is not None else choice.reason
+    levels = budget.target_levels(choice, row, pooled)
     comparison = budget.compare_targets(nka, ref, levels)
     level = levels[kind]
     table = Table(
@@ -478,13 +469,7 @@ def budget_section(d: AreaData, kind: str, today: date) -> list[Block]:
             (
                 f"{name} (valt)" if k == kind else name,
                 "–" if pd.isna(lvl) else fmt.percent(lvl),
-                "–"
-                if pd.isna(p)
-                else (
-                    "på målet"
-                    if round(p, 1) == 0
-                    else f"{fmt.number(abs(p), 1)} p.e. {'över' if p > 0 else 'under'}"
-                ),
+                budget.side_text(p),
                 words or note,
             )
             for k, name, lvl, p, words, note in zip(

@@ -89,20 +89,7 @@ pop = analytics.population(vals, kommun, base)
 pooled = budget.pooled_level(vals, a, ctx.peers.ids, base)
 
 
-def _level(k: str) -> float | str:
-    """A target's level for the base year, or why it has none."""
-    if k == "zero":
-        return 0.0
-    if k == "custom":
-        return custom
-    if k == "pooled":
-        if not pooled.covered:
-            return analytics.coverage_text(pooled.n, pooled.total)
-        return pooled.level
-    return choice.reason if not choice.covered else float(row[k])
-
-
-levels = {k: _level(k) for k in budget.COMPARED}
+levels = budget.target_levels(choice, row, pooled)
 if kind == "custom":
     levels["custom"] = custom
 comparison = budget.compare_targets(nka, ref, levels)
@@ -130,7 +117,7 @@ def _comparison_table() -> None:
             f"Nivå {base}": comparison["Nivå (%)"].map(
                 lambda v: "–" if pd.isna(v) else fmt.percent(v)
             ),
-            "Läge": comparison["Skillnad (p.e.)"].map(_side),
+            "Läge": comparison["Skillnad (p.e.)"].map(budget.side_text),
         }
     )
     st.table(shown, hide_index=True)  # a static table: its text wraps on a narrow screen
@@ -156,14 +143,6 @@ def _points_words(points: float) -> str:
     if round(points, 1) == 0:
         return "oförändrad"
     return f"{fmt.number(abs(points), 1)} p.e. {'lägre' if points < 0 else 'högre'}"
-
-
-def _side(points: float) -> str:
-    if pd.isna(points):
-        return "–"
-    if round(points, 1) == 0:
-        return "på målet"
-    return f"{fmt.number(abs(points), 1)} p.e. {'över' if points > 0 else 'under'}"
 
 
 level = levels.get(kind)

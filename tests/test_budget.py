@@ -394,3 +394,24 @@ def test_money_input_with_more_decimals():
     assert numbers.money_input(12.9337, 2) == "12,93"
     assert numbers.money_input(0.7354) == "735 tkr"
     assert numbers.money_input(0.7354, 4) == "735,4 tkr"
+
+
+def test_target_levels_say_why_a_peer_target_has_none():
+    row = {"median": 30.1, "mean": 29.1, "q1": 13.1}
+    covered = budget.target_levels(
+        budget.BaseChoice(2022, 7, 7, True), row, budget.Pooled(31.1, 7, 7, 1.0, 1.0)
+    )
+    assert covered == {"median": 30.1, "mean": 29.1, "pooled": 31.1, "q1": 13.1, "zero": 0.0}
+    few = budget.target_levels(
+        budget.BaseChoice(2025, 1, 7, False), row, budget.Pooled(None, 1, 7, 1.0, 1.0)
+    )
+    assert few["median"] == few["q1"] == few["pooled"] == "för få jämförelsevärden (1 av 7)"
+    assert few["zero"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("points", "text"),
+    [(1.94, "1,9 p.e. över"), (-18.93, "18,9 p.e. under"), (0.04, "på målet"), (math.nan, "–")],
+)
+def test_side_text(points, text):
+    assert budget.side_text(points) == text
