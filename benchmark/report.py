@@ -291,7 +291,7 @@ def series_table(d: AreaData) -> Table:
     return Table(
         ("År", d.kommun_name, "Median", "Mittersta hälften", "Med värde"),
         tuple(rows),
-        caption=f"{d.kommun_name}: {RAW} ({d.area.nka_pct}). Median och kvartiler: {COMPUTED}; "
+        caption=f"{d.kommun_name} – {RAW} ({d.area.nka_pct}). Median och kvartiler – {COMPUTED}; "
         f"visas bara när minst {analytics.MIN_PEERS} och minst hälften av gruppen har värde.",
         numeric=(1, 2, 3),
         widths=(1, 2, 1.6, 3, 1.4),
