@@ -30,6 +30,15 @@ from kolada.drivers import TREES_BY_CODE, DriverTree
 from kolada.status import cache_status, format_age
 
 TTL = timedelta(hours=24)
+READ_ONLY = "KOLADA_READ_ONLY"  # =1: a replica that serves the shared cache and never fetches
+
+
+def read_only() -> bool:
+    """A replica behind a load balancer: the cache is written only by the scheduled job
+    (``python -m kolada refresh``); the app never fetches from Kolada itself."""
+    return os.environ.get(READ_ONLY, "").strip().lower() in ("1", "true", "ja", "yes")
+
+
 RAW = "Källa: Kolada"
 COMPUTED = "Egen bearbetning av data från Kolada"
 ENTITY_TITLES = {
@@ -200,6 +209,9 @@ def ensure_data(kpis: list[str]) -> None:
     cached = metadata() is not None
     if cached and set(kpis) <= cached_kpis():
         return
+    if read_only():
+        _read_only_without_data(cached and not values(kpis).empty)
+        return
     if not (cached and _recently_failed()) and _fetch(sorted(set(kpis)), "nyckeltal"):
         return
     if metadata() is not None and not values(kpis).empty:
@@ -223,6 +235,38 @@ def ensure_data(kpis: list[str]) -> None:
     )
     st.caption(f"Tekniskt fel: {escape_markdown(st.session_state.get('_fetch_error', 'okänt'))}")
     st.stop()
+
+
+def _read_only_without_data(some: bool) -> None:
+    """Read-only: say what is missing and who fills it; stop when there is nothing to show."""
+    if some:
+        st.warning(
+            "Några nyckeltal finns inte i den delade datan ännu. De hämtas av nästa schemalagda "
+            "uppdatering; visar det som finns."
+        )
+        return
+    st.error(
+        "**Det finns ingen data ännu.** Appen körs i läsläge: datan hämtas från Kolada av en "
+        "schemalagd uppdatering (`python -m kolada refresh`), inte av appen. Försök igen när "
+        "den har körts."
+    )
+    st.stop()
+
+
+def refreshed_note() -> None:
+    """The sidebar in read-only mode: when the shared data was last refreshed, and by whom."""
+    last = store().last_refresh() or {}
+    fetched = store().meta("values").get("fetched_at", "")
+    when = (last.get("at") or fetched or "")[:16].replace("T", " ")
+    st.sidebar.caption(
+        f"Data från Kolada, uppdaterad {escape_markdown(when) or 'okänt när'} UTC av en "
+        "schemalagd körning."
+        + (
+            " Senaste försöket misslyckades; tidigare data visas."
+            if last and not last.get("ok")
+            else ""
+        )
+    )
 
 
 # ---- the view: sidebar widgets with their state in the URL -----------------------------------
@@ -401,6 +445,8 @@ def context() -> Context:
     years = year_bounds()
     _sync_from_url(names, years)
     view = _sidebar_widgets(meta, names, years)
+    if read_only():
+        refreshed_note()
     remember(view)
     ctx = Context(view, area(view.area), peers(view), names, meta, years)
     st.session_state["_ctx"] = ctx
@@ -487,13 +533,15 @@ def banner() -> None:
             f"({escape_markdown(last.get('at', '')[:16])} UTC). "
             "Appen visar tidigare hämtad data. Se **Om data**."
         )
+    where = (
+        "Nästa schemalagda uppdatering hämtar de senaste värdena."
+        if read_only()
+        else "Uppdatera under **Om data** för att få de senaste värdena."
+    )
     stale = [x for x in cache_status(s, ttl=TTL) if x.cached and x.stale]
     if stale:
         oldest = max((x.age for x in stale if x.age), default=None)
-        st.info(
-            f"Datan hämtades från Kolada för {format_age(oldest)} sedan. "
-            "Uppdatera under **Om data** för att få de senaste värdena."
-        )
+        st.info(f"Datan hämtades från Kolada för {format_age(oldest)} sedan. {where}")
 
 
 def print_stylesheet() -> None:

@@ -91,7 +91,12 @@ if last:
     at, message = escape_markdown(last.get("at", "")[:16]), escape_markdown(last["message"])
     st.caption(f"Senaste uppdatering {outcome} {at} UTC: {message}")
 
-if st.button("Uppdatera från Kolada", type="primary"):
+if ui.read_only():
+    st.info(
+        "Appen körs i läsläge (`KOLADA_READ_ONLY=1`): datan uppdateras av en schemalagd körning "
+        "av `python -m kolada refresh` och delas av alla instanser av appen."
+    )
+elif st.button("Uppdatera från Kolada", type="primary"):
     bar = st.progress(0.0, text="Startar …")
 
     def show(p: kolada.Progress) -> None:

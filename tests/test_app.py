@@ -387,3 +387,32 @@ def test_skapa_rapport_on_oversikt_opens_rapport_and_makes_it(cache):
     assert at.title[0].value == "Rapport – Åtvidaberg"
     assert at.selectbox(key="report_target").value == "mean"
     assert [b.proto.label for b in at.get("download_button")] == ["⬇ Word (.docx)", "⬇ PDF"]
+
+
+def never_fetch(store, **kw):
+    raise AssertionError("a read-only replica must not fetch from Kolada")
+
+
+def test_read_only_never_fetches_and_says_who_fills_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("KOLADA_READ_ONLY", "1")
+    monkeypatch.setattr(kolada, "refresh", never_fetch)
+    at = app()
+    assert not at.exception, at.exception
+    assert "Appen körs i läsläge" in at.error[0].value
+    assert "python -m kolada refresh" in at.error[0].value
+
+
+def test_read_only_serves_the_shared_cache_without_a_refresh_button(cache, monkeypatch):
+    monkeypatch.setenv("KOLADA_READ_ONLY", "1")
+    monkeypatch.setattr(kolada, "refresh", never_fetch)
+    Store(cache).record_refresh(True, "Klart", "2026-12-03T05:00:00+00:00")
+    at = app(omrade="lss")  # LSS is in the cache: nothing to fetch
+    assert not at.exception, at.exception
+    assert at.title[0].value == "LSS – Åtvidaberg"
+    captions = [visible(c.value) for c in at.sidebar.caption]
+    assert any("uppdaterad 2026-12-03 05:00 UTC av en schemalagd" in c for c in captions), captions
+    at.switch_page("pages/om_data.py").run()
+    assert not at.exception, at.exception
+    assert not [b for b in at.button if b.label == "Uppdatera från Kolada"]
+    assert "KOLADA_READ_ONLY=1" in at.info[0].value
