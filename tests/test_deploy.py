@@ -1,0 +1,101 @@
+"""The deployment files, validated with what runs here (no Docker engine, no cluster):
+Kubernetes' own schemas (kubernetes-validate, offline), the Compose spec (check-jsonschema's
+vendored schema), hadolint for the Dockerfile, and Debian's nginx for ``nginx -t``."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+BIN = Path(sys.executable).parent
+
+
+def run(*cmd: str | Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=120)
+
+
+def test_kubernetes_manifests_match_the_api_schemas():
+    kustomization = yaml.safe_load((DEPLOY / "k8s" / "kustomization.yaml").read_text())
+    files = [DEPLOY / "k8s" / name for name in kustomization["resources"]]
+    assert all(f.exists() for f in files)
+    done = run(BIN / "kubernetes-validate", "--strict", *files)
+    assert done.returncode == 0, done.stdout + done.stderr
+    kinds = {yaml.safe_load(f.read_text())["kind"] for f in files}
+    assert kinds == {"PersistentVolumeClaim", "Deployment", "Service", "Ingress", "CronJob"}
+
+
+def test_replicas_are_read_only_probed_and_sticky():
+    deployment = yaml.safe_load((DEPLOY / "k8s" / "deployment.yaml").read_text())
+    pod = deployment["spec"]["template"]["spec"]
+    app = pod["containers"][0]
+    assert {"name": "KOLADA_READ_ONLY", "value": "1"} in app["env"]
+    assert app["volumeMounts"][0]["readOnly"] is True
+    assert app["readinessProbe"]["httpGet"]["path"] == "/_stcore/health"
+    assert app["livenessProbe"]["httpGet"]["path"] == "/_stcore/health"
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    pvc = yaml.safe_load((DEPLOY / "k8s" / "pvc.yaml").read_text())
+    assert pvc["spec"]["accessModes"] == ["ReadWriteMany"]
+    ingress = yaml.safe_load((DEPLOY / "k8s" / "ingress.yaml").read_text())
+    notes = ingress["metadata"]["annotations"]
+    assert notes["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+    assert int(notes["nginx.ingress.kubernetes.io/proxy-read-timeout"]) >= 3600
+    job = yaml.safe_load((DEPLOY / "k8s" / "cronjob.yaml").read_text())
+    assert job["spec"]["concurrencyPolicy"] == "Forbid"
+    command = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["command"]
+    assert command == ["python", "-m", "kolada", "refresh"]
+
+
+def test_compose_file_matches_the_compose_spec():
+    done = run(
+        BIN / "check-jsonschema", "--builtin-schema", "vendor.compose-spec",
+        DEPLOY / "compose.yaml",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    apps = [s for s in compose["services"] if s.startswith("app")]
+    assert len(apps) == 3
+    for name in apps:
+        assert compose["services"][name]["environment"]["KOLADA_READ_ONLY"] == "1"
+        assert compose["services"][name]["volumes"] == ["cache:/data/cache:ro"]
+
+
+def test_dockerfile_passes_hadolint():
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "HEALTHCHECK" in dockerfile and "/_stcore/health" in dockerfile
+    assert re.search(r"^USER \d+", dockerfile, re.MULTILINE)  # not root
+    done = run(BIN / "hadolint", DEPLOY / "Dockerfile")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def nginx_conf_for(upstreams: list[str], port: int, prefix: Path) -> Path:
+    """deploy/nginx.conf with loopback upstreams and port, and its files under ``prefix``."""
+    text = (DEPLOY / "nginx.conf").read_text()
+    servers = re.findall(r"server app\d:8501", text)
+    assert len(servers) == len(upstreams) == 3
+    for old, new in zip(servers, upstreams, strict=True):
+        text = text.replace(old, f"server {new}", 1)
+    text = text.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    text = text.replace("pid /tmp/nginx.pid;", f"pid {prefix}/nginx.pid;")
+    text = text.replace("http {", f"http {{\n    client_body_temp_path {prefix}/body;\n"
+                        f"    proxy_temp_path {prefix}/proxy;", 1)  # fmt: skip
+    conf = prefix / "nginx.conf"
+    conf.write_text(text)
+    return conf
+
+
+def test_nginx_conf_passes_nginx_t(tmp_path):
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.fail("nginx not found: install Debian's package (apt-get install -y nginx)")
+    conf = nginx_conf_for(["127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"], 8080, tmp_path)
+    done = run(nginx, "-t", "-p", tmp_path, "-c", conf)
+    assert done.returncode == 0, done.stderr
+    assert "syntax is ok" in done.stderr
