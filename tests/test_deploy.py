@@ -5,16 +5,15 @@ vendored schema), hadolint for the Dockerfile, and Debian's nginx for ``nginx -t
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
+from tests.deploy_support import DEPLOY, nginx_binary, nginx_conf_for
+
 ROOT = Path(__file__).resolve().parents[1]
-DEPLOY = ROOT / "deploy"
 BIN = Path(sys.executable).parent
 
 
@@ -75,26 +74,8 @@ def test_dockerfile_passes_hadolint():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def nginx_conf_for(upstreams: list[str], port: int, prefix: Path) -> Path:
-    """deploy/nginx.conf with loopback upstreams and port, and its files under ``prefix``."""
-    text = (DEPLOY / "nginx.conf").read_text()
-    servers = re.findall(r"server app\d:8501", text)
-    assert len(servers) == len(upstreams) == 3
-    for old, new in zip(servers, upstreams, strict=True):
-        text = text.replace(old, f"server {new}", 1)
-    text = text.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    text = text.replace("pid /tmp/nginx.pid;", f"pid {prefix}/nginx.pid;")
-    text = text.replace("http {", f"http {{\n    client_body_temp_path {prefix}/body;\n"
-                        f"    proxy_temp_path {prefix}/proxy;", 1)  # fmt: skip
-    conf = prefix / "nginx.conf"
-    conf.write_text(text)
-    return conf
-
-
 def test_nginx_conf_passes_nginx_t(tmp_path):
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        pytest.fail("nginx not found: install Debian's package (apt-get install -y nginx)")
+    nginx = nginx_binary()
     conf = nginx_conf_for(["127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"], 8080, tmp_path)
     done = run(nginx, "-t", "-p", tmp_path, "-c", conf)
     assert done.returncode == 0, done.stderr

@@ -1,0 +1,173 @@
+"""Many users, locally: three ``streamlit run`` replicas in read-only mode on one shared cache,
+Debian's nginx in front with deploy/nginx.conf (sticky sessions), the mirror as Kolada, and the
+refresh job (``python -m kolada refresh``) run while ten Chromium sessions read. Every session
+renders Åtvidaberg's figures, every request of a session reaches one replica, downloads work
+through the balancer, no session sees a half-written cache, and after the job every replica
+shows the new data."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from benchmark.source import StoreSource
+from kolada.store import Store
+from tests.deploy_support import nginx_binary, nginx_conf_for
+from tests.integration.conftest import copy_cache, start_mirror
+from tests.integration.test_browser import CHROMIUM, free_port, new_page
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+REPLICAS = 3
+SESSIONS = 10
+NKA_CARD = re.compile(r"NKA 2022\s+(−?\d+,\d) %")
+
+
+def wait_healthy(url: str, what: str, log: Path, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"{what} did not start: {log.read_text(errors='replace')[-2000:]}")
+
+
+@pytest.fixture(scope="module")
+def farm(reference_cache, tmp_path_factory):
+    """The cache (a copy of the mirror's full refresh), three replicas and nginx."""
+    tmp = tmp_path_factory.mktemp("farm")
+    cache = copy_cache(reference_cache, tmp / "cache")
+    env = {
+        **os.environ,
+        "KOLADA_READ_ONLY": "1",
+        "KOLADA_CACHE_DIR": str(cache),
+        "KOLADA_BASE_URL": "http://127.0.0.1:9/v3",  # a replica must never need it
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    procs, ports = [], []
+    for i in range(REPLICAS):
+        port = free_port()
+        log = tmp / f"replica-{i}.log"
+        with log.open("wb") as out:
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                 "--server.port", str(port), "--server.address", "127.0.0.1"],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            ))  # fmt: skip
+        ports.append(port)
+    for i, port in enumerate(ports):
+        wait_healthy(
+            f"http://127.0.0.1:{port}/_stcore/health", f"replica {i}", tmp / f"replica-{i}.log"
+        )
+    front = free_port()
+    nginx_dir = tmp / "nginx"
+    nginx_dir.mkdir()
+    conf = nginx_conf_for([f"127.0.0.1:{p}" for p in ports], front, nginx_dir)
+    with (nginx_dir / "error.log").open("wb") as err:
+        nginx = subprocess.Popen(
+            [nginx_binary(), "-p", str(nginx_dir), "-c", str(conf), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=err,
+        )  # fmt: skip
+    wait_healthy(f"http://127.0.0.1:{front}/healthz", "nginx", nginx_dir / "error.log")
+    yield {"url": f"http://127.0.0.1:{front}", "cache": cache, "ports": ports, "log":
+           nginx_dir / "access.log", "tmp": tmp}  # fmt: skip
+    nginx.terminate()
+    for p in procs:
+        p.terminate()
+    for p in [nginx, *procs]:
+        p.wait(timeout=30)
+
+
+def nka_shown(page) -> str:
+    card = page.get_by_test_id("stMetric").first
+    card.wait_for(timeout=90_000)
+    found = NKA_CARD.search(card.inner_text().replace("\xa0", " "))
+    assert found, card.inner_text()
+    return found.group(1)
+
+
+def expected_nka(cache: Path) -> str:
+    """Åtvidaberg's IFO NKA 2022 as the cache holds it, written as the card writes it."""
+    src = StoreSource(Store(cache))
+    vals = src.values(["N30001"], ["0561"])
+    value = float(vals[vals["period"] == 2022]["value"].iloc[0])
+    return f"{value:.1f}".replace(".", ",").replace("-", "−")
+
+
+def test_ten_sessions_through_nginx_while_the_job_refreshes(farm, tmp_path):
+    if CHROMIUM is None:
+        pytest.fail("Chromium not found: install Debian's package (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    from tests.integration.test_browser import BROWSER_ARGS
+
+    before = expected_nka(farm["cache"])
+    mirror = start_mirror(farm["tmp"], "--revise", "1000000", "--latency-ms", "150", "--seed", "7")
+    job_env = {**os.environ, "KOLADA_CACHE_DIR": str(farm["cache"]), "KOLADA_BASE_URL":
+               mirror.base_url}  # fmt: skip
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            job = subprocess.Popen(
+                [sys.executable, "-m", "kolada", "refresh", "--full", "--quiet"],
+                cwd=ROOT, env=job_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+            pages = []
+            for _ in range(SESSIONS):  # the sessions open while the job runs
+                page = new_page(browser, viewport={"width": 1400, "height": 1400},
+                                accept_downloads=True)  # fmt: skip
+                page.goto(f"{farm['url']}/?kommun=0561&omrade=ifo")
+                pages.append(page)
+            during = [nka_shown(page) for page in pages]
+            for page in pages:
+                assert page.get_by_test_id("stException").count() == 0
+                assert page.get_by_role("alert").filter(has_text="gick fel").count() == 0
+            running = job.poll() is None
+            out, _ = job.communicate(timeout=300)
+            assert job.returncode == 0, out
+            after = expected_nka(farm["cache"])
+            assert after != before  # the mirror revised every value since 2021
+            # a session saw the old cache or the new one, never a half-written one
+            assert set(during) <= {before, after}, (during, before, after)
+            assert during.count(before) > 0  # sessions rendered while the job was writing
+
+            with pages[0].expect_download(timeout=60_000) as got:  # through the balancer
+                pages[0].get_by_role("button", name="⬇ CSV").first.click()
+            csv = tmp_path / got.value.suggested_filename
+            got.value.save_as(csv)
+            assert "Åtvidaberg" in csv.read_bytes().decode("utf-8-sig")
+
+            for page in pages:  # a new run on each replica shows the job's data
+                page.reload()
+                assert nka_shown(page) == after
+                sidebar = page.get_by_test_id("stSidebar").inner_text()
+                assert "av en schemalagd körning" in sidebar
+            browser.close()
+    finally:
+        mirror.stop()
+
+    served = defaultdict(set)
+    for line in farm["log"].read_text().splitlines():
+        cookie, upstream, *_ = line.split(" ")
+        if cookie != "-" and upstream != "-":
+            served[cookie].add(upstream)
+    assert len(served) >= SESSIONS
+    assert all(len(upstreams) == 1 for upstreams in served.values()), served  # sticky
+    used = set().union(*served.values())
+    assert len(used) >= 2, used  # the sessions were spread over the replicas
+    print(
+        f"replicas used: {len(used)} of {REPLICAS}; sessions: {len(served)}; while the job ran: "
+        f"{during.count(before)} saw the old data, {during.count(after)} the new; job still "
+        f"running after all {SESSIONS} had rendered: {running}"
+    )
