@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
 import altair as alt
 import pandas as pd
@@ -90,7 +91,7 @@ class Metadata:
     groups: pd.DataFrame
     kpis: pd.DataFrame
 
-    @property
+    @cached_property  # one dict for every session, not one per session and run
     def names(self) -> dict[str, str]:
         return kommun_names(self.municipalities)
 

@@ -416,3 +416,24 @@ def test_read_only_serves_the_shared_cache_without_a_refresh_button(cache, monke
     assert not at.exception, at.exception
     assert not [b for b in at.button if b.label == "Uppdatera från Kolada"]
     assert "KOLADA_READ_ONLY=1" in at.info[0].value
+
+
+def test_sessions_share_the_data_instead_of_copying_it(cache):
+    """What a session keeps (session_state) holds no frame of its own: the metadata and the
+    kommun names are one object for every session (issue 11: memory per added session)."""
+    import dataclasses
+
+    import pandas as pd
+
+    first, second = app(), app(kommun="0780")
+    a, b = first.session_state["_ctx"], second.session_state["_ctx"]
+    assert a.meta is b.meta and a.names is b.names  # shared, not one copy per session
+    for at in (first, second):
+        for key in at.session_state.filtered_state:
+            value = at.session_state[key]
+            fields = (
+                [getattr(value, f.name) for f in dataclasses.fields(value) if f.name != "meta"]
+                if dataclasses.is_dataclass(value)
+                else [value]
+            )
+            assert not any(isinstance(v, pd.DataFrame | pd.Series) for v in fields), key
