@@ -4,7 +4,7 @@
 Fills a cache from the mirror, starts the app in read-only mode (one replica, or ``--replicas 3``
 behind Debian's nginx with deploy/nginx.conf), then for N = 1, 5, 10, 20, 40 concurrent
 sessions each opens Översikt (Åtvidaberg IFO) and changes kommun three times. The sessions are
-websocket clients (``session_client.py``) that send the browser's own rerun requests and check
+websocket clients (``tests/session_client.py``) that send the browser's own rerun requests and check
 what comes back (the page title names the kommun chosen, the NKA card is there, a chart is sent),
 so they run the same scripts as Chromium tabs without a browser's CPU on the same two cores.
 
@@ -32,15 +32,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from session_client import Session  # noqa: E402
 
 from kolada.client import KoladaClient  # noqa: E402
 from kolada.refresh import refresh  # noqa: E402
 from kolada.store import Store  # noqa: E402
 from tests.deploy_support import nginx_conf_for  # noqa: E402
 from tests.integration.conftest import MIRROR, start_mirror  # noqa: E402
+from tests.session_client import Session  # noqa: E402
 
 LEVELS = (1, 5, 10, 20, 40)
 KOMMUNER = [  # the kommun each session moves to, by Kolada's name (the selectbox's text)

@@ -51,8 +51,8 @@ st.markdown(f"Rapporten innehåller {', '.join(parts)}, jämförelsegrupp, förb
 
 key = (view, scope, target if scope != report.ALL else "", ui.store().stamp())
 made = st.session_state.get("_report")
-if made is not None and made["key"] != key:
-    made = None
+if made is not None and made["key"] != key:  # another view: let the old files go
+    made = st.session_state.pop("_report") and None
 if st.button("Skapa rapport", type="primary", key="report_make") or st.session_state.pop(
     "_make_report", False
 ):

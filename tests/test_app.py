@@ -429,7 +429,7 @@ def test_sessions_share_the_data_instead_of_copying_it(cache):
     a, b = first.session_state["_ctx"], second.session_state["_ctx"]
     assert a.meta is b.meta and a.names is b.names  # shared, not one copy per session
     for at in (first, second):
-        for key in at.session_state.filtered_state:
+        for key in list(at.session_state.keys()):
             value = at.session_state[key]
             fields = (
                 [getattr(value, f.name) for f in dataclasses.fields(value) if f.name != "meta"]

@@ -234,6 +234,39 @@ def test_printing_a_page_hides_the_sidebar_and_buttons(server, browser):
     page.context.close()
 
 
+def test_the_benchmark_client_runs_what_a_browser_runs(server, browser):
+    """bench/capacity.py's websocket sessions send the browser's own rerun requests: the same
+    view, and the same kommun change, give the same page as Chromium shows."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.session_client import Session
+
+    async def client_view() -> tuple:
+        async with Session(server) as s:
+            first = await s.run("kommun=0561&omrade=ifo")
+            changed = await s.run(None, {"Kommun": "Växjö"})
+            return first, changed, s.query
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API holds this thread's loop
+        first, changed, query = pool.submit(asyncio.run, client_view()).result(timeout=120)
+    assert first.title == "Individ- och familjeomsorg – Åtvidaberg"
+    assert changed.title == "Individ- och familjeomsorg – Växjö" and "kommun=0780" in query
+    assert first.seconds_to_chart is not None and changed.seconds_to_chart is not None
+    page = new_page(browser, viewport={"width": 1400, "height": 1400})
+    page.goto(f"{server}/?kommun=0780&omrade=ifo")
+    wait_for_title(page, "Individ- och familjeomsorg – Växjö")
+    page.get_by_test_id("stMetric").first.wait_for()
+    shown = {
+        m.get_by_test_id("stMetricLabel").inner_text(): m.get_by_test_id("stMetricValue")
+        .inner_text()
+        .replace("\xa0", " ")
+        for m in page.get_by_test_id("stMetric").all()
+    }
+    assert {k: v.replace("\xa0", " ") for k, v in changed.metrics.items()} == shown
+    page.context.close()
+
+
 EVIL_LINK = "[Logga in här](http://evil.example/login)"
 EVIL_IMAGE = "![x](http://evil.example/x.png)"
 PAGES = [
