@@ -21,23 +21,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kolada.client import KoladaClient  # noqa: E402
-from kolada.refresh import refresh  # noqa: E402
-from kolada.store import Store  # noqa: E402
-from tests.deploy_support import nginx_conf_for  # noqa: E402
-from tests.integration.conftest import MIRROR, start_mirror  # noqa: E402
+from tests.deploy_support import start_nginx, start_replicas, stop  # noqa: E402
+from tests.integration.conftest import MIRROR, fill_from_mirror  # noqa: E402
 from tests.session_client import Session  # noqa: E402
 
 LEVELS = (1, 5, 10, 20, 40)
@@ -47,23 +41,6 @@ KOMMUNER = [  # the kommun each session moves to, by Kolada's name (the selectbo
 ]  # fmt: skip
 CHANGES = 3
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait(url: str, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    sys.exit(f"{url} svarar inte")
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -152,24 +129,6 @@ def _q(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
 
 
-def start_replicas(cache: Path, count: int, tmp: Path) -> tuple[list[subprocess.Popen], list[int]]:
-    env = {**os.environ, "KOLADA_READ_ONLY": "1", "KOLADA_CACHE_DIR": str(cache),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}  # fmt: skip
-    procs, ports = [], []
-    for i in range(count):
-        port = free_port()
-        log = (tmp / f"replica-{i}.log").open("wb")
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        ))  # fmt: skip
-        ports.append(port)
-    for port in ports:
-        wait(f"http://127.0.0.1:{port}/_stcore/health")
-    return procs, ports
-
-
 async def measure(url: str, replicas: list[str], pids: list[int], levels: tuple[int, ...]) -> None:
     for replica in replicas:  # each process fills the caches its sessions share
         async with Session(replica) as warm:
@@ -189,25 +148,13 @@ def main() -> None:
         sys.exit(f"{MIRROR} saknas: benchmarken behöver ../shared/kolada-mirror")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        mirror = start_mirror(tmp)
-        try:
-            with KoladaClient(mirror.base_url, max_rps=0) as client:
-                refresh(Store(tmp / "cache"), client)
-        finally:
-            mirror.stop()
+        fill_from_mirror(tmp)
         procs, ports = start_replicas(tmp / "cache", args.replicas, tmp)
         nginx = None
         try:
             url = f"http://127.0.0.1:{ports[0]}"
             if args.replicas > 1:
-                front = free_port()
-                (tmp / "nginx").mkdir()
-                conf = nginx_conf_for([f"127.0.0.1:{p}" for p in ports], front, tmp / "nginx")
-                nginx = subprocess.Popen(
-                    ["nginx", "-p", str(tmp / "nginx"), "-c", str(conf), "-g", "daemon off;"]
-                )
-                url = f"http://127.0.0.1:{front}"
-                wait(f"{url}/healthz")
+                nginx, url, _ = start_nginx(ports, tmp)
             print(
                 f"{args.replicas} replik(er){' bakom nginx' if nginx else ''}, {os.cpu_count()} "
                 f"kärnor; varje session: Översikt + {CHANGES} byten av kommun"
@@ -220,9 +167,7 @@ def main() -> None:
                     f"minne per tillagd session (lutning över nivåerna): {slope(CONNECTED):.2f} MB"
                 )
         finally:
-            for p in [*procs, *([nginx] if nginx else [])]:
-                p.terminate()
-                p.wait(timeout=30)
+            stop(*procs, *([nginx] if nginx else []))
 
 
 if __name__ == "__main__":

@@ -25,11 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from kolada.client import KoladaClient  # noqa: E402
-from kolada.refresh import refresh  # noqa: E402
 from kolada.store import Store  # noqa: E402
 from tests.apptest_support import modern_navigation  # noqa: E402
-from tests.integration.conftest import MIRROR, start_mirror  # noqa: E402
+from tests.integration.conftest import MIRROR, fill_from_mirror  # noqa: E402
 
 PAGES = {
     "Översikt": "pages/oversikt.py",
@@ -67,12 +65,7 @@ def main() -> None:
     if not MIRROR.exists():
         sys.exit(f"{MIRROR} saknas: benchmarken behöver ../shared/kolada-mirror")
     with tempfile.TemporaryDirectory() as tmp:
-        mirror = start_mirror(Path(tmp))
-        try:
-            with KoladaClient(mirror.base_url, max_rps=0) as client:
-                result = refresh(Store(Path(tmp) / "cache"), client)
-        finally:
-            mirror.stop()
+        result = fill_from_mirror(Path(tmp))
         os.environ["KOLADA_CACHE_DIR"] = str(Path(tmp) / "cache")
         kommuner = Store(Path(tmp) / "cache").read("municipalities").frame
         print(

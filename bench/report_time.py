@@ -26,10 +26,8 @@ sys.path.insert(0, str(ROOT))
 from benchmark import report, report_docx, report_pdf  # noqa: E402
 from benchmark.source import StoreSource  # noqa: E402
 from benchmark.viewstate import View  # noqa: E402
-from kolada.client import KoladaClient  # noqa: E402
-from kolada.refresh import refresh  # noqa: E402
 from kolada.store import Store  # noqa: E402
-from tests.integration.conftest import MIRROR, start_mirror  # noqa: E402
+from tests.integration.conftest import MIRROR, fill_from_mirror  # noqa: E402
 
 CASES = [  # (label, view, all areas, budget target)
     ("Åtvidaberg IFO (4 drivarträd, mål: median)", View("0561", "ifo"), False, "median"),
@@ -62,12 +60,7 @@ def main() -> None:
     if not MIRROR.exists():
         sys.exit(f"{MIRROR} saknas: benchmarken behöver ../shared/kolada-mirror")
     with tempfile.TemporaryDirectory() as tmp:
-        mirror = start_mirror(Path(tmp))
-        try:
-            with KoladaClient(mirror.base_url, max_rps=0) as client:
-                refresh(Store(Path(tmp) / "cache"), client)
-        finally:
-            mirror.stop()
+        fill_from_mirror(Path(tmp))
         store = Store(Path(tmp) / "cache")
         print(f"{args.runs} runs per report; the first line includes starting the renderer")
         for label, view, all_areas, target in CASES:

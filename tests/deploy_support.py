@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -38,3 +44,69 @@ def nginx_conf_for(upstreams: list[str], port: int, prefix: Path) -> Path:
     conf = prefix / "nginx.conf"
     conf.write_text(text)
     return conf
+
+
+# ---- a local farm: replicas and nginx on loopback (the multi-replica test, bench/capacity.py) ----
+ROOT = DEPLOY.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, log: Path, seconds: float = 90) -> None:
+    """Until ``url`` answers 200; otherwise an error with the end of ``log``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not start: {log.read_text(errors='replace')[-2000:]}")
+
+
+def start_replicas(cache: Path, count: int, tmp: Path, **env: str):
+    """``count`` read-only ``streamlit run`` replicas on the same cache: (processes, ports)."""
+    env = {**os.environ, "KOLADA_READ_ONLY": "1", "KOLADA_CACHE_DIR": str(cache),
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **env}  # fmt: skip
+    procs, ports = [], []
+    for i in range(count):
+        port = free_port()
+        with (tmp / f"replica-{i}.log").open("wb") as out:
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                 "--server.port", str(port), "--server.address", "127.0.0.1"],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            ))  # fmt: skip
+        ports.append(port)
+    for i, port in enumerate(ports):
+        wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", tmp / f"replica-{i}.log")
+    return procs, ports
+
+
+def start_nginx(ports: list[int], tmp: Path):
+    """Debian's nginx with deploy/nginx.conf in front of ``ports``: (process, its URL, its
+    access log)."""
+    front = free_port()
+    folder = tmp / "nginx"
+    folder.mkdir()
+    conf = nginx_conf_for([f"127.0.0.1:{p}" for p in ports], front, folder)
+    with (folder / "error.log").open("wb") as err:
+        proc = subprocess.Popen(
+            [nginx_binary(), "-p", str(folder), "-c", str(conf), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=err,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{front}"
+    wait_healthy(f"{url}/healthz", folder / "error.log")
+    return proc, url, folder / "access.log"
+
+
+def stop(*procs: subprocess.Popen) -> None:
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.wait(timeout=30)

@@ -83,6 +83,17 @@ def start_mirror(tmp: Path, *args: str) -> Mirror:
     raise RuntimeError("mirror did not start within 60 s")
 
 
+def fill_from_mirror(tmp: Path):
+    """A full refresh from a fresh mirror into ``tmp/cache`` (the benchmarks' starting point):
+    the refresh's result."""
+    mirror = start_mirror(tmp)
+    try:
+        with KoladaClient(mirror.base_url, max_rps=0) as client:
+            return refresh(Store(tmp / "cache"), client)
+    finally:
+        mirror.stop()
+
+
 @pytest.fixture(scope="session")
 def mirror_factory(tmp_path_factory):
     started: list[Mirror] = []

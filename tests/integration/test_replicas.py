@@ -11,8 +11,6 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
@@ -20,9 +18,9 @@ import pytest
 
 from benchmark.source import StoreSource
 from kolada.store import Store
-from tests.deploy_support import nginx_binary, nginx_conf_for
+from tests.deploy_support import nginx_binary, start_nginx, start_replicas, stop
 from tests.integration.conftest import copy_cache, start_mirror
-from tests.integration.test_browser import CHROMIUM, free_port, new_page
+from tests.integration.test_browser import CHROMIUM, new_page
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,62 +29,17 @@ SESSIONS = 10
 NKA_CARD = re.compile(r"NKA 2022\s+(−?\d+,\d) %")
 
 
-def wait_healthy(url: str, what: str, log: Path, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"{what} did not start: {log.read_text(errors='replace')[-2000:]}")
-
-
 @pytest.fixture(scope="module")
 def farm(reference_cache, tmp_path_factory):
     """The cache (a copy of the mirror's full refresh), three replicas and nginx."""
     tmp = tmp_path_factory.mktemp("farm")
     cache = copy_cache(reference_cache, tmp / "cache")
-    env = {
-        **os.environ,
-        "KOLADA_READ_ONLY": "1",
-        "KOLADA_CACHE_DIR": str(cache),
-        "KOLADA_BASE_URL": "http://127.0.0.1:9/v3",  # a replica must never need it
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    procs, ports = [], []
-    for i in range(REPLICAS):
-        port = free_port()
-        log = tmp / f"replica-{i}.log"
-        with log.open("wb") as out:
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                 "--server.port", str(port), "--server.address", "127.0.0.1"],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            ))  # fmt: skip
-        ports.append(port)
-    for i, port in enumerate(ports):
-        wait_healthy(
-            f"http://127.0.0.1:{port}/_stcore/health", f"replica {i}", tmp / f"replica-{i}.log"
-        )
-    front = free_port()
-    nginx_dir = tmp / "nginx"
-    nginx_dir.mkdir()
-    conf = nginx_conf_for([f"127.0.0.1:{p}" for p in ports], front, nginx_dir)
-    with (nginx_dir / "error.log").open("wb") as err:
-        nginx = subprocess.Popen(
-            [nginx_binary(), "-p", str(nginx_dir), "-c", str(conf), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL, stderr=err,
-        )  # fmt: skip
-    wait_healthy(f"http://127.0.0.1:{front}/healthz", "nginx", nginx_dir / "error.log")
-    yield {"url": f"http://127.0.0.1:{front}", "cache": cache, "ports": ports, "log":
-           nginx_dir / "access.log", "tmp": tmp}  # fmt: skip
-    nginx.terminate()
-    for p in procs:
-        p.terminate()
-    for p in [nginx, *procs]:
-        p.wait(timeout=30)
+    nginx_binary()  # fails with the reason when Debian's nginx is missing
+    # a replica must never need Kolada: its base URL leads nowhere
+    procs, ports = start_replicas(cache, REPLICAS, tmp, KOLADA_BASE_URL="http://127.0.0.1:9/v3")
+    nginx, url, log = start_nginx(ports, tmp)
+    yield {"url": url, "cache": cache, "ports": ports, "log": log, "tmp": tmp}
+    stop(nginx, *procs)
 
 
 def nka_shown(page) -> str:
