@@ -229,7 +229,7 @@ def overview_sentences(f: Facts) -> list[str]:
         level = "i nivå med den referenskostnad som kommunens struktur motiverar"
     else:
         level = (
-            f"{fmt.number(abs(f.nka))} % {_over_under(f.nka)} den referenskostnad som "
+            f"{fmt.number(abs(f.nka))}{fmt.SPACE}% {_over_under(f.nka)} den referenskostnad som "
             "kommunens struktur motiverar"
         )
     out.append(
@@ -349,7 +349,7 @@ def report_paragraph(f: ReportFacts) -> Report:
         + (
             "i nivå med referenskostnaden."
             if tenths(f.nka) == 0
-            else f"{fmt.number(abs(f.nka))} % {_over_under(f.nka)} referenskostnaden."
+            else f"{fmt.number(abs(f.nka))}{fmt.SPACE}% {_over_under(f.nka)} referenskostnaden."
         )
     )
     series = _series_to(f.series, f.year, f.nka)

@@ -88,7 +88,8 @@ if sources:
 last = store.last_refresh()
 if last:
     outcome = "lyckades" if last.get("ok") else "misslyckades"
-    at, message = escape_markdown(last.get("at", "")[:16]), escape_markdown(last["message"])
+    when = last.get("at", "")[:16].replace("T", " ")
+    at, message = escape_markdown(when), escape_markdown(last["message"])
     st.caption(f"Senaste uppdatering {outcome} {at} UTC: {message}")
 
 if ui.read_only():

@@ -13,7 +13,7 @@ def test_level_sentence_only_with_the_value():
     out = overview_sentences(BASE)
     assert out == [
         "År 2024 var nettokostnadsavvikelsen för individ- och familjeomsorg i Höör −20,8\u00a0%: "
-        "kostnaden låg 20,8 % under den referenskostnad som kommunens struktur motiverar."
+        "kostnaden låg 20,8\xa0% under den referenskostnad som kommunens struktur motiverar."
     ]
 
 
@@ -71,7 +71,7 @@ def test_full_report_for_hoor():
     r = report()
     assert r.sentences == [
         "År 2024 var nettokostnadsavvikelsen för individ- och familjeomsorg i Höör −20,8\u00a0%, "
-        "det vill säga kostnaden låg 20,8 % under referenskostnaden.",
+        "det vill säga kostnaden låg 20,8\xa0% under referenskostnaden.",
         "Sedan 2022 har Höörs nettokostnadsavvikelse sjunkit med 18,6 procentenheter, från "
         "−2,2\u00a0% till −20,8\u00a0% 2024.",
         "Medianen i jämförelsegruppen ”Liknande kommuner IFO, Höör, 2024” (G36535) var "
@@ -172,7 +172,7 @@ def test_direction_comes_from_the_values_not_the_word_avvikelse():
     # Höör: −9,3 % → −31,5 %: the figure fell (the deviation grew); say what the figure did
     t = text(year=2025, nka=-31.5, series={2019: -9.3, 2021: -20.0, 2025: -31.5})
     assert "sjunkit med 22,2 procentenheter, från −9,3\u00a0% till −31,5\u00a0% 2025" in t
-    assert "kostnaden låg 31,5 % under den referenskostnad" in t  # the sign of the level
+    assert "kostnaden låg 31,5\xa0% under den referenskostnad" in t  # the sign of the level
     for word in ("minskat", "ökat", "avvikelsen har"):
         assert word not in t
     up = text(year=2025, nka=-9.3, series={2019: -31.5, 2025: -9.3})
