@@ -224,11 +224,13 @@ def test_printing_a_page_hides_the_sidebar_and_buttons(server, browser):
     page.goto(f"{server}/?kommun=0561&omrade=ifo")
     wait_for_title(page, "Individ- och familjeomsorg – Åtvidaberg")
     assert page.get_by_test_id("stSidebar").is_visible()
+    from playwright.sync_api import expect
+
     page.emulate_media(media="print")
-    assert not page.get_by_test_id("stSidebar").is_visible()
-    assert not page.get_by_role("button", name="Skapa rapport").is_visible()
-    assert not page.get_by_role("button", name="⬇ PNG").first.is_visible()
-    assert page.get_by_test_id("stMetric").first.is_visible()  # the content stays
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden(timeout=15_000)
+    expect(page.get_by_role("button", name="Skapa rapport")).to_be_hidden()
+    expect(page.get_by_role("button", name="⬇ PNG").first).to_be_hidden()
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()  # the content stays
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.pdf(path=str(ARTIFACTS / "utskrift-oversikt.pdf"), format="A4")
     page.context.close()
