@@ -24,7 +24,7 @@ from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 import kolada
 from benchmark import analytics, charts, driver_figures, editions, exports, narrative, source
 from benchmark.escaping import escape_markdown
-from benchmark.peers import Peers, kommun_names, part_peers, resolve_peers
+from benchmark.peers import Peers, kommun_names
 from benchmark.viewstate import GROUP_KINDS, MAX_CUSTOM, View, parse_view
 from kolada.catalogue import POPULATION, Area, Part, area
 from kolada.drivers import TREES_BY_CODE, DriverTree
@@ -95,6 +95,14 @@ class Metadata:
     def names(self) -> dict[str, str]:
         return kommun_names(self.municipalities)
 
+    @cached_property
+    def kpi_ids(self) -> frozenset[str]:
+        return frozenset(self.kpis["id"])
+
+    @cached_property
+    def municipality_ids(self) -> frozenset[str]:
+        return frozenset(self.municipalities["id"])
+
 
 # A resource, not data: every run reads it many times and never changes it, so it is shared
 # instead of unpickled again on each call (a published refresh changes the stamp, so the key).
@@ -126,10 +134,8 @@ def metadata() -> Metadata | None:
 @st.cache_data(ttl=timedelta(hours=1), max_entries=512, show_spinner=False)
 def _peers(root: str, stamp: tuple, view: View, part: str | None) -> Peers:
     meta = _metadata(root, stamp)
-    if part is None:
-        return resolve_peers(view, meta.groups, meta.municipalities)
     by_code = {p.code: p for p in kolada.IFO_PARTS}
-    return part_peers(view, by_code[part], meta.groups, meta.municipalities)
+    return source.peers_for(view, by_code.get(part), meta.groups, meta.municipalities)
 
 
 def peers(view: View, part: Part | None = None) -> Peers:
@@ -145,20 +151,15 @@ def _peer_key(view: View) -> View:
 
 
 def values(kpis: list[str], municipalities: list[str] | None = None) -> pd.DataFrame:
-    """Total values for KPIs (and municipalities), from the cache. KPIs not fetched yet, and
-    group members that Kolada's municipality list does not know (a merged kommun, say), are
-    left out, not an error."""
+    """Total values for KPIs (and municipalities), from the cache; ids the cache does not know
+    are left out (``source.known``)."""
     s = store()
     meta = metadata()
     if meta is not None:
-        kpis = [k for k in kpis if k in set(meta.kpis["id"])]
-        if not kpis:
+        found = source.known(kpis, municipalities, meta.kpi_ids, meta.municipality_ids)
+        if found is None:
             return _no_values()
-    if municipalities is not None and meta is not None:
-        known = set(meta.municipalities["id"])
-        municipalities = [m for m in municipalities if m in known]
-        if not municipalities:
-            return _no_values()
+        kpis, municipalities = found
     munis = ",".join(sorted(set(municipalities))) if municipalities else None
     return _values(str(s.root), _stamp(s), ",".join(sorted(set(kpis))), munis)
 
@@ -255,19 +256,21 @@ def _read_only_without_data(some: bool) -> None:
 
 
 def refreshed_note() -> None:
-    """The sidebar in read-only mode: when the shared data was last refreshed, and by whom."""
-    last = store().last_refresh() or {}
-    fetched = store().meta("values").get("fetched_at", "")
-    when = (last.get("at") or fetched or "")[:16].replace("T", " ")
+    """The sidebar in read-only mode: when the scheduled job last refreshed the shared data (a
+    failed attempt is the banner's to say)."""
+    s = store()
+    last = s.last_refresh() or {}  # a small file the job writes, also when nothing changed
+    when = last.get("at") if last.get("ok") else _fetched_at(str(s.root), _stamp(s))
+    when = (when or "")[:16].replace("T", " ")
     st.sidebar.caption(
         f"Data från Kolada, uppdaterad {escape_markdown(when) or 'okänt när'} UTC av en "
         "schemalagd körning."
-        + (
-            " Senaste försöket misslyckades; tidigare data visas."
-            if last and not last.get("ok")
-            else ""
-        )
     )
+
+
+@st.cache_data(ttl=timedelta(hours=1), max_entries=4, show_spinner=False)
+def _fetched_at(root: str, stamp: tuple) -> str:
+    return kolada.Store(root).meta("values").get("fetched_at", "")
 
 
 # ---- the view: sidebar widgets with their state in the URL -----------------------------------
@@ -431,11 +434,7 @@ def _default_last_year(view: View, years: tuple[int, int]) -> int:
 
 @st.cache_data(ttl=timedelta(hours=1), max_entries=512, show_spinner=False)
 def _latest_covered(root: str, stamp: tuple, view: View, years: tuple[int, int]) -> int:
-    ids = peers(view).ids
-    kpi = area(view.area).nka_pct
-    vals = values([kpi], [view.kommun, *ids])
-    found = analytics.latest_covered_year(vals, kpi, view.kommun, ids, years)
-    return found or years[1]
+    return source.latest_covered(view, years, peers, values)
 
 
 def context() -> Context:

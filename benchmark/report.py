@@ -32,6 +32,7 @@ from benchmark import (
 )
 from benchmark.exports import METHOD_BREAK_NOTE, TERMS
 from benchmark.numbers import money
+from benchmark.peers import Peers
 from benchmark.source import StoreSource, largest_sentence
 from benchmark.viewstate import GROUP_KINDS, View
 from kolada.catalogue import AREAS, IFO_PARTS, POPULATION, Area, area
@@ -42,7 +43,6 @@ COMPUTED = "Egen bearbetning av data från Kolada"
 SOURCE_LINE = "Källa: Kolada; egen bearbetning"
 CHART_WIDTH = 640  # px of layout; the document scales the image to the text width
 CHART_PPI = 150  # 640 px of layout → 1 333 px, about 210 dpi at the A4 text width
-FORMATS = ("docx", "pdf")
 ALL = "alla"  # --omrade alla: every area in one document
 
 Progress = Callable[[float, str], None]
@@ -58,7 +58,7 @@ class Heading:
 @dataclass(frozen=True)
 class Text:
     text: str
-    kind: str = "body"  # body | caption | note (a caveat, set off)
+    kind: str = "body"  # body | caption
 
 
 @dataclass(frozen=True)
@@ -150,8 +150,10 @@ def swedish_date(d: date) -> str:
 
 
 def png(chart: alt.TopLevelMixin) -> bytes:
-    spec = charts.to_spec(chart.properties(width=CHART_WIDTH).configure_view(stroke=None))
-    return vlc.vegalite_to_png(spec, ppi=CHART_PPI)
+    """A chart as PNG for the document (a single chart gets the layout width first)."""
+    if not isinstance(chart, alt.ConcatChart):
+        chart = chart.properties(width=CHART_WIDTH)
+    return vlc.vegalite_to_png(charts.to_spec(chart.configure_view(stroke=None)), ppi=CHART_PPI)
 
 
 # ---- one area --------------------------------------------------------------------------------
@@ -163,7 +165,7 @@ class AreaData:
     area: Area
     kommun_name: str
     span: tuple[int, int]
-    peers: object  # benchmark.peers.Peers
+    peers: Peers
     held: list  # editions of the RKA group the store holds
     by_year: dict
     values: pd.DataFrame
@@ -424,14 +426,13 @@ def driver_section(
         grid = alt.concat(
             *(_mini(o, d.kommun_name, columns) for o in drawn), columns=columns, spacing=GRID_GAP
         )
-        spec = charts.to_spec(grid.configure_view(stroke=None))
         blocks.append(
             Figure(
-                vlc.vegalite_to_png(spec, ppi=CHART_PPI),
+                png(grid),
                 f"{tree.title} {d.span[0]}–{d.span[1]}: {d.kommun_name} (blå linje, ▲ = "
                 "preliminärt) mot jämförelsegruppens median (grå linje), ovägda medel "
                 "(streckad), mittersta hälften (mörkt band) och lägst–högst (ljust band). "
-                f"{RAW}; {COMPUTED}.",
+                f"{RAW}. {COMPUTED}.",
             )
         )
     return blocks, largest
@@ -741,7 +742,7 @@ def area_document(
     progress: Progress = _quiet,
 ) -> Document:
     d = read_area(src, view)
-    steps = 3 + 2 * len(trees_for(d.area.code))
+    steps = 2 + len(trees_for(d.area.code))  # key figures, the chart, each tree's charts
     done = [0]
 
     def step(message: str) -> None:
@@ -779,7 +780,7 @@ def all_areas_document(
     datas = []
     for i, a in enumerate(AREAS):
         progress(i / (len(AREAS) * 3), f"läser {a.title}")
-        datas.append(read_area(src, replace(view, area=a.code, last_year=view.last_year)))
+        datas.append(read_area(src, replace(view, area=a.code)))
     rows = tuple(
         (
             d.area.title,

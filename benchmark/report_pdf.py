@@ -94,7 +94,6 @@ def styles() -> dict[str, ParagraphStyle]:
         3: ParagraphStyle("h3", body, fontName=bold, fontSize=10.5, leading=13.5,
                           spaceBefore=8, spaceAfter=3),
         "body": body,
-        "note": body,
         "caption": ParagraphStyle("caption", body, fontSize=7.8, leading=10, textColor=GREY,
                                   spaceAfter=8),
         "cell": ParagraphStyle("cell", body, fontSize=8, leading=10, spaceAfter=0),

@@ -5,7 +5,7 @@ which caches these same readings per published cache.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -44,6 +44,45 @@ def first_preliminary(store: kolada.Store, kpis: pd.DataFrame, kpi: str, today: 
     fetched = store.meta("values").get("kpis", {}).get(kpi, {}).get("fetched_at")
     when = datetime.fromisoformat(fetched).date() if fetched else today
     return analytics.first_preliminary_year(row.iloc[0].to_dict(), when)
+
+
+def known(
+    kpis: Iterable[str],
+    municipalities: Iterable[str] | None,
+    kpi_ids: Set[str],
+    municipality_ids: Set[str],
+) -> tuple[list[str], list[str] | None] | None:
+    """The KPIs and municipalities the cache knows (sorted, once each); None when none is left.
+    KPIs not fetched yet, and group members that Kolada's municipality list does not know (a
+    merged kommun, say), are left out, not an error."""
+    kpis = sorted({k for k in kpis if k in kpi_ids})
+    if not kpis:
+        return None
+    if municipalities is None:
+        return kpis, None
+    munis = sorted({m for m in municipalities if m in municipality_ids})
+    return (kpis, munis) if munis else None
+
+
+def peers_for(view: View, part: Part | None, groups: pd.DataFrame, municipalities: pd.DataFrame):
+    """The peers of a view, or of an IFO part (its own RKA family)."""
+    if part is None:
+        return resolve_peers(view, groups, municipalities)
+    return part_peers(view, part, groups, municipalities)
+
+
+def latest_covered(
+    view: View,
+    years: tuple[int, int],
+    peers_of: Callable[[View, Part | None], Peers],
+    values_of: Callable[[list[str], list[str]], pd.DataFrame],
+) -> int:
+    """Where a view's default range ends: the latest year where the kommun has a value and
+    enough peers report (Åtvidaberg IFO: 2022, not 2025); the cache's last year when none."""
+    ids = peers_of(view, None).ids
+    kpi = area(view.area).nka_pct
+    vals = values_of([kpi], [view.kommun, *ids])
+    return analytics.latest_covered_year(vals, kpi, view.kommun, ids, years) or years[1]
 
 
 def largest_driver_difference(
@@ -122,6 +161,14 @@ class StoreSource:
         return kommun_names(self.municipalities)
 
     @cached_property
+    def kpi_ids(self) -> frozenset[str]:
+        return frozenset(self.kpis["id"])
+
+    @cached_property
+    def municipality_ids(self) -> frozenset[str]:
+        return frozenset(self.municipalities["id"])
+
+    @cached_property
     def kpi_titles(self) -> dict[str, str]:
         return dict(zip(self.kpis["id"], self.kpis["title"], strict=True))
 
@@ -131,21 +178,12 @@ class StoreSource:
         return int(periods.min()), int(periods.max())
 
     def values(self, kpis: Iterable[str], municipalities: Iterable[str] | None = None):
-        """As ``ui.values``: KPIs and municipalities the cache does not know are left out."""
-        known_kpis = set(self.kpis["id"])
-        kpis = sorted({k for k in kpis if k in known_kpis})
-        munis = None
-        if municipalities is not None:
-            known = set(self.municipalities["id"])
-            munis = sorted({m for m in municipalities if m in known})
-            if not munis:
-                return no_values()
-        return read_values(self.store, kpis, munis) if kpis else no_values()
+        """As ``ui.values`` (``known``), read straight from the store."""
+        found = known(kpis, municipalities, self.kpi_ids, self.municipality_ids)
+        return no_values() if found is None else read_values(self.store, *found)
 
     def peers(self, view: View, part: Part | None = None) -> Peers:
-        if part is None:
-            return resolve_peers(view, self.groups, self.municipalities)
-        return part_peers(view, part, self.groups, self.municipalities)
+        return peers_for(view, part, self.groups, self.municipalities)
 
     def editions(self, group_id: str) -> list[editions.Edition]:
         return editions.editions(self.groups, group_id)
@@ -161,18 +199,9 @@ class StoreSource:
             return meta.get("fetched_at", "")
         return meta.get("kpis", {}).get(kpi, {}).get("fetched_at", "")
 
-    def default_last_year(self, view: View) -> int:
-        """Where the app's default range ends (``ui._default_last_year``)."""
-        ids = self.peers(view).ids
-        kpi = area(view.area).nka_pct
-        vals = self.values([kpi], [view.kommun, *ids])
-        return (
-            analytics.latest_covered_year(vals, kpi, view.kommun, ids, self.years)
-            or (self.years[1])
-        )
-
     def span(self, view: View) -> tuple[int, int]:
-        last = view.last_year or self.default_last_year(view)
+        """The view's years, its last year by default as the app's (``latest_covered``)."""
+        last = view.last_year or latest_covered(view, self.years, self.peers, self.values)
         return (min(view.first_year, last), last)
 
     def area_values(self, view: View, peer_ids: Iterable[str]) -> pd.DataFrame:

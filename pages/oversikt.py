@@ -35,15 +35,8 @@ own, stats, year = o.own, o.stats, o.year
 if year is None:
     st.info(f"Kolada har inga värden för {ctx.kommun_md} ({a.title}) åren {span[0]}–{span[1]}.")
     st.stop()
-preliminary, nka, median, place, ref, gap = (
-    o.preliminary,
-    o.nka,
-    o.median,
-    o.placement,
-    o.ref,
-    o.gap,
-)
-peers_n, peers_total, too_few = o.peers_n, o.peers_total, o.too_few
+preliminary, nka, median, place = o.preliminary, o.nka, o.median, o.placement
+ref, gap, peers_n, peers_total, too_few = o.ref, o.gap, o.peers_n, o.peers_total, o.too_few
 
 prel_text = f" {fmt.PRELIMINARY}" if preliminary else ""
 cards = st.container(horizontal=True)  # a row that wraps (two cards a row on a phone)

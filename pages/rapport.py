@@ -27,6 +27,14 @@ scope = left.radio(
     key="report_scope",
 )
 TARGET_CHOICES = ["", *budget.COMPARED]
+FILES = [
+    (
+        "⬇ Word (.docx)",
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ("⬇ PDF", "pdf", "application/pdf"),
+]
 chosen = st.session_state.get("budget_kind")  # Budgetmål's choice, when one was made
 if "report_target" not in st.session_state and chosen in TARGET_CHOICES:
     st.session_state["report_target"] = chosen
@@ -52,7 +60,8 @@ st.markdown(f"Rapporten innehåller {', '.join(parts)}, jämförelsegrupp, förb
 key = (view, scope, target if scope != report.ALL else "", ui.store().stamp())
 made = st.session_state.get("_report")
 if made is not None and made["key"] != key:  # another view: let the old files go
-    made = st.session_state.pop("_report") and None
+    del st.session_state["_report"]
+    made = None
 if st.button("Skapa rapport", type="primary", key="report_make") or st.session_state.pop(
     "_make_report", False
 ):
@@ -91,25 +100,19 @@ if made is not None:
         f"{fmt.number(made['seconds'], 1)} s)."
     )
     row = st.container(horizontal=True, gap="small")
-    row.download_button(
-        "⬇ Word (.docx)",
-        made["docx"],
-        file_name=f"{made['stem']}.docx",
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        key="report_docx",
-        on_click="ignore",
-    )
-    row.download_button(
-        "⬇ PDF",
-        made["pdf"],
-        file_name=f"{made['stem']}.pdf",
-        mime="application/pdf",
-        key="report_pdf",
-        on_click="ignore",
-    )
+    for label, ext, mime in FILES:
+        row.download_button(
+            label,
+            made[ext],
+            file_name=f"{made['stem']}.{ext}",
+            mime=mime,
+            key=f"report_{ext}",
+            on_click="ignore",
+        )
 st.caption(
     f"Kommunens värden – {ui.RAW}. Medianer, placeringar, skillnader, belopp och uppdelningar – "
     f"{ui.COMPUTED}. Att skriva ut en sida i webbläsaren (Ctrl+P) döljer sidomenyn och knapparna. "
     "Samma rapport utan webbläsare, till exempel i ett schemalagt jobb: "
-    f"`python -m benchmark report --kommun {view.kommun} --omrade {view.area} --format pdf`."
+    f"`python -m benchmark report --kommun {view.kommun} --omrade "
+    f"{report.ALL if scope == report.ALL else view.area} --format pdf`."
 )

@@ -106,3 +106,9 @@ def test_the_command_takes_a_name_and_writes_through_a_temporary_file(source, tm
     )  # fmt: skip
     assert code == 0, capsys.readouterr().err
     assert out.read_bytes()[:4] == b"%PDF" and not list(tmp_path.glob("*.tmp"))
+
+
+def test_every_target_word_of_the_command_is_a_budget_target():
+    from benchmark import budget
+
+    assert set(cli.TARGET_WORDS.values()) <= set(budget.COMPARED)
