@@ -20,7 +20,7 @@ from benchmark.source import StoreSource
 from kolada.store import Store
 from tests.deploy_support import nginx_binary, start_nginx, start_replicas, stop
 from tests.integration.conftest import copy_cache, start_mirror
-from tests.integration.test_browser import CHROMIUM, new_page
+from tests.integration.test_browser import CHROMIUM, metric_card, new_page
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,8 +43,7 @@ def farm(reference_cache, tmp_path_factory):
 
 
 def nka_shown(page) -> str:
-    card = page.get_by_test_id("stMetric").first
-    card.wait_for(timeout=90_000)
+    card = metric_card(page, "NKA 2022", timeout=90_000)
     found = NKA_CARD.search(card.inner_text().replace("\xa0", " "))
     assert found, card.inner_text()
     return found.group(1)
@@ -69,6 +68,7 @@ def test_ten_sessions_through_nginx_while_the_job_refreshes(farm, tmp_path):
     mirror = start_mirror(farm["tmp"], "--revise", "1000000", "--latency-ms", "150", "--seed", "7")
     job_env = {**os.environ, "KOLADA_CACHE_DIR": str(farm["cache"]), "KOLADA_BASE_URL":
                mirror.base_url}  # fmt: skip
+    job = None
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
@@ -108,6 +108,9 @@ def test_ten_sessions_through_nginx_while_the_job_refreshes(farm, tmp_path):
                 assert "av en schemalagd körning" in sidebar
             browser.close()
     finally:
+        if job is not None and job.poll() is None:  # a failed assertion leaves no job behind
+            job.kill()
+            job.communicate()
         mirror.stop()
 
     served = defaultdict(set)
