@@ -2,8 +2,9 @@
 
 One ``requests.Session`` with timeouts, a User-Agent naming the project, and urllib3 ``Retry`` on
 the adapter (connection errors, 429 and 5xx, honouring ``Retry-After``). Requests are spaced to at
-most ``max_rps`` per second. Paging follows ``next_url`` until it is null; id lists are split into
-path segments of at most 25 ids, and split further if the server still answers 422.
+most ``max_rps`` per second, and further apart after each 429. Paging follows ``next_url`` until
+it is null; id lists are split into path segments of at most 25 ids, and split further if the
+server still answers 422.
 
 Nothing that arrives is trusted blindly: ``next_url`` and HTTP redirects are followed only on
 the base URL's own scheme, host and port; a query ends after ``max_pages`` pages; every request has
@@ -94,16 +95,26 @@ class _BodyError(Exception):
 
 
 class _Throttle:
-    """Spaces requests by at least 1/rate seconds (thread-safe).
+    """Spaces requests by at least 1/rate seconds (thread-safe); a rate of 0 sends at once.
 
     The next slot is anchored on when a request really leaves, not on when it was planned: a
     thread that wakes up late (another thread holding the GIL) must not squeeze the next gap.
+    A server that still answers 429 (its clock sees our requests bunched by the network and its
+    own load, or its limit is lower than ours) gets a slower pace from then on: each 429 widens
+    the gap by half, up to ``SLOWEST`` seconds.
     """
+
+    SLOWEST = 2.0
 
     def __init__(self, rate: float):
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self.next_start = 0.0
         self.lock = threading.Lock()
+
+    def slow_down(self) -> None:
+        with self.lock:
+            if self.interval:
+                self.interval = min(self.interval * 1.5, self.SLOWEST)
 
     def wait(self) -> None:
         if not self.interval:
@@ -160,7 +171,10 @@ class KoladaClient:
         self._local = threading.local()
         self._throttle = _Throttle(max_rps)
 
-    def _count_request(self) -> None:
+    def _count_request(self, status: int | None = None) -> None:
+        """One more request sent (a first try, or a retry for ``status``)."""
+        if status == 429:
+            self._throttle.slow_down()
         with self._count_lock:
             self.requests_sent += 1
         self._local.sent = self.thread_requests() + 1

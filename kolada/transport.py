@@ -143,13 +143,14 @@ class _WatchedAdapter(HTTPAdapter):
 
 # ---- retries --------------------------------------------------------------------------------
 class CountingRetry(Retry):
-    """urllib3 ``Retry`` that reports each retry (so request counts include them) and never
-    waits past the request's deadline (``time_left``)."""
+    """urllib3 ``Retry`` that reports each retry with the status that caused it, if any (so request
+    counts include retries and a 429 can slow the client down), and never waits past the
+    request's deadline (``time_left``)."""
 
     def __init__(
         self,
         *args,
-        on_retry: Callable[[], None] | None = None,
+        on_retry: Callable[[int | None], None] | None = None,
         time_left: Callable[[], float] | None = None,
         **kwargs,
     ):
@@ -162,12 +163,13 @@ class CountingRetry(Retry):
         retry.on_retry, retry.time_left = self.on_retry, self.time_left
         return retry
 
-    def increment(self, *args, **kwargs) -> Retry:
-        retry = super().increment(*args, **kwargs)  # raises when retries are used up
+    def increment(self, method=None, url=None, response=None, *args, **kwargs) -> Retry:
+        # raises when retries are used up
+        retry = super().increment(method, url, response, *args, **kwargs)
         if self.time_left is not None and self.time_left() <= 0:
             raise DeadlinePassed
         if self.on_retry:
-            self.on_retry()
+            self.on_retry(response.status if response is not None else None)
         return retry
 
     def parse_retry_after(self, retry_after: str) -> float:
@@ -190,7 +192,7 @@ def build_session(
     *,
     retries: int = 5,
     backoff_factor: float = 0.3,
-    on_retry: Callable[[], None] | None = None,
+    on_retry: Callable[[int | None], None] | None = None,
     time_left: Callable[[], float] | None = None,
 ) -> requests.Session:
     """A session whose adapter retries connection errors, 429 and 5xx with backoff, and whose

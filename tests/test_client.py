@@ -221,3 +221,30 @@ def test_throttle_spaces_requests(mocked):
         for _ in range(5):
             c.fetch_municipalities()
         assert time.monotonic() - start >= 4 / 20 * 0.95
+
+
+def test_a_429_slows_the_pace_for_the_rest_of_the_run(mocked):
+    """A server that still answers 429 at our pace (its clock sees requests bunched by the network
+    and its own load) gets a wider gap from then on; a 503 is not about pace and changes nothing."""
+    url = f"{BASE}/municipality"
+    ok = {"json": {"values": [], "next_url": None}}
+    mocked.get(url, status=429, headers={"Retry-After": "0"})
+    mocked.get(url, **ok)
+    mocked.get(url, status=503, headers={"Retry-After": "0"})
+    mocked.get(url, **ok)
+    with KoladaClient(BASE, max_rps=20) as c:
+        c.fetch_municipalities()
+        assert c.requests_sent == 2  # the retry is counted
+        assert c._throttle.interval == pytest.approx(1 / 20 * 1.5)
+        c.fetch_municipalities()  # 503, then 200
+        assert c.requests_sent == 4
+        assert c._throttle.interval == pytest.approx(1 / 20 * 1.5)
+        for _ in range(20):
+            c._count_request(429)
+        assert c._throttle.interval == c._throttle.SLOWEST  # never slower than one per 2 s
+
+
+def test_no_pace_stays_no_pace_after_a_429():
+    with KoladaClient(BASE, max_rps=0) as c:
+        c._count_request(429)
+        assert c._throttle.interval == 0
