@@ -220,7 +220,7 @@ def key_figures(d: AreaData) -> Table:
                 fmt.kr_per_inhabitant(o.gap.kr_per_inhabitant, sign=True),
                 COMPUTED,
             ),
-            ("Skillnad mot medianen, mnkr", fmt.mnkr(o.gap.mnkr, sign=True), COMPUTED),
+            ("Skillnad mot medianen, kronor", money(o.gap.mnkr, sign=True), COMPUTED),
         ]
     rows.append(
         (
@@ -788,7 +788,7 @@ def all_areas_document(
             _prel(fmt.percent(d.o.nka), d.o.preliminary) if d.o.year else fmt.MISSING,
             fmt.percent(d.o.median) if d.o.covered else (d.o.too_few if d.o.year else "–"),
             fmt.points(d.o.nka - d.o.median, short=True) if d.o.covered else "–",
-            fmt.mnkr(d.o.gap.mnkr, sign=True) if d.o.gap and d.o.gap.mnkr is not None else "–",
+            money(d.o.gap.mnkr, sign=True) if d.o.gap and d.o.gap.mnkr is not None else "–",
             d.o.placement.text if d.o.placement else "–",
         )
         for d in datas
@@ -799,8 +799,8 @@ def all_areas_document(
             ("Område", "År", "NKA", "Median", "Skillnad", "Mot medianen", "Placering"),
             rows,
             caption=f"Senaste år med värde för kommunen i varje område. NKA: {RAW}. Median, "
-            f"skillnad, belopp (mnkr) och placering (1 = lägst kostnadsnivå): {COMPUTED}. Varje "
-            "område jämförs med sin egen jämförelsegrupp.",
+            f"skillnad, belopp (tkr eller mnkr) och placering (1 = lägst kostnadsnivå): "
+            f"{COMPUTED}. Varje område jämförs med sin egen jämförelsegrupp.",
             numeric=(2, 3, 4, 5),
             widths=(3.2, 0.9, 1.7, 1.5, 1.4, 1.7, 1.2),
         ),

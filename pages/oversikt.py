@@ -6,6 +6,7 @@ import streamlit as st
 import ui
 from benchmark import analytics, charts, editions, fmt, narrative, nka_change, overview
 from benchmark.escaping import escape_markdown
+from benchmark.numbers import money
 from kolada.catalogue import POPULATION
 
 ctx = ui.current("oversikt")
@@ -80,8 +81,8 @@ if gap is not None:
         border=True,
     )
     cols[1].metric(
-        "Mot medianen, mnkr",
-        fmt.mnkr(gap.mnkr, sign=True),
+        "Mot medianen, kronor",
+        money(gap.mnkr, sign=True),
         help=f"(NKA − median)/100 × referenskostnad × invånare. {ui.COMPUTED}.",
         border=True,
     )

@@ -73,7 +73,10 @@ def test_the_report_says_what_oversikt_shows(atvidaberg, real_cache, apptest_env
     assert key["Skillnad mot medianen"].replace("\xa0", " ") == against
     assert key["Jämförelsegruppens median 2022"].replace("\xa0", " ") == "30,1 %"
     assert key["Placering (1 = lägst kostnadsnivå)"] == cards["Placering 2022"] == "5 av 8"
-    assert key["Skillnad mot medianen, mnkr"].replace("\xa0", " ") == cards["Mot medianen, mnkr"]
+    gap = cards["Mot medianen, kronor"]
+    assert key["Skillnad mot medianen, kronor"].replace("\xa0", " ") == gap
+    # below 1 mnkr the gap is in tkr, the same amount the paragraph names (not "+0,7 mnkr")
+    assert gap == "+735 tkr" and "735 tkr" in flat(text)
     assert key["Invånare 2022"] == f"11{THIN}506"  # a thin space between thousands
     assert len(d.tables[0].rows) == 1 + 10  # header + the ten key figures of this view
     pdf, reader = pdf_text(pdf_bytes)
