@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -143,6 +143,39 @@ def typeset(text: str) -> str:
     """Print typography: a thin no-break space (U+202F) between thousands ("12 345"), no control
     characters (Kolada's text is data, not layout)."""
     return _GROUPED.sub("\u202f", _CONTROL.sub("", text))
+
+
+_BREAKS = re.compile(r"[ \t\n]+")  # where a line may break (not U+00A0, U+202F)
+
+
+def fit_widths(shares: Sequence[float], minimums: Sequence[float], total: float) -> list[float]:
+    """Column widths that add up to ``total``: in proportion to ``shares``, but none narrower
+    than its minimum (its longest word, so a header never breaks inside a word); what a narrow
+    column gains, the others give up in proportion. Plain proportions when the minimums
+    cannot all fit."""
+    if sum(minimums) > total:
+        return [total * s / sum(shares) for s in shares]
+    fixed: dict[int, float] = {}  # columns held at their minimum
+    while True:
+        free = total - sum(fixed.values())
+        rest = sum(s for i, s in enumerate(shares) if i not in fixed)
+        if not rest:  # every column at its minimum: what is left, in proportion
+            return [fixed[i] + free * s / sum(shares) for i, s in enumerate(shares)]
+        widths = [fixed[i] if i in fixed else free * s / rest for i, s in enumerate(shares)]
+        short = {i: minimums[i] for i, w in enumerate(widths) if i not in fixed and w < minimums[i]}
+        if not short:
+            return widths
+        fixed |= short
+
+
+def words(table: Table) -> Iterable[tuple[int, str, bool]]:
+    """Every word a table prints, as (column, word, is header): what a line never breaks inside
+    (typeset text split at ordinary spaces and line breaks; a no-break space joins)."""
+    for row, header in ((table.header, True), *((r, False) for r in table.rows)):
+        for i, cell in enumerate(row):
+            for word in _BREAKS.split(typeset(cell)):
+                if word:
+                    yield i, word, header
 
 
 def swedish_date(d: date) -> str:

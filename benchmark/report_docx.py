@@ -23,8 +23,12 @@ from benchmark.report import (
     Text,
     typeset,
 )
+from benchmark.report_pdf import column_widths
 
 TEXT_WIDTH_CM = 16.0  # A4 (21 cm) with 2,5 cm margins
+TEXT_WIDTH_PT = TEXT_WIDTH_CM / 2.54 * 72
+CELL_SIZE = 9  # points, table header and cells
+CELL_MARGINS = 0.38 / 2.54 * 72  # points: Word's default 0,19 cm on either side of a cell
 GREY = RGBColor(0x44, 0x44, 0x44)
 HEADER_FILL = "E8EEF5"
 FONT = "Calibri"
@@ -91,19 +95,19 @@ def _table(doc, block: Table) -> None:
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.LEFT
     t.autofit = False  # the widths below, in Word and in LibreOffice
-    widths = block.widths or (1,) * len(block.header)
-    total = sum(widths)
+    # measured in the PDF's DejaVu Sans, which is wider than Calibri: a word that fits there fits
+    widths = [Pt(w) for w in column_widths(block, CELL_SIZE, CELL_MARGINS, TEXT_WIDTH_PT)]
     for column, w in zip(t.columns, widths, strict=True):
-        column.width = Cm(TEXT_WIDTH_CM * w / total)
+        column.width = w
     for row_cells, values, header in (
         (t.rows[0].cells, block.header, True),
         *((t.add_row().cells, r, False) for r in block.rows),
     ):
         for i, (cell, value) in enumerate(zip(row_cells, values, strict=True)):
-            cell.width = Cm(TEXT_WIDTH_CM * widths[i] / total)
+            cell.width = widths[i]
             p = cell.paragraphs[0]
             run = p.add_run(typeset(value))
-            run.font.size = Pt(9)
+            run.font.size = Pt(CELL_SIZE)
             run.bold = header
             if header:
                 _shade(cell, HEADER_FILL)

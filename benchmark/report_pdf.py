@@ -29,7 +29,18 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as PdfTable
 
-from benchmark.report import SOURCE_LINE, Bullets, Document, Figure, Heading, Table, Text, typeset
+from benchmark.report import (
+    SOURCE_LINE,
+    Bullets,
+    Document,
+    Figure,
+    Heading,
+    Table,
+    Text,
+    fit_widths,
+    typeset,
+    words,
+)
 
 MARGIN = 2.2 * cm
 TEXT_WIDTH = A4[0] - 2 * MARGIN
@@ -38,6 +49,8 @@ GREY = colors.HexColor("#444444")
 LINE = colors.HexColor("#b7c6d6")
 HEADER_FILL = colors.HexColor("#e8eef5")
 SHORT_TABLE = 15  # rows: a table this short is kept on one page with its caption
+CELL_SIZE = 8  # points, header and cells
+CELL_PADDING = 12  # points: reportlab's default 6 on either side of a cell
 
 # DejaVu Sans has every character the report prints (− U+2212, U+202F, ▲, →); it is on Debian
 # (fonts-dejavu-core, which Chromium pulls in), most Linux systems and in matplotlib. Without
@@ -96,19 +109,35 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "caption": ParagraphStyle("caption", body, fontSize=7.8, leading=10, textColor=GREY,
                                   spaceAfter=8),
-        "cell": ParagraphStyle("cell", body, fontSize=8, leading=10, spaceAfter=0),
-        "cell_right": ParagraphStyle("cell_right", body, fontSize=8, leading=10, spaceAfter=0,
-                                     alignment=TA_RIGHT),
-        "head": ParagraphStyle("head", body, fontName=bold, fontSize=8, leading=10, spaceAfter=0),
-        "head_right": ParagraphStyle("head_right", body, fontName=bold, fontSize=8, leading=10,
+        "cell": ParagraphStyle("cell", body, fontSize=CELL_SIZE, leading=10, spaceAfter=0),
+        "cell_right": ParagraphStyle("cell_right", body, fontSize=CELL_SIZE, leading=10,
                                      spaceAfter=0, alignment=TA_RIGHT),
+        "head": ParagraphStyle("head", body, fontName=bold, fontSize=CELL_SIZE, leading=10,
+                               spaceAfter=0),
+        "head_right": ParagraphStyle("head_right", body, fontName=bold, fontSize=CELL_SIZE,
+                                     leading=10, spaceAfter=0, alignment=TA_RIGHT),
     }  # fmt: skip
+
+
+def column_widths(
+    block: Table,
+    size: float = CELL_SIZE,
+    padding: float = CELL_PADDING,
+    total: float = TEXT_WIDTH,
+) -> list[float]:
+    """A table's column widths in points, adding up to ``total``: the block's proportions, each
+    column at least its longest word (bold in the header) in the report's font at ``size``
+    plus ``padding``."""
+    regular, bold = fonts()
+    minimums = [0.0] * len(block.header)
+    for i, word, header in words(block):
+        width = pdfmetrics.stringWidth(_plain(word), bold if header else regular, size)
+        minimums[i] = max(minimums[i], width + padding)
+    return fit_widths(block.widths or (1,) * len(block.header), minimums, total)
 
 
 def _table(block: Table) -> list:
     s = styles()
-    widths = block.widths or (1,) * len(block.header)
-    total = sum(widths)
     rows = [
         [
             Paragraph(_text(h), s["head_right" if i in block.numeric else "head"])
@@ -122,7 +151,7 @@ def _table(block: Table) -> list:
                 for i, v in enumerate(r)
             ]
         )
-    table = PdfTable(rows, colWidths=[TEXT_WIDTH * w / total for w in widths], repeatRows=1)
+    table = PdfTable(rows, colWidths=column_widths(block), repeatRows=1)
     table.setStyle(
         TableStyle(
             [

@@ -112,3 +112,39 @@ def test_every_target_word_of_the_command_is_a_budget_target():
     from benchmark import budget
 
     assert set(cli.TARGET_WORDS.values()) <= set(budget.COMPARED)
+
+
+def test_fit_widths_keeps_the_proportions_where_every_column_fits():
+    assert report.fit_widths((1, 3), (10, 10), 100) == [25, 75]
+
+
+def test_fit_widths_widens_a_narrow_column_at_the_others_expense():
+    widths = report.fit_widths((4, 4, 1), (0, 0, 30), 100)
+    assert widths[2] == 30 and sum(widths) == pytest.approx(100)
+    assert widths[0] == widths[1] == pytest.approx(35)  # the rest, still in proportion
+
+
+def test_fit_widths_holds_a_column_that_falls_below_its_minimum_on_the_way():
+    # column 2 gets its 40, which pushes column 1 (minimum 30) below 30: it is held there too
+    widths = report.fit_widths((6, 3, 1), (0, 30, 40), 100)
+    assert widths == pytest.approx([30, 30, 40])
+    # every column at its minimum: what is left is spread in proportion
+    assert report.fit_widths((1, 1), (40, 40), 100) == pytest.approx([50, 50])
+
+
+def test_fit_widths_gives_plain_proportions_when_the_minimums_cannot_fit():
+    assert report.fit_widths((1, 1), (80, 80), 100) == [50, 50]
+
+
+def test_a_table_never_breaks_a_word_in_word_or_pdf():
+    """The all-areas summary's narrow last column once printed 'Placerin g' in the PDF."""
+    table = report.Table(
+        ("Område", "Placering"), (("Individ- och familjeomsorg", "5 av 8"),), widths=(12, 0.5)
+    )
+    doc = report.Document("Titel", "Åtvidaberg", TODAY, "t", [table])
+    pdf = PdfReader(io.BytesIO(report_pdf.to_pdf(doc))).pages[0].extract_text()
+    assert "Placering" in pdf.splitlines()
+    cells = docx.Document(io.BytesIO(report_docx.to_docx(doc))).tables[0].rows[0].cells
+    needed = report_pdf.pdfmetrics.stringWidth("Placering", report_pdf.fonts()[1], 9)
+    assert cells[1].width.pt > needed > 0.5 / 12.5 * report_docx.TEXT_WIDTH_PT
+    assert cells[0].width.pt + cells[1].width.pt == pytest.approx(report_docx.TEXT_WIDTH_PT, 0.01)
