@@ -1,11 +1,14 @@
 """Router: the shared sidebar (its state in the URL), the app-wide banner, then the page.
 
-Run with ``python3 dev.py app``.
+Run with ``python3 dev.py app``. The page files live in ``app_pages/``, not ``pages/``: a
+``pages/`` folder makes Streamlit run a page on its own (legacy routing) until st.navigation
+has run once in the server process.
 """
 
 import streamlit as st
 
 import ui
+from ui import notes, sidebar
 
 st.set_page_config(
     page_title="Nettokostnadsavvikelse – jämför med liknande kommuner",
@@ -25,10 +28,9 @@ page = st.navigation(
         st.Page(ui.PAGES["om"], title="Om data", icon=":material/info:"),
     ]
 )
-ui.follow_page_redirect()
-ui.print_stylesheet()
-with ui.failures_in_swedish(), ui.routing():
-    ui.context()
-    ui.banner()
-    ui.show_url_problems()
+notes.print_stylesheet()
+with notes.failures_in_swedish():
+    sidebar.context()
+    notes.banner()
+    notes.show_url_problems()
     page.run()

@@ -26,18 +26,17 @@ sys.path.insert(0, str(ROOT))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from kolada.store import Store  # noqa: E402
-from tests.apptest_support import modern_navigation  # noqa: E402
 from tests.integration.conftest import MIRROR, fill_from_mirror  # noqa: E402
 
 PAGES = {
-    "Översikt": "pages/oversikt.py",
-    "Jämförelse": "pages/jamforelse.py",
-    "Alla områden": "pages/alla_omraden.py",
-    "IFO i delar": "pages/ifo_delar.py",
-    "Kostnadsdrivare": "pages/kostnadsdrivare.py",
-    "Budgetmål": "pages/budgetmal.py",
-    "Rapport": "pages/rapport.py",
-    "Om data": "pages/om_data.py",
+    "Översikt": "app_pages/oversikt.py",
+    "Jämförelse": "app_pages/jamforelse.py",
+    "Alla områden": "app_pages/alla_omraden.py",
+    "IFO i delar": "app_pages/ifo_delar.py",
+    "Kostnadsdrivare": "app_pages/kostnadsdrivare.py",
+    "Budgetmål": "app_pages/budgetmal.py",
+    "Rapport": "app_pages/rapport.py",
+    "Om data": "app_pages/om_data.py",
 }
 
 
@@ -72,19 +71,20 @@ def main() -> None:
             f"cache: {result.rows} rows, {(kommuner['type'] == 'K').sum()} kommuner; "
             f"{args.runs} warm runs per page"
         )
-        with modern_navigation():
-            for label, params in (
-                ("RKA-grupp, Åtvidaberg IFO", {"kommun": "0561"}),
-                ("alla kommuner, Åtvidaberg IFO", {"kommun": "0561", "grupp": "alla"}),
-            ):
-                for name, page in PAGES.items():
-                    times = time_page(page, params, args.runs)
-                    print(
-                        f"{label:<30} {name:<13} median {statistics.median(times):.3f} s"
-                        f"  max {max(times):.3f} s"
-                    )
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS {peak:.0f} MB (benchmark process: app + AppTest + cache)")
+        for label, params in (
+            ("RKA-grupp, Åtvidaberg IFO", {"kommun": "0561"}),
+            ("alla kommuner, Åtvidaberg IFO", {"kommun": "0561", "grupp": "alla"}),
+        ):
+            for name, page in PAGES.items():
+                times = time_page(page, params, args.runs)
+                print(
+                    f"{label:<30} {name:<13} median {statistics.median(times):.3f} s"
+                    f"  max {max(times):.3f} s"
+                )
+
+
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"peak RSS {peak:.0f} MB (benchmark process: app + AppTest + cache)")
 
 
 if __name__ == "__main__":

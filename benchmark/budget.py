@@ -54,23 +54,6 @@ COMPARED = ("median", "mean", "pooled", "q1", "zero")  # the table of targets si
 PLAN_YEARS = 2  # default target year: the budget year and two plan years
 
 
-def target_level(kind: str, stats_row: Mapping | None, custom: float | None = None) -> float:
-    """The target NKA % for a kind of target, from the peers' statistics for the base year
-    (``stats_row`` holds median, mean, q1 and, for "pooled", the pooled level)."""
-    if kind == "zero":
-        return 0.0
-    if kind == "custom":
-        if custom is None or math.isnan(custom):
-            raise ValueError("ange en egen nivå i procent")
-        return float(custom)
-    if kind not in PEER_TARGETS:
-        raise ValueError(f"okänt mål {kind!r}")
-    value = None if stats_row is None else stats_row.get(kind)
-    if value is None or pd.isna(value):
-        raise ValueError("jämförelsegruppen saknar värden för året")
-    return float(value)
-
-
 # ---- the base year -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class BaseChoice:
@@ -109,14 +92,6 @@ def default_base(choices: Sequence[BaseChoice], last: int | None = None) -> int 
     if within or covered:
         return max(within or covered)
     return max((c.year for c in choices), default=None)
-
-
-def refusal(kind: str, choice: BaseChoice) -> str | None:
-    """Why a year cannot be the base of a peer-based target ("för få jämförelsevärden (1 av
-    7)"), or None when it can."""
-    if kind in PEER_TARGETS and not choice.covered:
-        return choice.reason
-    return None
 
 
 # ---- the pooled ("vägt") peer level ----------------------------------------------------------
@@ -418,6 +393,101 @@ def compare_targets(
     frame = pd.DataFrame(rows, columns=COMPARE_COLUMNS)
     frame.index = list(levels)
     return frame
+
+
+# ---- one base year: every input a target is computed from ------------------------------------
+@dataclass(frozen=True)
+class BaseFigures:
+    """The kommun's figures in a base year (utgångsläge), and each compared target's level."""
+
+    year: int
+    choice: BaseChoice
+    nka: float
+    ref: ReferenceCost | None
+    population: float | None
+    pooled: Pooled
+    stats_row: Mapping | None  # the peers' statistics that year; None when none
+    levels: dict[str, float | str]  # target kind → level in %, or why it has none
+    peer_values: pd.Series  # the peers' NKA that year (for the what-if's placement)
+
+    def comparison(self, custom: float | None = None) -> pd.DataFrame:
+        """The targets side by side (``compare_targets``), with a custom level when given."""
+        levels = dict(self.levels)
+        if custom is not None:
+            levels["custom"] = custom
+        return compare_targets(self.nka, self.ref, levels)
+
+
+def base_figures(
+    values: pd.DataFrame,
+    area: Area,
+    kommun: str,
+    peers: Sequence[str],
+    stats: pd.DataFrame,
+    base: int,
+    choices: Sequence[BaseChoice],
+) -> BaseFigures:
+    """``values``: the area's KPIs and the population for the kommun and ``peers``; ``stats``:
+    the peers' statistics by year (``analytics.peer_stats``)."""
+    choice = next(c for c in choices if c.year == base)
+    row = stats[stats["period"] == base]
+    row = row.iloc[0].to_dict() if not row.empty else None
+    pooled = pooled_level(values, area, peers, base)
+    nka_values = values[(values["kpi"] == area.nka_pct) & (values["period"] == base)]
+    return BaseFigures(
+        base,
+        choice,
+        analytics.value_at(values, area.nka_pct, kommun, base),
+        analytics.reference_cost(values, area, kommun, base),
+        analytics.population(values, kommun, base),
+        pooled,
+        row,
+        target_levels(choice, row, pooled),
+        nka_values[nka_values["municipality"].isin(peers)]["value"],
+    )
+
+
+def comparison_rows(comparison: pd.DataFrame, kind: str, chosen: str = "{} (valt)") -> pd.DataFrame:
+    """The targets side by side as shown (page and report): Mål (the chosen one marked with
+    ``chosen``), level, where the kommun stands, and the gap in words."""
+    return pd.DataFrame(
+        {
+            "Mål": [
+                chosen.format(m) if k == kind else m
+                for k, m in zip(comparison.index, comparison["Mål"], strict=True)
+            ],
+            "Nivå": comparison["Nivå (%)"].map(lambda v: "–" if pd.isna(v) else fmt.percent(v)),
+            "Läge": comparison["Skillnad (p.e.)"].map(side_text),
+            "I kronor": [
+                t or note
+                for t, note in zip(comparison["I kronor"], comparison["Anmärkning"], strict=True)
+            ],
+        }
+    )
+
+
+def glide_rows(path: pd.DataFrame) -> pd.DataFrame:
+    """The glide path as shown (page and report): four short columns that fit a phone."""
+    return pd.DataFrame(
+        {
+            "År": [str(p) for p in path["Period"]],
+            "NKA": path["NKA (%)"].map(fmt.percent),
+            "Minskning under året": [
+                "–" if i == 0 else money(-v)
+                for i, v in enumerate(path["Förändring av nettokostnaden per år (mnkr)"])
+            ],
+            "Sammanlagt lägre nettokostnad": [
+                "–" if i == 0 else f"{money(-v)} ({fmt.kr(-p)}/inv.)"
+                for i, (v, p) in enumerate(
+                    zip(
+                        path["Ackumulerad förändring (mnkr)"],
+                        path["Ackumulerad förändring (kr/inv)"],
+                        strict=True,
+                    )
+                )
+            ],
+        }
+    )
 
 
 # ---- what-if ---------------------------------------------------------------------------------

@@ -14,11 +14,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from benchmark import report, report_docx, report_pdf
-from benchmark.source import StoreSource
+from benchmark.report import document, pdf, word
+from benchmark.report.document import needed_kpis
+from benchmark.source import Source, fetch_missing
 from benchmark.viewstate import parse_view
 from kolada.cli import SwedishParser
-from kolada.errors import BadInput, quoted
+from kolada.errors import BadInput, KoladaError, quoted
+from kolada.refresh import Progress
 from kolada.store import Store
 
 TARGET_WORDS = {  # --mal: the Swedish word → budget target kind
@@ -28,7 +30,7 @@ TARGET_WORDS = {  # --mal: the Swedish word → budget target kind
     "kvartil": "q1",
     "noll": "zero",
 }
-RENDER = {"docx": report_docx.to_docx, "pdf": report_pdf.to_pdf}
+RENDER = {"docx": word.to_docx, "pdf": pdf.to_pdf}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,14 +60,14 @@ def _kommun_id(text: str, names: dict[str, str]) -> str:
     return by_name.get(text.strip().casefold(), text.strip())
 
 
-def _view(args: argparse.Namespace, src: StoreSource):
+def _view(args: argparse.Namespace, src: Source):
     params = {"kommun": _kommun_id(args.kommun, src.names), "grupp": args.grupp}
-    all_areas = args.omrade == report.ALL
+    all_areas = args.omrade == document.ALL
     params["omrade"] = "ifo" if all_areas else args.omrade
     for key in ("egna", "fran", "till", "utgava"):
         if getattr(args, key) is not None:
             params[key] = getattr(args, key)
-    view, problems = parse_view(params, src.names, src.years)
+    view, problems = parse_view(params, src.names, src.require_values())
     if problems:  # the app falls back and says so; a command stops and says so
         said = (p.replace(" i länken", "").split(". Visar")[0].rstrip(".") + "." for p in problems)
         raise BadInput(" ".join(said))
@@ -89,11 +91,27 @@ def _progress(quiet: bool):
     return show
 
 
+def _fetch(store: Store, view, all_areas: bool, quiet: bool) -> None:
+    """Fetch what the report reads and the cache does not hold yet (not in read-only mode); a
+    failure is said, and the report says which values it lacks."""
+
+    def show(p: Progress) -> None:
+        if not quiet:
+            print(f"\rHämtar från Kolada: {p.message[:50]:<50}", end="", file=sys.stderr)
+
+    try:
+        fetch_missing(store, needed_kpis(view, all_areas=all_areas), progress=show)
+    except (KoladaError, BadInput) as e:
+        print(f"\nKunde inte hämta allt från Kolada: {e}", file=sys.stderr)
+
+
 def run_report(args: argparse.Namespace) -> int:
     kind = _format(args)
-    src = StoreSource(Store(args.cache_dir))
-    view, all_areas = _view(args, src)
-    doc = report.make_document(
+    store = Store(args.cache_dir)
+    view, all_areas = _view(args, Source(store))
+    _fetch(store, view, all_areas, args.quiet)
+    src = Source(store)  # what the cache holds now
+    doc = document.make_document(
         src,
         view,
         all_areas=all_areas,

@@ -22,8 +22,15 @@ from benchmark.decomposition import (
     split_sentence,
     split_two_factors,
 )
+from benchmark.numbers import money
 from kolada.catalogue import POPULATION
-from kolada.drivers import Driver, DriverTree, Identity
+from kolada.drivers import (
+    Driver,
+    DriverTree,
+    Identity,
+    basis_population,
+    derived_unit_cost,
+)
 
 # A driver differs materially from the peers when the kommun's value is at least this far
 # from their median (relative): 0.25 = 25 % higher or lower. Stated in Om data.
@@ -82,6 +89,14 @@ def value_text(value: float | None, unit: str) -> str:
     if unit == "antal":
         return fmt.integer(value)
     return fmt.number(value, 1)
+
+
+def shown_value(f: DriverFigure, first_preliminary: int | None) -> str:
+    """The kommun's value as shown, marked when it is preliminary."""
+    text = value_text(f.value, f.driver.unit)
+    if f.value is not None and analytics.is_preliminary(f.year, first_preliminary):
+        text += f" {fmt.PRELIMINARY}"
+    return text
 
 
 @dataclass(frozen=True)
@@ -209,6 +224,24 @@ class IdentityFigure:
     unit_cost_derived: bool
     why_not: str | None = None  # why there is no split
 
+    def parts(self) -> pd.DataFrame:
+        """The split as a chart shows it: volume part, unit-cost part and their sum, in mnkr
+        when the basis population is known (else kr per invånare), with the text of each."""
+        s, population = self.split, self.basis_population
+        values = [s.volume_part, s.unit_cost_part, s.difference]
+        if population is None:
+            texts = [fmt.kr_per_inhabitant(v, sign=True) for v in values]
+        else:
+            texts = [money(v * population / 1e6, sign=True) for v in values]
+        scale = 1 if population is None else population / 1e6
+        return pd.DataFrame(
+            {
+                "del": ["Volymdel", "Styckkostnadsdel", "Skillnad"],
+                "value": [v * scale for v in values],
+                "text": texts,
+            }
+        )
+
     def sentence(self, what: str) -> str | None:
         if self.split is None:
             return None
@@ -225,8 +258,10 @@ def _unit_costs(values: pd.DataFrame, identity: Identity, ids: list[str], year: 
         if identity.unit_cost is not None:
             if identity.unit_cost in kv:
                 out[m] = kv[identity.unit_cost]
-        elif identity.cost in kv and kv.get(identity.volume):
-            out[m] = kv[identity.cost] / (kv[identity.volume] * identity.factor)
+        else:
+            unit = derived_unit_cost(identity, kv.get(identity.cost), kv.get(identity.volume))
+            if unit is not None:
+                out[m] = unit
     return out
 
 
@@ -264,8 +299,8 @@ def _basis(identity: Identity, own: Mapping[str, float]) -> float | None:
     of users / (volume × factor)."""
     if identity.basis == "invånare":
         return own.get(POPULATION)
-    if identity.count and own.get(identity.count) and own.get(identity.volume):
-        return own[identity.count] / (own[identity.volume] * identity.factor)
+    if identity.count and own.get(identity.count):
+        return basis_population(identity, own[identity.count], own.get(identity.volume))
     return None
 
 

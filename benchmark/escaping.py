@@ -16,7 +16,6 @@ import re
 import string
 
 WORD_JOINER = "\u2060"
-ELLIPSIS = "…"
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _LINE_BREAKS = re.compile(r"[ \t\r\n\f\v]+")
@@ -36,11 +35,3 @@ def escape_markdown(text: object) -> str:
     for pattern, replacement in _BREAKS:
         plain = pattern.sub(replacement, plain)
     return _PUNCTUATION.sub(r"\\\1", plain)
-
-
-def shorten(text: object, limit: int = 60) -> str:
-    """``text`` cut to at most ``limit`` characters, ending with "…" when it was longer."""
-    plain = str(text)
-    if len(plain) <= limit:
-        return plain
-    return plain[: max(limit - 1, 0)] + ELLIPSIS

@@ -25,9 +25,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from benchmark import fmt
+import pandas as pd
+
+from benchmark import analytics, fmt
 from benchmark.analytics import METHOD_BREAK_YEAR
 from benchmark.narrative import tenths
+from kolada.catalogue import Area
 
 NET = "nettokostnaden per invånare"
 REFERENCE = "referenskostnaden"
@@ -188,3 +191,37 @@ def change_sentence(change: NkaChange, method_break_year: int = METHOD_BREAK_YEA
     if change.crosses_method_break(method_break_year):
         text += " " + method_break_note(method_break_year)
     return text
+
+
+# ---- the years a view compares ---------------------------------------------------------------
+def comparable_years(values: pd.DataFrame, area: Area, kommun: str, own: pd.Series) -> list[int]:
+    """The years of ``own`` (the kommun's NKA) that also have its net cost (an area may have no
+    net cost KPI: then none)."""
+    if not area.net_cost:
+        return []
+    return [int(y) for y in own.index if analytics.value_at(values, area.net_cost, kommun, int(y))]
+
+
+def default_pair(years: list[int]) -> tuple[int, int] | None:
+    """From the first year of the new model (2019) when the years hold two from it, else from
+    the first year, to the last; None with fewer than two years."""
+    if len(years) < 2:
+        return None
+    after = [y for y in years if y >= METHOD_BREAK_YEAR]
+    return (after[0] if len(after) > 1 else years[0], years[-1])
+
+
+def change_between(
+    values: pd.DataFrame, area: Area, kommun: str, first: int, last: int
+) -> NkaChange:
+    """Why the kommun's NKA moved from ``first`` to ``last`` (Kolada's values of the area)."""
+    figures = [
+        YearFigures(
+            int(y),
+            analytics.value_at(values, area.nka_pct, kommun, int(y)),
+            analytics.value_at(values, area.net_cost, kommun, int(y)),
+            analytics.value_at(values, area.reference_cost, kommun, int(y)),
+        )
+        for y in (first, last)
+    ]
+    return nka_change(*figures)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 
 from benchmark import fmt
-from benchmark.escaping import shorten
+from kolada.errors import shorten
 
 _MINUSES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\u2010": "-"})
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")

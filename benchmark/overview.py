@@ -124,6 +124,55 @@ def report_facts(
     )
 
 
+def sentence_facts(o: Overview, kommun_name: str, area_title: str, peers) -> narrative.Facts:
+    """The facts behind Översikt's short text (``narrative.overview_sentences``)."""
+    return narrative.Facts(
+        kommun=kommun_name,
+        area=area_title,
+        year=o.year,
+        nka=o.nka,
+        preliminary=o.preliminary,
+        median=o.median,
+        peers_with_value=o.peers_n,
+        peers_total=len(peers.ids),
+        placement=o.placement,
+        series=o.series,
+        gap_to_median=o.gap,
+    )
+
+
+STAT_TITLES = {
+    "period": "År",
+    "n": "Kommuner med värde",
+    "N": "Kommuner i gruppen",
+    "min": "Lägst",
+    "q1": "Nedre kvartil",
+    "median": "Median",
+    "q3": "Övre kvartil",
+    "max": "Högst",
+    "mean": "Ovägt medel",
+}
+
+
+def series_table(o: Overview, kommun_name: str) -> pd.DataFrame:
+    """The values behind Översikt's chart, a row a year: the kommun's NKA, whether it is
+    preliminary, and the peers' statistics where they are covered (indexed by year)."""
+    table = (
+        o.shown_stats.drop(columns=["covered", "coverage"], errors="ignore")
+        .rename(columns=STAT_TITLES)
+        .set_index("År")
+    )
+    table = table.reindex(sorted(set(table.index) | set(o.own.index)))
+    table.index.name = "År"
+    table.insert(0, kommun_name, o.own.reindex(table.index))
+    table.insert(
+        1,
+        "Preliminärt",
+        ["ja" if analytics.is_preliminary(y, o.prel_from) else "" for y in table.index],
+    )
+    return table
+
+
 def with_driver(text: str, driver: str | None) -> str:
     """The report paragraph with the driver sentence at the end of its first paragraph."""
     if driver is None:

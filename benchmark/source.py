@@ -1,49 +1,59 @@
-"""Reading what a view needs from the Parquet store, without Streamlit: for the report command
-(``python -m benchmark report``) and the Rapport page. The app's pages read through ``ui``,
-which caches these same readings per published cache.
+"""The one read path: everything that shows a view's data — the pages (through ``ui.data``,
+which keeps one ``Source`` per published cache), the report, its command and the benchmarks —
+reads the Parquet store through a ``Source``.
+
+A ``Source`` knows, per KPI, whether it was **fetched** (the store has asked Kolada for it: it
+may still have no values for a kommun) or **never fetched** (``unfetched``), so that "Kolada
+har inga värden" is said only where Kolada was asked (``figures.absent``). One policy for
+ids the store does not know: they are left out of a read, never an error (``known``). Its
+readings are memoised for the life of the instance: make a new one after a refresh (the UI's
+is keyed by the store's stamp).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Set
-from dataclasses import dataclass
+import os
+import threading
+from collections.abc import Iterable, Set
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 
 import pandas as pd
 
 import kolada
-from benchmark import analytics, driver_figures, editions, narrative
+from benchmark import analytics, editions
 from benchmark.peers import Peers, kommun_names, part_peers, resolve_peers
 from benchmark.viewstate import View
-from kolada.catalogue import IFO_PARTS, POPULATION, Part, area
-from kolada.drivers import trees_for
+from kolada.catalogue import IFO_PARTS, Part, area
 from kolada.frames import totals
 
 VALUE_COLUMNS = ["kpi", "municipality", "period", "value"]
+PARTS = {p.code: p for p in IFO_PARTS}
+READ_ONLY = "KOLADA_READ_ONLY"  # =1: a replica that serves the shared cache and never fetches
+
+
+def read_only() -> bool:
+    """A replica behind a load balancer (or a report job beside it): the cache is written only
+    by the scheduled job (``python -m kolada refresh``), never by this process."""
+    return os.environ.get(READ_ONLY, "").strip().lower() in ("1", "true", "ja", "yes")
+
+
+def fetch_missing(store: kolada.Store, kpis: Iterable[str], **refresh_options) -> list[str]:
+    """Fetch from Kolada what a view of ``kpis`` lacks: metadata that is missing or damaged,
+    and the KPIs never fetched (nothing in read-only mode); the ids asked for.
+    ``refresh_options`` go to ``kolada.refresh`` (progress, deadline, lock_timeout); its errors
+    (``KoladaError``, ``BadInput``) pass."""
+    src = Source(store)
+    missing = src.unfetched(kpis)
+    if read_only() or (src.ready and not missing):
+        return []
+    kolada.refresh(store, kpis=missing or sorted(set(kpis)), **refresh_options)
+    return missing
 
 
 def no_values() -> pd.DataFrame:
     return pd.DataFrame(columns=VALUE_COLUMNS)
-
-
-def read_values(store: kolada.Store, kpis: list[str], munis: list[str] | None) -> pd.DataFrame:
-    """Total values (gender ``T`` where Kolada splits by gender) for KPIs and municipalities."""
-    frame = store.values(kpis, munis)
-    if frame.empty:
-        return no_values()
-    return totals(frame)[VALUE_COLUMNS]
-
-
-def first_preliminary(store: kolada.Store, kpis: pd.DataFrame, kpi: str, today: date) -> int | None:
-    """The first year whose values of ``kpi`` are preliminary in the cache: judged by when they
-    were fetched (``values`` metadata), not by today's date."""
-    row = kpis[kpis["id"] == kpi]
-    if row.empty:
-        return None
-    fetched = store.meta("values").get("kpis", {}).get(kpi, {}).get("fetched_at")
-    when = datetime.fromisoformat(fetched).date() if fetched else today
-    return analytics.first_preliminary_year(row.iloc[0].to_dict(), when)
 
 
 def known(
@@ -53,8 +63,8 @@ def known(
     municipality_ids: Set[str],
 ) -> tuple[list[str], list[str] | None] | None:
     """The KPIs and municipalities the cache knows (sorted, once each); None when none is left.
-    KPIs not fetched yet, and group members that Kolada's municipality list does not know (a
-    merged kommun, say), are left out, not an error."""
+    KPIs that Kolada's catalogue does not list, and group members that Kolada's municipality
+    list does not know (a merged kommun, say), are left out, not an error."""
     kpis = sorted({k for k in kpis if k in kpi_ids})
     if not kpis:
         return None
@@ -64,97 +74,84 @@ def known(
     return (kpis, munis) if munis else None
 
 
-def peers_for(view: View, part: Part | None, groups: pd.DataFrame, municipalities: pd.DataFrame):
-    """The peers of a view, or of an IFO part (its own RKA family)."""
-    if part is None:
-        return resolve_peers(view, groups, municipalities)
-    return part_peers(view, part, groups, municipalities)
+@dataclass(frozen=True)
+class PeerYears:
+    """A view's peers (or an IFO part's) and who they are each year of ``span``: today's
+    members for every year, or each year's own edition of the RKA group (``per_edition``)."""
+
+    peers: Peers
+    held: tuple[editions.Edition, ...]  # the editions of the RKA group the store holds
+    by_year: dict[int, set[str]]
+    span: tuple[int, int]
+    per_edition: bool
+
+    @property
+    def everyone(self) -> list[str]:
+        """Every kommun that is a peer in some year shown, or today (sorted)."""
+        return sorted(set().union(*self.by_year.values()) | set(self.peers.ids))
+
+    @property
+    def note(self) -> str | None:
+        """Which edition of the RKA group is used (None for the other kinds of group)."""
+        group = self.peers.group
+        if group is None:
+            return None
+        return editions.note(
+            group.title, group.edition_year, list(self.held), self.span, self.per_edition
+        )
 
 
-def latest_covered(
-    view: View,
-    years: tuple[int, int],
-    peers_of: Callable[[View, Part | None], Peers],
-    values_of: Callable[[list[str], list[str]], pd.DataFrame],
-) -> int:
-    """Where a view's default range ends: the latest year where the kommun has a value and
-    enough peers report (Åtvidaberg IFO: 2022, not 2025); the cache's last year when none."""
-    ids = peers_of(view, None).ids
-    kpi = area(view.area).nka_pct
-    vals = values_of([kpi], [view.kommun, *ids])
-    return analytics.latest_covered_year(vals, kpi, view.kommun, ids, years) or years[1]
-
-
-def largest_driver_difference(
-    view: View,
-    span: tuple[int, int],
-    peers_of: Callable[[View, Part | None], Peers],
-    values_of: Callable[[list[str], list[str]], pd.DataFrame],
-) -> str | None:
-    """The sentence about the area's driver furthest from the peers' median (over all its driver
-    trees), when the peers cover it and the difference is material; None otherwise."""
-    return largest_sentence(driver_differences(view, span, peers_of, values_of))
-
-
-def largest_sentence(found: Iterable) -> str | None:
-    """Of (largest material difference, tree) per tree (or None), the sentence about the one
-    furthest from its median."""
-    found = [f for f in found if f is not None]
-    if not found:
-        return None
-    best, tree = max(found, key=lambda t: abs(t[0].relative))
-    return driver_figures.difference_sentence(best, narrative.area_in_sentence(tree.title))
-
-
-def driver_differences(view, span, peers_of, values_of) -> list:
-    """Per driver tree of the view's area: (largest material difference, tree) or None."""
-    parts = {p.code: p for p in IFO_PARTS}
-    out = []
-    for tree in trees_for(view.area):
-        ids = peers_of(view, parts.get(tree.code)).ids
-        vals = values_of([d.kpi for d in tree.drivers], [view.kommun, *ids])
-        year = driver_figures.latest_year(vals, tree, view.kommun, ids, span)
-        best = None
-        if year is not None:
-            best = driver_figures.largest_difference(
-                driver_figures.driver_figures(vals, tree, view.kommun, ids, year)
-            )
-        out.append(None if best is None else (best, tree))
-    return out
-
-
-@dataclass
-class StoreSource:
-    """A view's data from one store, read once per instance (make a new one after a refresh)."""
+@dataclass(eq=False)
+class Source:
+    """A view's data from one store, each reading done once per instance."""
 
     store: kolada.Store
     today: date | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _memo: dict = field(default_factory=dict, repr=False)
 
+    def _once(self, key: tuple, make):
+        """``make()`` the first time ``key`` is asked for; the same object after that. The
+        objects are shared (by the sessions of one replica): callers never change them."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        made = make()
+        with self._lock:
+            return self._memo.setdefault(key, made)
+
+    # ---- metadata --------------------------------------------------------------------------
     @cached_property
-    def _meta(self) -> dict:
+    def _meta(self) -> dict[str, pd.DataFrame | None]:
         names = ("municipalities", "groups", "kpis")
-        data = {n: self.store.read(n) for n in names}
-        missing = [n for n in names if data[n] is None]
-        if not self.store.exists("values"):
-            missing.append("values")
-        if missing:
+        return {n: (d.frame if (d := self.store.read(n)) is not None else None) for n in names}
+
+    @property
+    def ready(self) -> bool:
+        """The metadata is cached (municipalities, groups, KPIs): a view can be shown."""
+        return all(frame is not None for frame in self._meta.values())
+
+    def _metadata(self, name: str) -> pd.DataFrame:
+        if not self.ready:
+            missing = sorted(n for n, frame in self._meta.items() if frame is None)
             raise kolada.BadInput(
-                f"Cachen i {self.store.root} saknar {', '.join(sorted(missing))}: kör "
+                f"Cachen i {self.store.root} saknar {', '.join(missing)}: kör "
                 "python -m kolada refresh först."
             )
-        return {k: d.frame for k, d in data.items()}
+        return self._meta[name]
 
     @property
     def municipalities(self) -> pd.DataFrame:
-        return self._meta["municipalities"]
+        return self._metadata("municipalities")
 
     @property
     def groups(self) -> pd.DataFrame:
-        return self._meta["groups"]
+        return self._metadata("groups")
 
     @property
     def kpis(self) -> pd.DataFrame:
-        return self._meta["kpis"]
+        return self._metadata("kpis")
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -173,39 +170,124 @@ class StoreSource:
         return dict(zip(self.kpis["id"], self.kpis["title"], strict=True))
 
     @cached_property
-    def years(self) -> tuple[int, int]:
-        periods = self.store.read("values", columns=["period"]).frame["period"]
+    def years(self) -> tuple[int, int] | None:
+        """The first and last year the cache holds values for (None: no values yet)."""
+        data = self.store.read("values", columns=["period"])
+        if data is None or data.frame.empty:
+            return None
+        periods = data.frame["period"]
         return int(periods.min()), int(periods.max())
 
-    def values(self, kpis: Iterable[str], municipalities: Iterable[str] | None = None):
-        """As ``ui.values`` (``known``), read straight from the store."""
-        found = known(kpis, municipalities, self.kpi_ids, self.municipality_ids)
-        return no_values() if found is None else read_values(self.store, *found)
+    # ---- what was fetched --------------------------------------------------------------------
+    @cached_property
+    def _values_meta(self) -> dict:
+        return self.store.meta("values")
 
-    def peers(self, view: View, part: Part | None = None) -> Peers:
-        return peers_for(view, part, self.groups, self.municipalities)
+    @cached_property
+    def fetched_kpis(self) -> frozenset[str]:
+        """The KPIs the store has asked Kolada for (whatever Kolada answered)."""
+        return frozenset(self._values_meta.get("kpis", {}))
 
-    def editions(self, group_id: str) -> list[editions.Edition]:
-        return editions.editions(self.groups, group_id)
-
-    def first_preliminary(self, kpi: str) -> int | None:
-        today = self.today or datetime.now(UTC).date()
-        return first_preliminary(self.store, self.kpis, kpi, today)
+    def unfetched(self, kpis: Iterable[str]) -> list[str]:
+        """Of ``kpis``, those never fetched: their absence says nothing about Kolada."""
+        return sorted(set(kpis) - self.fetched_kpis)
 
     def fetched_at(self, kpi: str | None = None) -> str:
         """When the values (of one KPI) were fetched from Kolada (ISO, UTC); "" if unknown."""
-        meta = self.store.meta("values")
         if kpi is None:
-            return meta.get("fetched_at", "")
-        return meta.get("kpis", {}).get(kpi, {}).get("fetched_at", "")
+            return self._values_meta.get("fetched_at", "")
+        return self._values_meta.get("kpis", {}).get(kpi, {}).get("fetched_at", "")
+
+    def fetched_all(self, kpis: Iterable[str]) -> bool:
+        """Every one of ``kpis`` was fetched: a missing value is Kolada's answer."""
+        return not self.unfetched(kpis)
+
+    # ---- values ------------------------------------------------------------------------------
+    def values(self, kpis: Iterable[str], municipalities: Iterable[str] | None = None):
+        """Total values (gender ``T`` where Kolada splits by gender) for the KPIs and
+        municipalities the store knows (``known``)."""
+        found = known(kpis, municipalities, self.kpi_ids, self.municipality_ids)
+        if found is None:
+            return no_values()
+        kpis, munis = found
+        key = ("values", tuple(kpis), None if munis is None else tuple(munis))
+        return self._once(key, lambda: self._read_values(kpis, munis))
+
+    def _read_values(self, kpis: list[str], munis: list[str] | None) -> pd.DataFrame:
+        frame = self.store.values(kpis, munis)
+        if frame.empty:
+            return no_values()
+        return totals(frame)[VALUE_COLUMNS]
+
+    def first_preliminary(self, kpi: str) -> int | None:
+        """The first year whose values of ``kpi`` are preliminary in the cache: judged by when
+        they were fetched, not by today's date."""
+        return self._once(("prel", kpi), lambda: self._first_preliminary(kpi))
+
+    def _first_preliminary(self, kpi: str) -> int | None:
+        row = self.kpis[self.kpis["id"] == kpi]
+        if row.empty:
+            return None
+        fetched = self.fetched_at(kpi)
+        today = self.today or datetime.now(UTC).date()
+        when = datetime.fromisoformat(fetched).date() if fetched else today
+        return analytics.first_preliminary_year(row.iloc[0].to_dict(), when)
+
+    # ---- peers -------------------------------------------------------------------------------
+    def peers(self, view: View, part: Part | None = None) -> Peers:
+        """The peers of a view, or of an IFO part (its own RKA family). Only the kommun, area,
+        group kind and custom pick matter."""
+        key = ("peers", view.kommun, view.area, view.group, view.custom, part)
+        return self._once(key, lambda: self._peers(view, part))
+
+    def _peers(self, view: View, part: Part | None) -> Peers:
+        if part is None:
+            return resolve_peers(view, self.groups, self.municipalities)
+        return part_peers(view, part, self.groups, self.municipalities)
+
+    def editions(self, group_id: str) -> tuple[editions.Edition, ...]:
+        return self._once(
+            ("editions", group_id), lambda: tuple(editions.editions(self.groups, group_id))
+        )
+
+    def peer_years(
+        self, view: View, span: tuple[int, int], part: Part | str | None = None
+    ) -> PeerYears:
+        """The peers of a view (or of the IFO part, or driver tree, ``part``) and who they are
+        each year of ``span``."""
+        if isinstance(part, str):
+            part = PARTS.get(part)
+        peers = self.peers(view, part)
+        held = self.editions(peers.group.id) if peers.group is not None else ()
+        by_year = editions.yearly_members(
+            list(held), peers.ids, view.kommun, span, view.per_edition
+        )
+        return PeerYears(peers, held, by_year, span, view.per_edition)
+
+    # ---- defaults ----------------------------------------------------------------------------
+    def latest_covered(self, view: View) -> int:
+        """Where a view's default range ends: the latest year where the kommun has a value and
+        enough peers report (Åtvidaberg IFO: 2022, not 2025); the cache's last year when none."""
+        years = self.years or (date.today().year - 5, date.today().year)
+        key = ("latest", view.kommun, view.area, view.group, view.custom)
+
+        def find() -> int:
+            ids = self.peers(view).ids
+            kpi = area(view.area).nka_pct
+            vals = self.values([kpi], [view.kommun, *ids])
+            return analytics.latest_covered_year(vals, kpi, view.kommun, ids, years) or years[1]
+
+        return self._once(key, find)
+
+    def require_values(self) -> tuple[int, int]:
+        """The years the cache holds, or a ``BadInput`` saying it holds no values yet."""
+        if self.years is None:
+            raise kolada.BadInput(
+                f"Cachen i {self.store.root} saknar values: kör python -m kolada refresh först."
+            )
+        return self.years
 
     def span(self, view: View) -> tuple[int, int]:
-        """The view's years, its last year by default as the app's (``latest_covered``)."""
-        last = view.last_year or latest_covered(view, self.years, self.peers, self.values)
+        """The view's years, its last year by default the latest covered one."""
+        last = view.last_year or self.latest_covered(view)
         return (min(view.first_year, last), last)
-
-    def area_values(self, view: View, peer_ids: Iterable[str]) -> pd.DataFrame:
-        return self.values([*area(view.area).kpis, POPULATION], [view.kommun, *peer_ids])
-
-    def driver_sentence(self, view: View, span: tuple[int, int]) -> str | None:
-        return largest_driver_difference(view, span, self.peers, self.values)

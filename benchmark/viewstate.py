@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from benchmark.escaping import shorten
 from kolada.catalogue import AREAS_BY_CODE
+from kolada.errors import shorten
 
 DEFAULT_KOMMUN = "0561"  # Åtvidaberg
 DEFAULT_AREA = "ifo"

@@ -3,7 +3,7 @@
 Never imports streamlit: the app imports this package, not the other way round.
 """
 
-from kolada.catalogue import AREAS, IFO_PARTS, POPULATION, PeerGroup, area, find_peer_group
+from kolada.catalogue import AREAS, IFO_PARTS, POPULATION, area
 from kolada.client import DEFAULT_BASE_URL, KoladaClient
 from kolada.errors import BadInput, KoladaError
 from kolada.frames import tidy_groups, tidy_kpis, tidy_municipalities, tidy_values, totals
@@ -19,14 +19,12 @@ __all__ = [
     "BadInput",
     "KoladaClient",
     "KoladaError",
-    "PeerGroup",
     "Progress",
     "RefreshFailed",
     "RefreshResult",
     "Store",
     "area",
     "cache_status",
-    "find_peer_group",
     "refresh",
     "tidy_groups",
     "tidy_kpis",

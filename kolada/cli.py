@@ -14,7 +14,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 
 from kolada.client import KoladaClient
-from kolada.errors import BadInput, KoladaError, quoted
+from kolada.errors import BadInput, KoladaError, quoted, shorten
 from kolada.frames import totals
 from kolada.ids import FIRST_YEAR
 from kolada.refresh import (
@@ -46,8 +46,7 @@ class SwedishParser(argparse.ArgumentParser):
         for english, swedish in _ARGPARSE_SV.items():
             message = message.replace(english, swedish)
         message = " ".join(message.split())
-        if len(message) > 200:
-            message = message[:199] + "…"
+        message = shorten(message, 200)
         self.exit(2, f"{self.prog}: fel: {message} (se --help)\n")
 
 

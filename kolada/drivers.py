@@ -83,13 +83,6 @@ class DriverTree:
         raise KeyError(kpi)
 
 
-DERIVED_UNIT_COST_TITLE = "Kostnad per invånare med bistånd, kr (beräknad)"
-DERIVED_UNIT_COST_MEANS = (
-    "Kostnaden för ekonomiskt bistånd delad med antalet invånare som fått bistånd under året; "
-    "egen beräkning ur Koladas N31001 och N31807, inte ett värde från Kolada."
-)
-
-
 def _d(kpi: str, title: str, unit: str, kind: str, means: str) -> Driver:
     return Driver(kpi, title, means, unit, kind)
 
@@ -289,15 +282,6 @@ def driver_kpis() -> list[str]:
 
 def _finite(*xs: float | None) -> bool:
     return all(x is not None and math.isfinite(x) for x in xs)
-
-
-def identity_cost(
-    identity: Identity, volume: float | None, unit_cost: float | None
-) -> float | None:
-    """volume × unit_cost × factor: the cost per inhabitant of the basis; None without inputs."""
-    if not _finite(volume, unit_cost):
-        return None
-    return volume * unit_cost * identity.factor
 
 
 def derived_unit_cost(identity: Identity, cost: float | None, volume: float | None) -> float | None:

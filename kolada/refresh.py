@@ -33,17 +33,11 @@ import pandas as pd
 from kolada.catalogue import catalogue_kpis, missing_kpis
 from kolada.checks import check_listing, check_value_page, find_shrinks, shrink_error
 from kolada.client import KoladaClient
-from kolada.errors import BadInput, Busy, KoladaError
+from kolada.errors import BadInput, Busy, KoladaError, shorten
 from kolada.frames import VALUE_KEY, tidy_groups, tidy_kpis, tidy_municipalities, tidy_values
 from kolada.ids import chunked, require_known, validate_kpi_ids, validate_years
-from kolada.store import (
-    Dataset,
-    Store,
-    ValueChanges,
-    apply_delta,
-    merge_group_snapshots,
-    replace_kpis,
-)
+from kolada.merge import ValueChanges, apply_delta, merge_group_snapshots, replace_kpis
+from kolada.store import Dataset, Store
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +45,7 @@ DEFAULT_FROM_YEAR = 2010
 DEFAULT_TTL = timedelta(hours=24)
 DELTA_OVERLAP = timedelta(days=2)  # ask for changes from a little before the last fetch
 WORKERS = 2
-DEFAULT_DEADLINE = 300.0  # seconds for a whole refresh (a cold full refresh takes ~5 s)
+DEFAULT_DEADLINE = 300.0  # seconds for a whole refresh (a cold full refresh takes ~12 s)
 
 
 @dataclass(frozen=True)
@@ -117,7 +111,7 @@ def refresh(
     now: datetime | None = None,
 ) -> RefreshResult:
     """Bring the cache up to date; see the module doc. Raises ``BadInput`` before any request for
-    bad arguments (or when another refresh holds the lock past ``lock_timeout``), and
+    bad arguments, ``Busy`` when another refresh holds the lock past ``lock_timeout``, and
     ``RefreshFailed`` (cache unchanged) for everything else that goes wrong."""
     now = now or datetime.now(UTC)
     explicit = kpis is not None
@@ -199,8 +193,7 @@ def _thousands(n: int) -> str:
 
 
 def _cut(error: Exception, limit: int = 120) -> str:
-    text = " ".join(str(error).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(" ".join(str(error).split()), limit)
 
 
 def record_outcome(store: Store, ok: bool, message: str, at: str) -> None:

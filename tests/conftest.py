@@ -30,17 +30,16 @@ def copy_cache(src: Path, dst: Path) -> Path:
 
 @pytest.fixture
 def apptest_env(monkeypatch):
-    """AppTest as a running server would run it (modern navigation), with empty st.cache_data;
-    an unexpected error in a page is raised (``at.exception``), not shown as a message."""
+    """AppTest with empty Streamlit caches; an unexpected error in a page is raised
+    (``at.exception``), not shown as a message."""
     import streamlit as st
-
-    from tests.apptest_support import modern_navigation
 
     monkeypatch.setenv("NKA_STRICT_ERRORS", "1")
     st.cache_data.clear()
-    with modern_navigation():
-        yield
+    st.cache_resource.clear()
+    yield
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def fill_cache(root: Path, client) -> Path:

@@ -15,14 +15,14 @@ from tests.markdown_support import render, rules_after_parsing, visible
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = [
-    "pages/oversikt.py",
-    "pages/jamforelse.py",
-    "pages/alla_omraden.py",
-    "pages/ifo_delar.py",
-    "pages/kostnadsdrivare.py",
-    "pages/budgetmal.py",
-    "pages/rapport.py",
-    "pages/om_data.py",
+    "app_pages/oversikt.py",
+    "app_pages/jamforelse.py",
+    "app_pages/alla_omraden.py",
+    "app_pages/ifo_delar.py",
+    "app_pages/kostnadsdrivare.py",
+    "app_pages/budgetmal.py",
+    "app_pages/rapport.py",
+    "app_pages/om_data.py",
 ]
 KOMMUNER = [m["id"] for m in load_fixture("municipality.json")["values"] if m["type"] == "K"]
 WITHOUT_VALUES = "2031"  # Rättvik, a member of Åtvidaberg's IFO group, has no values here
@@ -148,7 +148,7 @@ def test_bad_url_values_warn_in_swedish_and_fall_back(cache, params, needle):
 
 def test_jamforelse_counts_peers_with_values(cache):
     at = app(ar="2024")
-    at.switch_page("pages/jamforelse.py").run()
+    at.switch_page("app_pages/jamforelse.py").run()
     assert not at.exception
     assert at.selectbox(key="w_year").value == 2024
     assert "6 av 7 jämförelsekommuner har värde" in texts(at)
@@ -160,7 +160,7 @@ def test_jamforelse_counts_peers_with_values(cache):
 
 def test_alla_omraden_links_to_oversikt_per_area(cache):
     at = app()
-    at.switch_page("pages/alla_omraden.py").run()
+    at.switch_page("app_pages/alla_omraden.py").run()
     assert not at.exception
     links = [p.label for p in at.get("page_link")]
     assert len(links) == 8 and "Äldreomsorg" in links
@@ -208,7 +208,7 @@ def test_banner_when_last_refresh_failed(cache):
 
 def test_om_data_refresh_reports_changes(cache):
     at = app()
-    at.switch_page("pages/om_data.py").run()
+    at.switch_page("app_pages/om_data.py").run()
     assert "Egen bearbetning av data från" in texts(at)
     status = at.table[0].value  # a static table of four short columns: it fits a phone
     assert list(status.columns) == ["Datamängd", "Rader", "Hämtad (UTC)", "Status"]
@@ -368,7 +368,7 @@ def test_a_long_link_value_is_cut_in_the_message(cache):
 
 def test_rapport_made_on_click_with_word_and_pdf(cache):
     at = app()
-    at.switch_page("pages/rapport.py").run()
+    at.switch_page("app_pages/rapport.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Rapport – Åtvidaberg"
     assert not at.get("download_button")  # nothing is made before the click
@@ -412,27 +412,28 @@ def test_read_only_serves_the_shared_cache_without_a_refresh_button(cache, monke
     assert at.title[0].value == "LSS – Åtvidaberg"
     captions = [visible(c.value) for c in at.sidebar.caption]
     assert any("uppdaterad 2026-12-03 05:00 UTC av en schemalagd" in c for c in captions), captions
-    at.switch_page("pages/om_data.py").run()
+    at.switch_page("app_pages/om_data.py").run()
     assert not at.exception, at.exception
     assert not [b for b in at.button if b.label == "Uppdatera från Kolada"]
     assert "KOLADA_READ_ONLY=1" in at.info[0].value
 
 
 def test_sessions_share_the_data_instead_of_copying_it(cache):
-    """What a session keeps (session_state) holds no frame of its own: the metadata and the
-    kommun names are one object for every session (issue 11: memory per added session)."""
+    """What a session keeps (session_state) holds no frame of its own: the source (metadata,
+    values read) and the kommun names are one object for every session (issue 11: memory per
+    added session)."""
     import dataclasses
 
     import pandas as pd
 
     first, second = app(), app(kommun="0780")
     a, b = first.session_state["_ctx"], second.session_state["_ctx"]
-    assert a.meta is b.meta and a.names is b.names  # shared, not one copy per session
+    assert a.src is b.src and a.names is b.names  # shared, not one copy per session
     for at in (first, second):
         for key in list(at.session_state.keys()):
             value = at.session_state[key]
             fields = (
-                [getattr(value, f.name) for f in dataclasses.fields(value) if f.name != "meta"]
+                [getattr(value, f.name) for f in dataclasses.fields(value) if f.name != "src"]
                 if dataclasses.is_dataclass(value)
                 else [value]
             )

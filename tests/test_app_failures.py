@@ -10,10 +10,10 @@ from filelock import FileLock
 from streamlit.testing.v1 import AppTest
 
 import kolada
-import ui
 from kolada.refresh import refresh
 from kolada.store import Store
 from tests.conftest import FakeClient, copy_cache, load_fixture
+from ui import fetch
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 KOMMUNER = [m["id"] for m in load_fixture("municipality.json")["values"] if m["type"] == "K"]
@@ -89,7 +89,7 @@ def test_damaged_cache_that_cannot_be_rewritten_gives_a_swedish_message(
 def test_another_refresh_holding_the_lock_ends_in_bounded_time(tmp_path, monkeypatch):
     """A hung refresh in another process holds the lock: the first-run fetch waits
     FETCH_LOCK_WAIT, then explains in Swedish."""
-    monkeypatch.setattr(ui, "FETCH_LOCK_WAIT", 1.0)
+    monkeypatch.setattr(fetch, "FETCH_LOCK_WAIT", 1.0)
     use_cache(tmp_path, monkeypatch)
     with FileLock(tmp_path / ".refresh.lock"):
         at = run_app()

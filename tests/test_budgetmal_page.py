@@ -23,7 +23,7 @@ from tests.markdown_support import visible
 pytestmark = pytest.mark.usefixtures("apptest_env")
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/budgetmal.py"
+PAGE = "app_pages/budgetmal.py"
 KOMMUNER = [m["id"] for m in load_fixture("municipality.json")["values"] if m["type"] == "K"]
 WITHOUT_VALUES = "2031"  # Rättvik, a member of Åtvidaberg's IFO group
 IFO = area("ifo")

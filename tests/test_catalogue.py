@@ -1,20 +1,12 @@
 import pytest
 
-from kolada.catalogue import (
-    AREAS,
-    IFO_PARTS,
-    POPULATION,
-    area,
-    catalogue_kpis,
-    find_peer_group,
-    missing_kpis,
-    peer_group,
-)
+from benchmark.peers import find_peer_group, peer_group
+from kolada.catalogue import AREAS, IFO_PARTS, POPULATION, area, catalogue_kpis, missing_kpis
 from kolada.drivers import driver_kpis
 from kolada.errors import BadInput
 from kolada.frames import tidy_groups, tidy_kpis, tidy_municipalities
 from kolada.ids import validate_kpi_ids
-from kolada.store import merge_group_snapshots
+from kolada.merge import merge_group_snapshots
 from tests.conftest import load_fixture
 
 

@@ -229,13 +229,11 @@ APP_READER = """
 import sys
 from streamlit.testing.v1 import AppTest
 sys.path.insert(0, sys.argv[1])
-from tests.apptest_support import modern_navigation
-with modern_navigation():
-    at = AppTest.from_file(sys.argv[1] + "/app.py", default_timeout=60).run()
-    print("exception:", len(at.exception), "title:", at.title[0].value)
-    for page in ["pages/jamforelse.py", "pages/alla_omraden.py", "pages/om_data.py"]:
-        at.switch_page(page).run()
-        print(page, "exception:", len(at.exception), "title:", at.title[0].value)
+at = AppTest.from_file(sys.argv[1] + "/app.py", default_timeout=60).run()
+print("exception:", len(at.exception), "title:", at.title[0].value)
+for page in ["app_pages/jamforelse.py", "app_pages/alla_omraden.py", "app_pages/om_data.py"]:
+    at.switch_page(page).run()
+    print(page, "exception:", len(at.exception), "title:", at.title[0].value)
 """
 
 READER = """

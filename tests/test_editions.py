@@ -12,8 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from benchmark import analytics, charts, editions, exports
 from kolada.frames import tidy_groups
+from kolada.merge import merge_group_snapshots
 from kolada.refresh import refresh
-from kolada.store import Store, merge_group_snapshots
+from kolada.store import Store
 from tests.conftest import FakeClient, load_fixture
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -129,15 +130,15 @@ def test_the_edition_choice_lives_in_the_link_and_reaches_every_page(two_edition
     assert not at.exception, at.exception
     assert at.toggle(key="w_per_edition").value is True
     assert any("utgåva 2022" in c.value for c in at.caption)
-    delar = run_app("pages/ifo_delar.py", fran="2019", utgava="per-ar")
+    delar = run_app("app_pages/ifo_delar.py", fran="2019", utgava="per-ar")
     assert not delar.exception, delar.exception
     notes = [c.value.replace("\\", "") for c in delar.caption]
     assert any("Varje år jämförs med den utgåva som gällde då: 2019–2023: utgåva 2022" in n
                for n in notes)  # fmt: skip
-    alla = run_app("pages/alla_omraden.py", fran="2019", utgava="per-ar")
+    alla = run_app("app_pages/alla_omraden.py", fran="2019", utgava="per-ar")
     assert not alla.exception, alla.exception
     assert any("utgåva av områdets grupp som gällde då" in c.value for c in alla.caption)
-    today = run_app("pages/alla_omraden.py", fran="2019")
+    today = run_app("app_pages/alla_omraden.py", fran="2019")
     assert any("samma medlemmar används för alla år" in c.value for c in today.caption)
 
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from benchmark.escaping import WORD_JOINER, escape_markdown, shorten
+from benchmark.escaping import WORD_JOINER, escape_markdown
+from kolada.errors import shorten
 from tests.markdown_support import render, rules_after_parsing, unsafe_html, visible
 
 CRAFTED = [

@@ -52,7 +52,7 @@ def test_fetched_before_final_publication_is_marked_on_every_page(tmp_path, monk
     table = expander.dataframe[0].value
     assert table.loc[2025, "Åtvidaberg"].endswith("▲ prel.")
     assert not table.loc[2024, "Åtvidaberg"].endswith("▲ prel.")
-    jamforelse = run("pages/jamforelse.py", till="2025")
+    jamforelse = run("app_pages/jamforelse.py", till="2025")
     values = jamforelse.dataframe[0].value["Värde"]
     assert all(v.endswith("▲ prel.") for v in values if v != "saknas")
     assert any("▲ prel.: värdena för 2025 är preliminära" in c.value for c in jamforelse.caption)
@@ -62,5 +62,5 @@ def test_fetched_after_final_publication_is_not_marked(tmp_path, monkeypatch):
     cache_fetched_on(tmp_path, datetime(2026, 10, 15, tzinfo=UTC), monkeypatch)
     at = run(till="2025")
     assert at.metric[0].label == "NKA 2025"
-    jamforelse = run("pages/jamforelse.py", till="2025")
+    jamforelse = run("app_pages/jamforelse.py", till="2025")
     assert not any(v.endswith("prel.") for v in jamforelse.dataframe[0].value["Värde"])

@@ -12,8 +12,11 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from benchmark import cli, report, report_docx, report_pdf
-from benchmark.source import StoreSource
+from benchmark import cli
+from benchmark.report import document, fonts, model
+from benchmark.report import pdf as report_pdf
+from benchmark.report import word as report_docx
+from benchmark.source import Source
 from benchmark.viewstate import View
 from kolada.store import Store
 from tests.conftest import FakeClient, fill_cache, load_fixture
@@ -34,31 +37,31 @@ class MarkupClient(FakeClient):
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory) -> StoreSource:
+def source(tmp_path_factory) -> Source:
     root = fill_cache(
         tmp_path_factory.mktemp("report"), MarkupClient(munis=[k for k in KOMMUNER if k != "2031"])
     )
-    return StoreSource(Store(root), today=TODAY)
+    return Source(Store(root), today=TODAY)
 
 
 def test_typeset_thin_spaces_between_thousands_only():
-    assert report.typeset("11\u00a0506 invånare, 1 234 567 kr") == (
+    assert model.typeset("11\u00a0506 invånare, 1 234 567 kr") == (
         "11\u202f506 invånare, 1\u202f234\u202f567 kr"
     )
-    assert report.typeset("2019 2020 och 12,5 %") == "2019 2020 och 12,5 %"  # not years
-    assert report.typeset("a\x07b\x1bc\td") == "abc\td"
+    assert model.typeset("2019 2020 och 12,5 %") == "2019 2020 och 12,5 %"  # not years
+    assert model.typeset("a\x07b\x1bc\td") == "abc\td"
 
 
 def test_swedish_date():
-    assert report.swedish_date(date(2026, 12, 3)) == "3 december 2026"
-    assert report.swedish_date(date(2027, 1, 31)) == "31 januari 2027"
+    assert model.swedish_date(date(2026, 12, 3)) == "3 december 2026"
+    assert model.swedish_date(date(2027, 1, 31)) == "31 januari 2027"
 
 
 def test_kolada_text_is_literal_text_in_word_and_pdf(source):
-    doc = report.make_document(source, View("0561", "ifo"), target="median", today=TODAY)
+    doc = document.make_document(source, View("0561", "ifo"), target="median", today=TODAY)
     assert doc.title.endswith(MARKUP)  # the control character is gone, the rest is text
     word = docx.Document(io.BytesIO(report_docx.to_docx(doc)))
-    assert word.paragraphs[0].text == report.typeset(doc.title)
+    assert word.paragraphs[0].text == model.typeset(doc.title)
     assert word.core_properties.language == "sv-SE"
     section = word.sections[0]
     assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
@@ -71,7 +74,7 @@ def test_kolada_text_is_literal_text_in_word_and_pdf(source):
 
 
 def test_a_kommun_without_values_gets_a_document_that_says_so(source):
-    doc = report.make_document(source, View("2031", "ifo"), today=TODAY)  # no values here
+    doc = document.make_document(source, View("2031", "ifo"), today=TODAY)  # no values here
     text = doc.text()
     assert "Kolada har inga värden" in text and not doc.figures
     assert report_pdf.to_pdf(doc)[:4] == b"%PDF"
@@ -115,36 +118,36 @@ def test_every_target_word_of_the_command_is_a_budget_target():
 
 
 def test_fit_widths_keeps_the_proportions_where_every_column_fits():
-    assert report.fit_widths((1, 3), (10, 10), 100) == [25, 75]
+    assert model.fit_widths((1, 3), (10, 10), 100) == [25, 75]
 
 
 def test_fit_widths_widens_a_narrow_column_at_the_others_expense():
-    widths = report.fit_widths((4, 4, 1), (0, 0, 30), 100)
+    widths = model.fit_widths((4, 4, 1), (0, 0, 30), 100)
     assert widths[2] == 30 and sum(widths) == pytest.approx(100)
     assert widths[0] == widths[1] == pytest.approx(35)  # the rest, still in proportion
 
 
 def test_fit_widths_holds_a_column_that_falls_below_its_minimum_on_the_way():
     # column 2 gets its 40, which pushes column 1 (minimum 30) below 30: it is held there too
-    widths = report.fit_widths((6, 3, 1), (0, 30, 40), 100)
+    widths = model.fit_widths((6, 3, 1), (0, 30, 40), 100)
     assert widths == pytest.approx([30, 30, 40])
     # every column at its minimum: what is left is spread in proportion
-    assert report.fit_widths((1, 1), (40, 40), 100) == pytest.approx([50, 50])
+    assert model.fit_widths((1, 1), (40, 40), 100) == pytest.approx([50, 50])
 
 
 def test_fit_widths_gives_plain_proportions_when_the_minimums_cannot_fit():
-    assert report.fit_widths((1, 1), (80, 80), 100) == [50, 50]
+    assert model.fit_widths((1, 1), (80, 80), 100) == [50, 50]
 
 
 def test_a_table_never_breaks_a_word_in_word_or_pdf():
     """The all-areas summary's narrow last column once printed 'Placerin g' in the PDF."""
-    table = report.Table(
+    table = model.Table(
         ("Område", "Placering"), (("Individ- och familjeomsorg", "5 av 8"),), widths=(12, 0.5)
     )
-    doc = report.Document("Titel", "Åtvidaberg", TODAY, "t", [table])
+    doc = model.Document("Titel", "Åtvidaberg", TODAY, "t", [table])
     pdf = PdfReader(io.BytesIO(report_pdf.to_pdf(doc))).pages[0].extract_text()
     assert "Placering" in pdf.splitlines()
     cells = docx.Document(io.BytesIO(report_docx.to_docx(doc))).tables[0].rows[0].cells
-    needed = report_pdf.pdfmetrics.stringWidth("Placering", report_pdf.fonts()[1], 9)
+    needed = fonts.text_width("Placering", 9, bold=True)
     assert cells[1].width.pt > needed > 0.5 / 12.5 * report_docx.TEXT_WIDTH_PT
     assert cells[0].width.pt + cells[1].width.pt == pytest.approx(report_docx.TEXT_WIDTH_PT, 0.01)

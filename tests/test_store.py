@@ -7,14 +7,8 @@ import pytest
 
 from kolada.errors import BadInput
 from kolada.frames import tidy_groups, tidy_values
-from kolada.store import (
-    Dataset,
-    Store,
-    apply_delta,
-    compare_values,
-    merge_group_snapshots,
-    replace_kpis,
-)
+from kolada.merge import apply_delta, compare_values, merge_group_snapshots, replace_kpis
+from kolada.store import Dataset, Store
 from tests.conftest import digest, load_fixture
 
 

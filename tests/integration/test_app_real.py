@@ -56,7 +56,7 @@ def test_at_most_the_covered_years_have_a_median_in_the_table(real_cache):
 
 def test_ifo_parts_use_ifo_or_their_own_family_and_gross_cost_where_net_is_missing(real_cache):
     at = run(kommun="0561", omrade="lss")  # whatever area the sidebar shows
-    at.switch_page("pages/ifo_delar.py").run()
+    at.switch_page("app_pages/ifo_delar.py").run()
     assert not at.exception, at.exception
     captions = [c.value.replace("\\", "") for c in at.caption]
     groups = [c for c in captions if c.startswith("Jämförelsegrupp:")]

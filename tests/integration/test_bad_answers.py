@@ -176,17 +176,16 @@ def test_app_first_run_gives_up_on_a_hung_kolada(tmp_path, kolada, monkeypatch):
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    import ui
-    from tests.apptest_support import modern_navigation
+    from ui import fetch
 
     kolada.scenario = "hang"
     monkeypatch.setenv("KOLADA_BASE_URL", kolada.base_url)
     monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(ui, "FETCH_DEADLINE", 2.0)
+    monkeypatch.setattr(fetch, "FETCH_DEADLINE", 2.0)
     st.cache_data.clear()
+    st.cache_resource.clear()
     start = time.monotonic()
-    with modern_navigation():
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     seconds = time.monotonic() - start
     assert not at.exception, at.exception
     text = "\n".join(e.value for e in (*at.error, *at.caption)).replace("\\", "")  # unescaped

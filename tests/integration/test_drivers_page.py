@@ -16,7 +16,7 @@ from kolada.store import Store
 from tests.conftest import run_app
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("apptest_env")]
-PAGE = "pages/kostnadsdrivare.py"
+PAGE = "app_pages/kostnadsdrivare.py"
 NBSP = "\u00a0"
 
 

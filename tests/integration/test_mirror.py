@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kolada.catalogue import catalogue_kpis, find_peer_group, missing_kpis
+from benchmark.peers import find_peer_group
+from kolada.catalogue import catalogue_kpis, missing_kpis
 from kolada.client import KoladaClient
 from kolada.errors import KoladaError
 from kolada.frames import tidy_groups, tidy_kpis, tidy_values, totals

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.source import StoreSource
+from benchmark.source import Source
 from kolada.store import Store
 from tests.deploy_support import nginx_binary, start_nginx, start_replicas, stop
 from tests.integration.conftest import copy_cache, start_mirror
@@ -51,7 +51,7 @@ def nka_shown(page) -> str:
 
 def expected_nka(cache: Path) -> str:
     """Åtvidaberg's IFO NKA 2022 as the cache holds it, written as the card writes it."""
-    src = StoreSource(Store(cache))
+    src = Source(Store(cache))
     vals = src.values(["N30001"], ["0561"])
     value = float(vals[vals["period"] == 2022]["value"].iloc[0])
     return f"{value:.1f}".replace(".", ",").replace("-", "−")

@@ -20,9 +20,12 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from benchmark import report, report_docx, report_pdf
+from benchmark import figures
 from benchmark.exports import METHOD_BREAK_NOTE
-from benchmark.source import StoreSource
+from benchmark.report import document, sections
+from benchmark.report import pdf as report_pdf
+from benchmark.report import word as report_docx
+from benchmark.source import Source
 from benchmark.viewstate import View
 from kolada.store import Store
 
@@ -54,8 +57,8 @@ def flat(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def atvidaberg(reference_cache):
-    src = StoreSource(Store(reference_cache), today=TODAY)
-    doc = report.make_document(src, View("0561", "ifo"), target="median", today=TODAY)
+    src = Source(Store(reference_cache), today=TODAY)
+    doc = document.make_document(src, View("0561", "ifo"), target="median", today=TODAY)
     return doc, report_docx.to_docx(doc), report_pdf.to_pdf(doc)
 
 
@@ -121,7 +124,7 @@ def test_text_tables_sources_and_budget(atvidaberg):
 
 def test_the_driver_sentence_is_the_one_oversikt_gives(atvidaberg, reference_cache):
     doc, _, _ = atvidaberg
-    src = StoreSource(Store(reference_cache), today=TODAY)
+    src = Source(Store(reference_cache), today=TODAY)
     sentence = src.driver_sentence(View("0561", "ifo"), (2019, 2022))  # Översikt's, via ui
     assert (
         sentence
@@ -136,26 +139,26 @@ def test_caveats_that_apply_and_none_that_dont(atvidaberg, reference_cache):
     assert "ny modell för referenskostnaden" not in text  # 2019–2022: no method break shown
     assert "För få jämförelsevärden" not in text and "Preliminära värden" not in text
 
-    src = StoreSource(Store(reference_cache), today=TODAY)
-    hoor = report.read_area(src, View("1267", "ifo", first_year=2014, last_year=2025))
-    notes = report.caveats(hoor)
+    src = Source(Store(reference_cache), today=TODAY)
+    hoor = figures.overview_figures(src, View("1267", "ifo", first_year=2014, last_year=2025))
+    notes = sections.caveats(hoor)
     assert METHOD_BREAK_NOTE in notes
     assert not any(n.startswith("För få") for n in notes)
-    alvesta = report.read_area(src, View("0764", "ifo", first_year=2019, last_year=2025))
-    assert any("För få jämförelsevärden 2023–2025" in n for n in report.caveats(alvesta))
+    alvesta = figures.overview_figures(src, View("0764", "ifo", first_year=2019, last_year=2025))
+    assert any("För få jämförelsevärden 2023–2025" in n for n in sections.caveats(alvesta))
     fetched_early = replace(hoor, o=replace(hoor.o, prel_from=2024))
     assert any(
         n.startswith("Preliminära värden (▲ prel.): 2024–2025")
-        for n in report.caveats(fetched_early)
+        for n in sections.caveats(fetched_early)
     )
     assert METHOD_BREAK_NOTE in flat(
-        report.make_document(src, View("1267", "ifo", first_year=2014), today=TODAY).text()
+        document.make_document(src, View("1267", "ifo", first_year=2014), today=TODAY).text()
     )
 
 
 def test_all_areas_in_one_document(reference_cache):
-    src = StoreSource(Store(reference_cache), today=TODAY)
-    doc = report.make_document(src, View("0561"), all_areas=True, today=TODAY)
+    src = Source(Store(reference_cache), today=TODAY)
+    doc = document.make_document(src, View("0561"), all_areas=True, today=TODAY)
     text, d = docx_text(report_docx.to_docx(doc))
     headings = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
     for title in ("Individ- och familjeomsorg", "LSS", "Grundskola F-9", "Äldreomsorg"):

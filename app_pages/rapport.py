@@ -5,12 +5,14 @@ from datetime import date
 
 import streamlit as st
 
-import ui
-from benchmark import budget, fmt, report, report_docx, report_pdf
-from benchmark.source import StoreSource
+from benchmark import budget, fmt
+from benchmark.attribution import COMPUTED, RAW
+from benchmark.report import document, pdf, word
 from kolada.drivers import trees_for
+from ui import data, sidebar
+from ui.fetch import ensure_data
 
-ctx = ui.current("rapport")
+ctx = sidebar.current()
 a, view, span = ctx.area, ctx.view, ctx.span
 st.title(f"Rapport – {ctx.kommun_md}")
 st.caption(
@@ -22,7 +24,7 @@ st.caption(
 left, right = st.columns(2)
 scope = left.radio(
     "Omfattning",
-    ["omrade", report.ALL],
+    ["omrade", document.ALL],
     format_func=lambda s: f"{a.title}" if s == "omrade" else "Alla verksamhetsområden",
     key="report_scope",
 )
@@ -43,7 +45,7 @@ target = right.selectbox(
     TARGET_CHOICES,
     format_func=lambda k: budget.TARGETS[k] if k else "Inget",
     key="report_target",
-    disabled=scope == report.ALL,
+    disabled=scope == document.ALL,
     help="Tabellen med målen sida vid sida och vägen till målet, som på sidan Budgetmål "
     "(utgångsläge: senaste år med värde och tillräckligt många jämförelsevärden; första "
     "budgetår: nästa år).",
@@ -52,12 +54,12 @@ parts = [
     "nyckeltal",
     "diagram",
     "text",
-    *(["kostnadsdrivare"] if scope != report.ALL and trees_for(a.code) else []),
-    *(["budgetmål"] if target and scope != report.ALL else []),
+    *(["kostnadsdrivare"] if scope != document.ALL and trees_for(a.code) else []),
+    *(["budgetmål"] if target and scope != document.ALL else []),
 ]
 st.markdown(f"Rapporten innehåller {', '.join(parts)}, jämförelsegrupp, förbehåll och källor.")
 
-key = (view, scope, target if scope != report.ALL else "", ui.store().stamp())
+key = (view, scope, target if scope != document.ALL else "", data.store().stamp())
 made = st.session_state.get("_report")
 if made is not None and made["key"] != key:  # another view: let the old files go
     del st.session_state["_report"]
@@ -65,30 +67,32 @@ if made is not None and made["key"] != key:  # another view: let the old files g
 if st.button("Skapa rapport", type="primary", key="report_make") or st.session_state.pop(
     "_make_report", False
 ):
-    bar = st.progress(0.0, text="Skapar rapporten …")
     started = time.perf_counter()
+    # what the report reads, fetched first: the document never depends on the pages visited
+    ensure_data(document.needed_kpis(view, all_areas=scope == document.ALL))
+    bar = st.progress(0.0, text="Skapar rapporten …")
 
     def show(share: float, message: str) -> None:
         bar.progress(min(share * 0.9, 0.9), text=f"Skapar rapporten: {message}")
 
-    doc = report.make_document(
-        StoreSource(ui.store()),
+    doc = document.make_document(
+        data.source(),
         view,
-        all_areas=scope == report.ALL,
+        all_areas=scope == document.ALL,
         target=target or None,
         today=date.today(),
         progress=show,
     )
     bar.progress(0.92, text="Skapar rapporten: Word")
-    docx = report_docx.to_docx(doc)
+    docx = word.to_docx(doc)
     bar.progress(0.96, text="Skapar rapporten: PDF")
-    pdf = report_pdf.to_pdf(doc)
+    pdf_bytes = pdf.to_pdf(doc)
     bar.empty()
     made = {
         "key": key,
         "stem": doc.stem,
         "docx": docx,
-        "pdf": pdf,
+        "pdf": pdf_bytes,
         "seconds": time.perf_counter() - started,
         "figures": len(doc.figures),
     }
@@ -110,9 +114,9 @@ if made is not None:
             on_click="ignore",
         )
 st.caption(
-    f"Kommunens värden – {ui.RAW}. Medianer, placeringar, skillnader, belopp och uppdelningar – "
-    f"{ui.COMPUTED}. Att skriva ut en sida i webbläsaren (Ctrl+P) döljer sidomenyn och knapparna. "
+    f"Kommunens värden – {RAW}. Medianer, placeringar, skillnader, belopp och uppdelningar – "
+    f"{COMPUTED}. Att skriva ut en sida i webbläsaren (Ctrl+P) döljer sidomenyn och knapparna. "
     "Samma rapport utan webbläsare, till exempel i ett schemalagt jobb: "
     f"`python -m benchmark report --kommun {view.kommun} --omrade "
-    f"{report.ALL if scope == report.ALL else view.area} --format pdf`."
+    f"{document.ALL if scope == document.ALL else view.area} --format pdf`."
 )

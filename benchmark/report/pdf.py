@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import io
 from functools import cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -29,18 +27,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as PdfTable
 
-from benchmark.report import (
-    SOURCE_LINE,
-    Bullets,
-    Document,
-    Figure,
-    Heading,
-    Table,
-    Text,
-    fit_widths,
-    typeset,
-    words,
-)
+from benchmark.attribution import SOURCE_LINE
+from benchmark.report.fonts import column_widths, font
+from benchmark.report.model import Bullets, Document, Figure, Heading, Table, Text, typeset
 
 MARGIN = 2.2 * cm
 TEXT_WIDTH = A4[0] - 2 * MARGIN
@@ -52,38 +41,19 @@ SHORT_TABLE = 15  # rows: a table this short is kept on one page with its captio
 CELL_SIZE = 8  # points, header and cells
 CELL_PADDING = 12  # points: reportlab's default 6 on either side of a cell
 
-# DejaVu Sans has every character the report prints (− U+2212, U+202F, ▲, →); it is on Debian
-# (fonts-dejavu-core, which Chromium pulls in), most Linux systems and in matplotlib. Without
-# it, reportlab's own Vera, where the few characters it lacks are replaced.
-FONT_DIRS = (
-    "/usr/share/fonts/truetype/dejavu",
-    "/usr/share/fonts/dejavu",
-    "/usr/local/share/fonts",
-    "/Library/Fonts",
-    str(Path.home() / ".fonts"),
-)
-VERA_SUBSTITUTES = str.maketrans({"\u202f": "\u00a0", "\u2009": "\u00a0", "▲": "^", "→": "–"})
-
 
 @cache
 def fonts() -> tuple[str, str]:
-    """Register the report's regular and bold font; their names."""
-    for folder in FONT_DIRS:
-        regular, bold = Path(folder, "DejaVuSans.ttf"), Path(folder, "DejaVuSans-Bold.ttf")
-        if regular.exists() and bold.exists():
-            pdfmetrics.registerFont(TTFont("DejaVuSans", str(regular)))
-            pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
-            return "DejaVuSans", "DejaVuSans-Bold"
-    own = Path(reportlab.__file__).parent / "fonts"
-    pdfmetrics.registerFont(TTFont("Vera", str(own / "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont("VeraBd", str(own / "VeraBd.ttf")))
-    return "Vera", "VeraBd"
+    """Register the report's regular and bold font (``fonts.font``); their names."""
+    f = font()
+    pdfmetrics.registerFont(TTFont(f.name, str(f.regular)))
+    pdfmetrics.registerFont(TTFont(f.bold_name, str(f.bold)))
+    return f.name, f.bold_name
 
 
 def _plain(value: str) -> str:
     """Print typography, in characters the font has."""
-    text = typeset(value)
-    return text.translate(VERA_SUBSTITUTES) if fonts()[0] == "Vera" else text
+    return font().plain(typeset(value))
 
 
 def _text(value: str) -> str:
@@ -119,23 +89,6 @@ def styles() -> dict[str, ParagraphStyle]:
     }  # fmt: skip
 
 
-def column_widths(
-    block: Table,
-    size: float = CELL_SIZE,
-    padding: float = CELL_PADDING,
-    total: float = TEXT_WIDTH,
-) -> list[float]:
-    """A table's column widths in points, adding up to ``total``: the block's proportions, each
-    column at least its longest word (bold in the header) in the report's font at ``size``
-    plus ``padding``."""
-    regular, bold = fonts()
-    minimums = [0.0] * len(block.header)
-    for i, word, header in words(block):
-        width = pdfmetrics.stringWidth(_plain(word), bold if header else regular, size)
-        minimums[i] = max(minimums[i], width + padding)
-    return fit_widths(block.widths or (1,) * len(block.header), minimums, total)
-
-
 def _table(block: Table) -> list:
     s = styles()
     rows = [
@@ -151,7 +104,9 @@ def _table(block: Table) -> list:
                 for i, v in enumerate(r)
             ]
         )
-    table = PdfTable(rows, colWidths=column_widths(block), repeatRows=1)
+    table = PdfTable(
+        rows, colWidths=column_widths(block, CELL_SIZE, CELL_PADDING, TEXT_WIDTH), repeatRows=1
+    )
     table.setStyle(
         TableStyle(
             [

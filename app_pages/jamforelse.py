@@ -6,17 +6,18 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-import ui
 from benchmark import analytics, charts, fmt, narrative
+from benchmark.attribution import COMPUTED
+from ui import exports, notes, sidebar
 
-ctx = ui.current("jamforelse")
+ctx = sidebar.current()
 a, kommun = ctx.area, ctx.view.kommun
 area_text = narrative.area_in_sentence(a.title)  # "LSS", "grundskola F-9"
 st.title(f"Jämförelse – {a.title}")
 st.caption(f"Jämförelsegrupp: {ctx.peers_md}")
-ui.peer_note(ctx)
+notes.peer_note(ctx)
 
-vals = ui.values([a.nka_pct], [kommun, *ctx.peers.ids])
+vals = ctx.src.values([a.nka_pct], [kommun, *ctx.peers.ids])
 years = sorted({int(y) for y in vals["period"]}, reverse=True)
 if not years:
     st.info(f"Kolada har inga värden för {a.title} i den här jämförelsen.")
@@ -28,9 +29,9 @@ covered_year = analytics.latest_covered_year(vals, a.nka_pct, kommun, ctx.peers.
 latest = covered_year or analytics.latest_year(vals, a.nka_pct, kommun, span) or years[0]
 wanted = ctx.view.year if ctx.view.year in years else latest
 year = st.selectbox("År", years, index=years.index(wanted), key="w_year")
-ui.remember(replace(ctx.view, year=year))
-ui.method_break_note(year)
-preliminary = analytics.is_preliminary(year, ui.first_preliminary(a.nka_pct))
+sidebar.remember(replace(ctx.view, year=year))
+notes.method_break_note(year)
+preliminary = analytics.is_preliminary(year, ctx.src.first_preliminary(a.nka_pct))
 if preliminary:
     st.caption(
         f"{fmt.PRELIMINARY}: värdena för {year} är preliminära (hämtade före Koladas slutliga "
@@ -70,7 +71,7 @@ st.markdown(
 prel_label = f" {fmt.PRELIMINARY}" if preliminary else ""
 left, right = st.columns([3, 2])
 with left:
-    chart = ui.show_chart(
+    chart = exports.show_chart(
         charts.ranking_chart, frame, f"Nettokostnadsavvikelse {year} (%){prel_label}"
     )
 with right:
@@ -92,7 +93,7 @@ data = pd.DataFrame(
         "Preliminärt": "ja" if preliminary else "",
     }
 )
-info = ui.export_info(
+info = exports.export_info(
     ctx,
     f"ranking-{year}",
     f"Nettokostnadsavvikelse {area_text} {year}: {ctx.kommun_name} och jämförelsegruppen",
@@ -103,7 +104,7 @@ info = ui.export_info(
     ],
     years=(year, year),
 )
-ui.export_buttons(chart, data, info)
+exports.export_buttons(chart, data, info)
 st.caption(
     f"Stapeldiagram: nettokostnadsavvikelsen {year} för {ctx.kommun_md} ("
     + (
@@ -122,5 +123,5 @@ st.caption(
     )
     + "Färgerna skiljer bara vald kommun "
     "från jämförelsekommunerna; en negativ avvikelse är inte i sig bra och en positiv inte dålig. "
-    f"Värden från Kolada ({a.nka_pct}). Placering: {ui.COMPUTED}."
+    f"Värden från Kolada ({a.nka_pct}). Placering: {COMPUTED}."
 )

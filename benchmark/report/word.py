@@ -13,17 +13,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from benchmark.report import (
-    SOURCE_LINE,
-    Bullets,
-    Document,
-    Figure,
-    Heading,
-    Table,
-    Text,
-    typeset,
-)
-from benchmark.report_pdf import column_widths
+from benchmark.attribution import SOURCE_LINE
+from benchmark.report.fonts import column_widths
+from benchmark.report.model import Bullets, Document, Figure, Heading, Table, Text, typeset
 
 TEXT_WIDTH_CM = 16.0  # A4 (21 cm) with 2,5 cm margins
 TEXT_WIDTH_PT = TEXT_WIDTH_CM / 2.54 * 72

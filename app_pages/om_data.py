@@ -5,12 +5,13 @@ import pandas as pd
 import streamlit as st
 
 import kolada
-import ui
 from benchmark import driver_figures, fmt
 from benchmark.escaping import escape_markdown
+from benchmark.source import read_only
 from kolada.status import cache_status, format_age
+from ui import data, fetch, notes, sidebar
 
-ui.current("om")  # the shared sidebar and URL state
+sidebar.current()  # the shared sidebar and URL state
 st.title("Om data")
 st.markdown(
     """
@@ -70,12 +71,12 @@ räknade med olika modeller.
 )
 
 st.subheader("Hämtad data")
-store = ui.store()
-statuses = cache_status(store, ttl=ui.TTL)
+store = data.store()
+statuses = cache_status(store, ttl=notes.TTL)
 # a static table with four short columns: it wraps instead of cutting columns off on a phone
 table = pd.DataFrame(
     {
-        "Datamängd": [ui.ENTITY_TITLES[s.entity] for s in statuses],
+        "Datamängd": [fetch.ENTITY_TITLES[s.entity] for s in statuses],
         "Rader": [fmt.integer(s.rows) if s.cached else "–" for s in statuses],
         "Hämtad (UTC)": [(s.fetched_at or "–")[:16].replace("T", " ") for s in statuses],
         "Status": [f"{s.state}, {format_age(s.age)}" if s.cached else "saknas" for s in statuses],
@@ -92,33 +93,24 @@ if last:
     at, message = escape_markdown(when), escape_markdown(last["message"])
     st.caption(f"Senaste uppdatering {outcome} {at} UTC: {message}")
 
-if ui.read_only():
+if read_only():
     st.info(
         "Appen körs i läsläge (`KOLADA_READ_ONLY=1`): datan uppdateras av en schemalagd körning "
         "av `python -m kolada refresh` och delas av alla instanser av appen."
     )
 elif st.button("Uppdatera från Kolada", type="primary"):
-    bar = st.progress(0.0, text="Startar …")
-
-    def show(p: kolada.Progress) -> None:
-        share = p.step / p.total if p.total else 0.0
-        bar.progress(min(share, 1.0), text=f"{escape_markdown(p.message)} ({p.requests} anrop)")
-
     try:
-        result = kolada.refresh(
-            store,
-            progress=show,
+        result = fetch.refresh_with_bar(
+            "Uppdaterar från Kolada",
             ttl=pd.Timedelta(0).to_pytimedelta(),
-            lock_timeout=ui.FETCH_LOCK_WAIT,
+            lock_timeout=fetch.FETCH_LOCK_WAIT,
         )
-    except (kolada.KoladaError, kolada.BadInput) as e:  # BadInput: another refresh runs
-        bar.empty()
+    except (kolada.KoladaError, kolada.BadInput) as e:  # Busy: another refresh holds the lock
         st.error(
             "Uppdateringen misslyckades. Tidigare hämtad data finns kvar oförändrad. "
             f"({escape_markdown(e)})"
         )
     else:
-        bar.progress(1.0, text="Klart")
         c = result.changes
         st.success(
             f"Klart: {result.requests} anrop på {result.seconds:.1f} s. "

@@ -5,12 +5,14 @@ has no net cost for a part, its gross cost is shown, labelled as such."""
 
 import streamlit as st
 
-import ui
 from benchmark import analytics, charts, fmt, narrative
+from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from kolada import IFO_PARTS
+from ui import exports, notes, sidebar
+from ui.fetch import ensure_data
 
-ctx = ui.current("delar")
+ctx = sidebar.current()
 kommun, span = ctx.view.kommun, ctx.span
 st.title(f"IFO i delar – {ctx.kommun_md}")
 st.caption(
@@ -19,16 +21,17 @@ st.caption(
     "Varje del jämförs med individ- och familjeomsorgens jämförelsegrupp, eller med delens egen "
     "grupp av liknande kommuner där RKA har en."
 )
-ui.ensure_data([k for p in IFO_PARTS for k in (p.net_cost, p.cost)])
+ensure_data([k for p in IFO_PARTS for k in (p.net_cost, p.cost)])
 
 for part in IFO_PARTS:
     st.subheader(part.title)
     part_text = narrative.area_in_sentence(part.title)
-    peers = ui.peers(ctx.view, part)
+    peers = ctx.src.peers(ctx.view, part)
     st.caption(f"Jämförelsegrupp: {escape_markdown(peers.label)}")
-    by_year = ui.edition_note(peers, ctx.view, span, ctx.meta)
-    everyone = sorted(set().union(*by_year.values()) | set(peers.ids))
-    vals = ui.values([part.net_cost, part.cost], [kommun, *everyone])
+    py = ctx.src.peer_years(ctx.view, span, part)
+    notes.edition_note(py)
+    by_year = py.by_year
+    vals = ctx.src.values([part.net_cost, part.cost], [kommun, *py.everyone])
     kpi, measure = part.net_cost, "Nettokostnad"
     own = analytics.series(vals, kpi, kommun)
     if own.empty and analytics.peer_stats_by_year(vals, kpi, by_year, span).empty:
@@ -45,10 +48,10 @@ for part in IFO_PARTS:
     if own.empty and stats.empty:
         st.info(f"Kolada har inga värden för {part_text} åren {span[0]}–{span[1]}.")
         continue
-    prel = ui.first_preliminary(kpi)
+    prel = ctx.src.first_preliminary(kpi)
     stats = analytics.only_covered(stats)  # no band or median where too few peers report
     lines = charts.trend_data(own, stats, ctx.kommun_name, prel, unit="kr")
-    chart = ui.show_chart(
+    chart = exports.show_chart(
         charts.trend_chart, lines, stats, ctx.kommun_name, f"{measure} (kr/invånare)", False
     )
     last_value = int(own.index.max()) if not own.empty else None
@@ -63,8 +66,8 @@ for part in IFO_PARTS:
         else ""
     )
     st.caption(
-        f"{measure} per invånare. {ctx.kommun_md}: {ui.RAW} ({kpi}). Median, medel, fält: "
-        f"{ui.COMPUTED}." + prel_note
+        f"{measure} per invånare. {ctx.kommun_md}: {RAW} ({kpi}). Median, medel, fält: "
+        f"{COMPUTED}." + prel_note
     )
     table = (
         stats.drop(columns=["covered"], errors="ignore")
@@ -90,10 +93,10 @@ for part in IFO_PARTS:
     with st.expander(f"Tabell: {part.title}"):
         st.dataframe(data.map(lambda v: fmt.number(v, 0) if isinstance(v, float) else v),
                      hide_index=True)  # fmt: skip
-    ui.export_buttons(
+    exports.export_buttons(
         chart,
         data,
-        ui.export_info(
+        exports.export_info(
             ctx,
             f"ifo-{part.code}",
             f"{measure} per invånare, {part_text}: {ctx.kommun_name} och jämförelsegruppen",

@@ -8,15 +8,15 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-import ui
-from benchmark import analytics, charts, driver_figures, fmt, narrative
+from benchmark import analytics, charts, driver_figures, figures, fmt, narrative
+from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
-from benchmark.numbers import money
-from kolada import IFO_PARTS
 from kolada.catalogue import POPULATION
 from kolada.drivers import trees_for
+from ui import data, exports, notes, sidebar
+from ui.fetch import ensure_data
 
-ctx = ui.current("drivare")
+ctx = sidebar.current()
 a, view, kommun, span = ctx.area, ctx.view, ctx.view.kommun, ctx.span
 st.title(f"Kostnadsdrivare – {a.title} – {ctx.kommun_md}")
 trees = trees_for(a.code)
@@ -30,10 +30,9 @@ st.caption(
     "Varför skiljer sig kostnaden från jämförelsegruppens? Här visas vad som driver kostnaden "
     "per invånare: hur många som får insatser (volym), vad en insats kostar (styckkostnad) och "
     "hur mycket som köps från andra. Kommunens värden: "
-    f"{ui.RAW}. Medianer, kvartiler, placeringar och uppdelningar: {ui.COMPUTED}."
+    f"{RAW}. Medianer, kvartiler, placeringar och uppdelningar: {COMPUTED}."
 )
-ui.ensure_data([*{d.kpi for t in trees for d in t.drivers}, POPULATION])
-parts = {p.code: p for p in IFO_PARTS}
+ensure_data([*{d.kpi for t in trees for d in t.drivers}, POPULATION])
 
 
 def _mini(lines: pd.DataFrame, stats: pd.DataFrame, name: str, y_title: str):
@@ -43,65 +42,43 @@ def _mini(lines: pd.DataFrame, stats: pd.DataFrame, name: str, y_title: str):
     )
 
 
-def _shown(f: driver_figures.DriverFigure, prel_from: int | None) -> str:
-    """The kommun's value, marked when it is preliminary."""
-    text = driver_figures.value_text(f.value, f.driver.unit)
-    if f.value is not None and analytics.is_preliminary(f.year, prel_from):
-        text += f" {fmt.PRELIMINARY}"
-    return text
-
-
-def _amounts(values: list[float], population: float | None) -> list[str]:
-    """Signed amounts: tkr/mnkr when the basis population is known, else kr/invånare."""
-    if population is None:
-        return [fmt.kr_per_inhabitant(v, sign=True) for v in values]
-    return [money(v * population / 1e6, sign=True) for v in values]
-
-
-for tree in trees:
+for t in data.cached(figures.tree_views)(view, span):
+    tree, peers, shown, prel = t.tree, t.peers, t.figures, t.first_preliminary
     st.header(tree.title, divider="gray")
-    peers = ui.peers(view, parts[tree.code]) if tree.code in parts else ctx.peers
     st.caption(f"Jämförelsegrupp: {escape_markdown(peers.label)}")
     if peers.note:
         st.info(escape_markdown(peers.note))
     kpis = [d.kpi for d in tree.drivers]
-    by_year = ui.edition_note(peers, view, span, ctx.meta)
-    shown = ui.tree_figures(tree, ctx, peers, by_year)
-    year, figures = shown.year, shown.figures
+    notes.edition_note(t.peer_years)
+    year, figs = shown.year, shown.figures
     if year is None:
-        first = tree.drivers[0]
-        st.info(
-            f"Kolada har inga värden för {escape_markdown(first.title.lower())} för "
-            f"{ctx.kommun_md} åren {span[0]}–{span[1]} där tillräckligt många "
-            "jämförelsekommuner har värden."
-        )
+        st.info(escape_markdown(t.without_year(ctx.kommun_name, span)))
         continue
-    prel = {d.kpi: ui.first_preliminary(d.kpi) for d in tree.drivers}
     own = {o.driver.kpi: o.own for o in shown.over_time}
 
     table = pd.DataFrame(
         {
-            "Nyckeltal": [f.driver.title for f in figures],
-            ctx.kommun_name: [_shown(f, prel[f.driver.kpi]) for f in figures],
+            "Nyckeltal": [f.driver.title for f in figs],
+            ctx.kommun_name: [driver_figures.shown_value(f, prel[f.driver.kpi]) for f in figs],
             "Förändring i kommunen": [
-                driver_figures.change_text(own[f.driver.kpi], year, f.driver.unit) for f in figures
+                driver_figures.change_text(own[f.driver.kpi], year, f.driver.unit) for f in figs
             ],
             "Median": [
                 driver_figures.value_text(f.median, f.driver.unit)
                 if f.covered
                 else analytics.coverage_text(f.n, f.total)
-                for f in figures
+                for f in figs
             ],
             "Mittersta hälften": [
                 f"{driver_figures.value_text(f.q1, f.driver.unit)}–"
                 f"{driver_figures.value_text(f.q3, f.driver.unit)}"
                 if f.covered
                 else "–"
-                for f in figures
+                for f in figs
             ],
-            "Placering": [f.placement.text if f.placement is not None else "–" for f in figures],
-            "Med värde": [f"{f.n} av {f.total}" for f in figures],
-            "Vad det mäter": [f.driver.means for f in figures],
+            "Placering": [f.placement.text if f.placement is not None else "–" for f in figs],
+            "Med värde": [f"{f.n} av {f.total}" for f in figs],
+            "Vad det mäter": [f.driver.means for f in figs],
         }
     )
     st.subheader(f"Kommunen mot jämförelsegruppen {year}")
@@ -110,14 +87,13 @@ for tree in trees:
         f"Placering: 1 = lägst värde bland kommunen och jämförelsekommunerna med värde; ett lågt "
         f"värde är inte i sig bättre. Förändring i kommunen: från det första året med värde i "
         f"den valda perioden till {year}, i procent (andelar i procentenheter). Kommunens "
-        f"värden: {ui.RAW} ({', '.join(kpis)}). Förändring, median, kvartiler och placering: "
-        f"{ui.COMPUTED}; median, kvartiler och placering visas bara "
+        f"värden: {RAW} ({', '.join(kpis)}). Förändring, median, kvartiler och placering: "
+        f"{COMPUTED}; median, kvartiler och placering visas bara "
         f"när minst {analytics.MIN_PEERS} och minst hälften av jämförelsekommunerna har värde."
     )
-    largest = driver_figures.largest_difference(figures)
-    if largest is not None:
+    if t.largest is not None:
         part_text = narrative.area_in_sentence(tree.title)
-        st.markdown(escape_markdown(driver_figures.difference_sentence(largest, part_text)))
+        st.markdown(escape_markdown(driver_figures.difference_sentence(t.largest, part_text)))
 
     for fig in shown.identities:
         identity = fig.identity
@@ -129,23 +105,12 @@ for tree in trees:
         what = narrative.area_in_sentence(identity.name)
         st.markdown(escape_markdown(fig.sentence(what)))
         mnkr = fig.basis_population is not None
-        split_parts = pd.DataFrame(
-            {
-                "del": ["Volymdel", "Styckkostnadsdel", "Skillnad"],
-                "value": [
-                    v * (fig.basis_population / 1e6 if mnkr else 1)
-                    for v in (s.volume_part, s.unit_cost_part, s.difference)
-                ],
-                "text": _amounts(
-                    [s.volume_part, s.unit_cost_part, s.difference], fig.basis_population
-                ),
-            }
-        )
-        chart = ui.show_chart(
+        split_parts = fig.parts()
+        chart = exports.show_chart(
             charts.split_chart, split_parts, "Miljoner kronor" if mnkr else "Kronor per invånare"
         )
         basis = identity.basis
-        unit_label = "härledd" if fig.unit_cost_derived else ui.RAW
+        unit_label = "härledd" if fig.unit_cost_derived else RAW
         detail = pd.DataFrame(
             {
                 "Uppgift": [
@@ -182,14 +147,14 @@ for tree in trees:
                 if mnkr
                 else ""
             )
-            + f" Styckkostnad: {unit_label}. {ui.COMPUTED}."
+            + f" Styckkostnad: {unit_label}. {COMPUTED}."
         )
         with st.expander(f"Tabell: {identity.name}, volym × styckkostnad"):
             st.table(detail, hide_index=True)
-        ui.export_buttons(
+        exports.export_buttons(
             chart,
             split_parts.rename(columns={"del": "Del", "value": "Belopp", "text": "Text"}),
-            ui.export_info(
+            exports.export_info(
                 ctx,
                 f"drivare-{tree.code}-{identity.cost}",
                 f"{identity.name}: volym × styckkostnad, {ctx.kommun_name} {year}",
@@ -225,7 +190,7 @@ for tree in trees:
             if own.empty and stats.empty:
                 st.info(f"Kolada har inga värden för {d.kpi} åren {span[0]}–{span[1]}.")
                 continue
-            ui.show_chart(_mini, over.lines, stats, ctx.kommun_name, d.unit)
+            exports.show_chart(_mini, over.lines, stats, ctx.kommun_name, d.unit)
             # the export: full size, with legends
             full = partial(charts.trend_chart, over.lines, stats, ctx.kommun_name, d.unit, False)
             data = stats.drop(columns=["covered"], errors="ignore").rename(
@@ -237,10 +202,10 @@ for tree in trees:
                     data.map(lambda v: fmt.number(v, 1) if isinstance(v, float) else v),
                     hide_index=True,
                 )
-                ui.export_buttons(
+                exports.export_buttons(
                     full,
                     data,
-                    ui.export_info(
+                    exports.export_info(
                         ctx,
                         f"drivare-{d.kpi}",
                         f"{d.title}: {ctx.kommun_name} och jämförelsegruppen",

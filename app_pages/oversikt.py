@@ -4,15 +4,17 @@ and a short text that states only what the data supports."""
 import streamlit as st
 
 import ui
-from benchmark import analytics, charts, editions, fmt, narrative, nka_change, overview
+from benchmark import analytics, charts, editions, figures, fmt, narrative, nka_change
+from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from benchmark.numbers import money
-from kolada.catalogue import POPULATION
+from ui import data, exports, notes, sidebar
 
-ctx = ui.current("oversikt")
-a, view, kommun = ctx.area, ctx.view, ctx.view.kommun
+ctx = sidebar.current()
+a, view = ctx.area, ctx.view
 area_text = narrative.area_in_sentence(a.title)  # "LSS", "grundskola F-9"
-span = ctx.span
+f = data.cached(figures.overview_figures)(view)
+span = f.span
 st.title(f"{a.title} – {ctx.kommun_md}")
 st.caption(f"Jämförelsegrupp: {ctx.peers_md} · År {span[0]}–{span[1]}")
 if st.button(
@@ -23,18 +25,13 @@ if st.button(
 ):
     st.session_state["_make_report"] = True
     st.switch_page(ui.PAGES["rapport"], query_params=view.to_params())
-ui.peer_note(ctx)
-group = ctx.peers.group
-held = ui.group_editions(group.id) if group is not None else []
-by_year = ui.edition_note(ctx.peers, view, span, ctx.meta)  # peers per year, and says which
-
-everyone = set().union(*by_year.values()) | set(ctx.peers.ids)
-vals = ui.values([*a.kpis, POPULATION], [kommun, *sorted(everyone)])
-prel_from = ui.first_preliminary(a.nka_pct)
-o = overview.overview(vals, a, kommun, by_year, span, prel_from)
-own, stats, year = o.own, o.stats, o.year
+notes.peer_note(ctx)
+notes.edition_note(f.peer_years)
+group, held = ctx.peers.group, f.peer_years.held
+o = f.o
+own, year, prel_from = o.own, o.year, o.prel_from
 if year is None:
-    st.info(f"Kolada har inga värden för {ctx.kommun_md} ({a.title}) åren {span[0]}–{span[1]}.")
+    st.info(escape_markdown(f.without_value))
     st.stop()
 preliminary, nka, median, place = o.preliminary, o.nka, o.median, o.placement
 ref, gap, peers_n, peers_total, too_few = o.ref, o.gap, o.peers_n, o.peers_total, o.too_few
@@ -45,14 +42,14 @@ cols = [cards] * 4
 cols[0].metric(
     f"NKA {year}{prel_text}",
     fmt.percent(nka),
-    help=f"Nettokostnadsavvikelse. {ui.RAW} ({a.nka_pct}). Positivt värde: högre kostnad än "
+    help=f"Nettokostnadsavvikelse. {RAW} ({a.nka_pct}). Positivt värde: högre kostnad än "
     "strukturen motiverar.",
     border=True,
 )
 cols[1].metric(
     f"NKA i mnkr {year}",
     fmt.mnkr(o.nka_mnkr),
-    help=f"{ui.RAW} ({a.nka_mnkr}): nettokostnad minus referenskostnad."
+    help=f"{RAW} ({a.nka_mnkr}): nettokostnad minus referenskostnad."
     if a.nka_mnkr
     else "Kolada publicerar ingen avvikelse i kronor för detta område.",
     border=True,
@@ -61,7 +58,7 @@ cols[2].metric(
     f"Placering {year}",
     place.text if place else too_few,
     help="1 = lägst kostnadsnivå i förhållande till referenskostnaden (lägst NKA) bland "
-    f"kommunen och jämförelsekommunerna med värde. {ui.COMPUTED}.",
+    f"kommunen och jämförelsekommunerna med värde. {COMPUTED}.",
     border=True,
 )
 cols[3].metric(
@@ -69,7 +66,7 @@ cols[3].metric(
     fmt.points(nka - median, short=True) if median is not None else "–",
     help=f"Skillnad i procentenheter mot medianen av {peers_n} av {peers_total} "
     f"jämförelsekommuner med värde {year}. Visas bara när minst {analytics.MIN_PEERS} och "
-    f"minst hälften av gruppen har värde. {ui.COMPUTED}.",
+    f"minst hälften av gruppen har värde. {COMPUTED}.",
     border=True,
 )
 if gap is not None:
@@ -77,13 +74,13 @@ if gap is not None:
     cols[0].metric(
         "Mot medianen, kr/invånare",
         fmt.kr(gap.kr_per_inhabitant, sign=True),
-        help=f"(NKA − median)/100 × referenskostnad per invånare. {ui.COMPUTED}.",
+        help=f"(NKA − median)/100 × referenskostnad per invånare. {COMPUTED}.",
         border=True,
     )
     cols[1].metric(
         "Mot medianen, kronor",
         money(gap.mnkr, sign=True),
-        help=f"(NKA − median)/100 × referenskostnad × invånare. {ui.COMPUTED}.",
+        help=f"(NKA − median)/100 × referenskostnad × invånare. {COMPUTED}.",
         border=True,
     )
     if ref.derived:
@@ -95,15 +92,13 @@ if gap is not None:
         ref_text = f"Referenskostnad: {ref.how}."
     if ref.kr_per_inhabitant is None:
         ref_text += " Invånarantal saknas för året, så beloppet per invånare kan inte räknas."
-    st.caption(f"{ref_text} {ui.COMPUTED}.")
+    st.caption(f"{ref_text} {COMPUTED}.")
 
 shown_stats = o.shown_stats  # no band or median where too few peers report
 lines = charts.trend_data(own, shown_stats, ctx.kommun_name, prel_from)
 peer_rows, peer_names = None, {}
 if st.toggle("Visa varje jämförelsekommun", key="w_peer_lines"):
-    peer_rows = analytics.members_by_year_only(
-        vals[(vals["kpi"] == a.nka_pct) & vals["period"].between(*span)], by_year
-    )
+    peer_rows = f.peer_lines
     peer_names = {m: ctx.names.get(m, m) for m in set(peer_rows["municipality"])}
 
 
@@ -112,7 +107,9 @@ def trend_with_peers(lines, stats, name, peer_rows, peer_names):
     return chart if peer_rows is None else charts.with_peer_lines(chart, peer_rows, peer_names)
 
 
-chart = ui.show_chart(trend_with_peers, lines, shown_stats, ctx.kommun_name, peer_rows, peer_names)
+chart = exports.show_chart(
+    trend_with_peers, lines, shown_stats, ctx.kommun_name, peer_rows, peer_names
+)
 st.caption(
     f"Linjediagram: {ctx.kommun_genitive_md} nettokostnadsavvikelse för {area_text} "
     f"{span[0]}–{span[1]} jämfört med jämförelsegruppens median, ovägda medel och spridning. "
@@ -124,58 +121,23 @@ st.caption(
         if span[0] < analytics.METHOD_BREAK_YEAR <= span[1]
         else ""
     )
-    + f". Kommunens värden: {ui.RAW}. Median, medel och fält: {ui.COMPUTED}."
+    + f". Kommunens värden: {RAW}. Median, medel och fält: {COMPUTED}."
 )
-table = (
-    shown_stats.drop(columns=["covered", "coverage"], errors="ignore")
-    .rename(
-        columns={
-            "period": "År",
-            "n": "Kommuner med värde",
-            "N": "Kommuner i gruppen",
-            "min": "Lägst",
-            "q1": "Nedre kvartil",
-            "median": "Median",
-            "q3": "Övre kvartil",
-            "max": "Högst",
-            "mean": "Ovägt medel",
-        }
-    )
-    .set_index("År")
-)
-table = table.reindex(sorted(set(table.index) | set(own.index)))
-table.index.name = "År"
-table.insert(0, ctx.kommun_name, own.reindex(table.index))
-table.insert(
-    1, "Preliminärt", ["ja" if analytics.is_preliminary(y, prel_from) else "" for y in table.index]
-)
-data = table.reset_index()
-info = ui.export_info(
+table = f.table
+chart_data = table.reset_index()
+info = exports.export_info(
     ctx,
     "nka",
     f"Nettokostnadsavvikelse {area_text}, {ctx.kommun_name} och jämförelsegruppen",
     [a.nka_pct],
     ["Median, kvartiler och ovägt medel över jämförelsekommunerna med värde varje år."],
-    units={c: "%" for c in data.columns if c not in ("År", "Preliminärt")}
+    units={c: "%" for c in chart_data.columns if c not in ("År", "Preliminärt")}
     | {"Kommuner med värde": "st", "Kommuner i gruppen": "st"},
 )
-ui.export_buttons(chart, data, info)
+exports.export_buttons(chart, chart_data, info)
 
-facts = narrative.Facts(
-    kommun=ctx.kommun_name,
-    area=a.title,
-    year=year,
-    nka=nka,
-    preliminary=preliminary,
-    median=median,
-    peers_with_value=peers_n,
-    peers_total=len(ctx.peers.ids),
-    placement=place,
-    series={int(y): float(v) for y, v in own.items()},
-    gap_to_median=gap,
-)
-st.markdown(" ".join(narrative.overview_sentences(facts)))
-ui.method_break_note(span[0])
+st.markdown(" ".join(narrative.overview_sentences(f.sentence_facts)))
+notes.method_break_note(span[0])
 if preliminary:
     st.caption(
         f"{fmt.PRELIMINARY}: värden från {prel_from} är preliminära (hämtade före Koladas "
@@ -186,7 +148,7 @@ if group is not None:
     with st.expander(f"Om jämförelsegruppen: {escape_markdown(group.title)}"):
         current = held[-1] if held else None
         members = ctx.peers.members
-        latest = {m: analytics.value_at(vals, a.nka_pct, m, year) for m, _ in members}
+        latest = {m: analytics.value_at(f.values, a.nka_pct, m, year) for m, _ in members}
         st.dataframe(
             {
                 "Kommun": [n for _, n in members],
@@ -214,37 +176,24 @@ if group is not None:
                 f"Mot föregående utgåva som appen har sparat ({held[-2].year or '–'}): "
                 f"tillkomna {added}; borttagna {removed}."
             )
-        st.caption(f"NKA: {ui.RAW} ({a.nka_pct}). Gruppens medlemmar: Kolada.")
+        st.caption(f"NKA: {RAW} ({a.nka_pct}). Gruppens medlemmar: Kolada.")
 
 with st.expander("Varför ändrades NKA? Nettokostnaden och referenskostnaden"):
-    why_years = [  # years with both NKA and net cost (the area may have no net cost KPI)
-        int(y) for y in own.index if a.net_cost and analytics.value_at(vals, a.net_cost, kommun, y)
-    ]
+    why_years = f.why_years  # years with both NKA and net cost
     if len(why_years) < 2:
         st.info(
             f"Det behövs två år med både NKA och nettokostnad för {ctx.kommun_md} åren "
             f"{span[0]}–{span[1]}."
         )
     else:
-        after_break = [y for y in why_years if y >= analytics.METHOD_BREAK_YEAR]
         left_year, right_year = st.columns(2)
-        # default: from the first year of the new model (2019) when the range holds two
-        first = after_break[0] if len(after_break) > 1 else why_years[0]
+        first, _ = nka_change.default_pair(why_years)  # from 2019 when the years hold two
         from_year = left_year.selectbox(
             "Från år", why_years[:-1], index=why_years.index(first), key="why_from"
         )
         later = [y for y in why_years if y > from_year]
         to_year = right_year.selectbox("Till år", later, index=len(later) - 1, key="why_to")
-        figures = [
-            nka_change.YearFigures(
-                int(y),
-                analytics.value_at(vals, a.nka_pct, kommun, int(y)),
-                analytics.value_at(vals, a.net_cost, kommun, int(y)),
-                analytics.value_at(vals, a.reference_cost, kommun, int(y)),
-            )
-            for y in (from_year, to_year)
-        ]
-        change = nka_change.nka_change(*figures)
+        change = f.why(from_year, to_year)
         st.markdown(escape_markdown(nka_change.change_sentence(change)))
         st.dataframe(
             {
@@ -274,9 +223,9 @@ with st.expander("Varför ändrades NKA? Nettokostnaden och referenskostnaden"):
             + (
                 f"Referenskostnaden är härledd: nettokostnad ({a.net_cost}) / (1 + NKA/100). "
                 if change.reference_derived
-                else f"Referenskostnad: {ui.RAW} ({a.reference_cost}). "
+                else f"Referenskostnad: {RAW} ({a.reference_cost}). "
             )
-            + f"NKA och nettokostnad: {ui.RAW} ({a.nka_pct}, {a.net_cost}). {ui.COMPUTED}."
+            + f"NKA och nettokostnad: {RAW} ({a.nka_pct}, {a.net_cost}). {COMPUTED}."
         )
 
 with st.expander("Tabell: värdena bakom diagrammet"):
@@ -288,17 +237,12 @@ with st.expander("Tabell: värdena bakom diagrammet"):
     for column in ("Kommuner med värde", "Kommuner i gruppen"):
         shown[column] = ["–" if n != n else str(int(n)) for n in table[column]]
     st.dataframe(shown)
-    st.caption(f"{ctx.kommun_md}: {ui.RAW}. Övriga kolumner: {ui.COMPUTED}.")
+    st.caption(f"{ctx.kommun_md}: {RAW}. Övriga kolumner: {COMPUTED}.")
 
 with st.expander("Text till tjänsteskrivelse", expanded=False):
-    report = narrative.report_paragraph(
-        overview.report_facts(
-            o, ctx.kommun_name, a.title, ctx.peers.label, span, len(ctx.peers.ids)
-        )
-    )
     # with the largest material cost-driver difference
-    text = overview.with_driver(report.text(), ui.driver_sentence(view, span))
-    st.code(text + f"\n\n{ui.RAW}; {ui.COMPUTED}.", language=None, wrap_lines=True)
+    text = f.report_text(data.cached(figures.driver_sentence)(view, span))
+    st.code(text + f"\n\n{RAW}; {COMPUTED}.", language=None, wrap_lines=True)
     st.caption(
         "Kopiera med knappen uppe till höger. Texten innehåller bara påståenden som "
         "stöds av datan ovan."

@@ -6,24 +6,21 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-import ui
-from benchmark import analytics, budget, charts, fmt, narrative, numbers
-from benchmark.escaping import escape_markdown, shorten
+from benchmark import budget, charts, figures, fmt, numbers
+from benchmark.attribution import COMPUTED, RAW
+from benchmark.escaping import escape_markdown
 from kolada.catalogue import POPULATION
+from kolada.errors import shorten
+from ui import data, exports, notes, sidebar
 
-ctx = ui.current("budget")
+ctx = sidebar.current()
 a, kommun, span = ctx.area, ctx.view.kommun, ctx.span
 st.title(f"Budgetmål – {a.title} – {ctx.kommun_md}")
 st.caption(f"Jämförelsegrupp: {ctx.peers_md}")
-ui.peer_note(ctx)
+notes.peer_note(ctx)
 
-vals = ui.values([*a.kpis, POPULATION], [kommun, *ctx.peers.ids])
-last_cached = max(span[1], ctx.years[1])
-own_years = [
-    y for y in analytics.years_with_data(vals, a.nka_pct, kommun) if span[0] <= y <= last_cached
-]
-stats = analytics.peer_stats(vals, a.nka_pct, ctx.peers.ids, (span[0], last_cached))
-choices = budget.base_choices(own_years, stats, len(ctx.peers.ids))
+b = data.cached(figures.budget_base)(ctx.view)
+choices = b.choices
 if not choices:
     st.info(f"Kolada har inga värden för {ctx.kommun_md} ({a.title}) åren {span[0]}–{span[1]}.")
     st.stop()
@@ -61,7 +58,7 @@ _keep_if_valid("budget_base", base_options)
 base = right.selectbox(
     "Utgångsläge (senaste år med utfall)",
     base_options,
-    index=base_options.index(budget.default_base(choices, span[1])),
+    index=base_options.index(b.default),
     format_func=lambda y: by_year[y].label,
     key="budget_base",
     help="Året som målet och beloppen räknas från. Förvalt är det senaste året med värde för "
@@ -80,21 +77,11 @@ ends, end_default = budget.target_years(start)
 _keep_if_valid("budget_year", ends)
 target_year = right.selectbox("Målår", ends, index=ends.index(end_default), key="budget_year")
 
-choice = by_year[base]
-nka = analytics.value_at(vals, a.nka_pct, kommun, base)
-stats_base = stats[stats["period"] == base]
-row = stats_base.iloc[0] if not stats_base.empty else None
-ref = analytics.reference_cost(vals, a, kommun, base)
-pop = analytics.population(vals, kommun, base)
-pooled = budget.pooled_level(vals, a, ctx.peers.ids, base)
-
-
-levels = budget.target_levels(choice, row, pooled)
-if kind == "custom":
-    levels["custom"] = custom
-comparison = budget.compare_targets(nka, ref, levels)
-newer = [c for c in choices if c.year > base]
-if newer and not any(c.covered for c in newer):
+at = b.at(base)
+choice, nka, ref, pop, pooled = at.choice, at.nka, at.ref, at.population, at.pooled
+comparison = at.comparison(custom if kind == "custom" else None)
+newer = b.newer_uncovered(base)
+if newer:
     st.info(
         f"Utgångsläget är {base}, det senaste året med tillräckligt många jämförelsevärden. "
         + "; ".join(f"{c.year}: {c.reason}" for c in newer)
@@ -104,22 +91,8 @@ if newer and not any(c.covered for c in newer):
 
 def _comparison_table() -> None:
     st.subheader("Målen sida vid sida")
-    shown = pd.DataFrame(
-        {
-            "Mål": [
-                f"**{m}** (valt)" if k == kind else m
-                for k, m in zip(comparison.index, comparison["Mål"], strict=True)
-            ],
-            "I kronor": [
-                t or note
-                for t, note in zip(comparison["I kronor"], comparison["Anmärkning"], strict=True)
-            ],
-            f"Nivå {base}": comparison["Nivå (%)"].map(
-                lambda v: "–" if pd.isna(v) else fmt.percent(v)
-            ),
-            "Läge": comparison["Skillnad (p.e.)"].map(budget.side_text),
-        }
-    )
+    shown = budget.comparison_rows(comparison, kind, chosen="**{}** (valt)")
+    shown = shown[["Mål", "I kronor", "Nivå", "Läge"]].rename(columns={"Nivå": f"Nivå {base}"})
     st.table(shown, hide_index=True)  # a static table: its text wraps on a narrow screen
     st.caption(
         f"Skillnaden mellan nettokostnadsavvikelsen för {ctx.kommun_md} {base} och varje mål, "
@@ -128,7 +101,7 @@ def _comparison_table() -> None:
         "kr/invånare × invånare), till skillnad från Koladas ovägda medel. "
         "Nettokostnadsavvikelsen mäts mot varje års nationella kostnadsnivå, så ett mål i "
         "procent är rörligt: samma procent kan motsvara ett annat belopp när riket ändras. "
-        f"{ui.COMPUTED}."
+        f"{COMPUTED}."
     )
 
 
@@ -145,7 +118,7 @@ def _points_words(points: float) -> str:
     return f"{fmt.number(abs(points), 1)} p.e. {'lägre' if points < 0 else 'högre'}"
 
 
-level = levels.get(kind)
+level = custom if kind == "custom" else at.levels.get(kind)
 if isinstance(level, str):
     latest_ok = next((c.year for c in choices if c.covered), None)
     hint = f"Välj {latest_ok} som utgångsläge" if latest_ok else "Välj en annan jämförelsegrupp"
@@ -176,7 +149,7 @@ g = target.gap
 words = budget.gap_words(g.mnkr)
 per_words = budget.per_inhabitant_words(g.kr_per_inhabitant)
 per_part = f" ({per_words})" if per_words and numbers.shown(g.mnkr) else ""
-on_base = f"räknat på {base} års referenskostnad och invånarantal. {ui.COMPUTED}."
+on_base = f"räknat på {base} års referenskostnad och invånarantal. {COMPUTED}."
 if target.must_cut:
     headline = f"{facts} För att nå målet till {target_year}: **{words}**{per_part}, {on_base}"
 else:
@@ -185,12 +158,12 @@ st.markdown(headline)
 
 cols = st.columns(4)
 cols[0].metric(
-    f"NKA {base} (utgångsläge)", fmt.percent(nka), help=f"{ui.RAW} ({a.nka_pct}).", border=True
+    f"NKA {base} (utgångsläge)", fmt.percent(nka), help=f"{RAW} ({a.nka_pct}).", border=True
 )
 cols[1].metric(
     "Målnivå",
     fmt.percent(level),
-    help=f"{budget.TARGETS[kind]}, {base}. {ui.COMPUTED}.",
+    help=f"{budget.TARGETS[kind]}, {base}. {COMPUTED}.",
     border=True,
 )
 if target.must_cut:
@@ -199,7 +172,7 @@ elif numbers.shown(g.mnkr) < 0:
     amount_label, per_label = "Nettokostnaden under målet med", "Under målet per invånare"
 else:
     amount_label, per_label = "Skillnad mot målet", "Skillnad per invånare"
-amount_help = f"Räknat på {base} års referenskostnad och invånarantal. {ui.COMPUTED}."
+amount_help = f"Räknat på {base} års referenskostnad och invånarantal. {COMPUTED}."
 cols[2].metric(amount_label, numbers.money(abs(g.mnkr)), help=amount_help, border=True)
 cols[3].metric(
     per_label,
@@ -222,24 +195,22 @@ st.markdown(
 _comparison_table()
 
 st.subheader("Indata")
-ref_source = (
-    f"härledd: {ref.how} ({ui.COMPUTED})" if ref.derived else f"{ui.RAW} ({a.reference_cost})"
-)
+ref_source = f"härledd: {ref.how} ({COMPUTED})" if ref.derived else f"{RAW} ({a.reference_cost})"
 inputs = pd.DataFrame(
     [
-        (f"Nettokostnadsavvikelse {base}", fmt.percent(nka), f"{ui.RAW} ({a.nka_pct})"),
-        ("Målnivå", fmt.percent(level), f"{budget.TARGETS[kind]}; {ui.COMPUTED}"),
+        (f"Nettokostnadsavvikelse {base}", fmt.percent(nka), f"{RAW} ({a.nka_pct})"),
+        ("Målnivå", fmt.percent(level), f"{budget.TARGETS[kind]}; {COMPUTED}"),
         (f"Referenskostnad {base}, kr/invånare", fmt.number(ref.kr_per_inhabitant, 0), ref_source),
-        (f"Invånare {base}", fmt.integer(pop), f"{ui.RAW} ({POPULATION})"),
+        (f"Invånare {base}", fmt.integer(pop), f"{RAW} ({POPULATION})"),
         (
             "Referenskostnad × invånare",
             fmt.mnkr(ref.total_mnkr),
-            f"{ref_source}" if pop is None else ui.COMPUTED,
+            f"{ref_source}" if pop is None else COMPUTED,
         ),
         (
             f"Jämförelsekommuner med värde {base}",
             f"{choice.n} av {choice.total}",
-            f"{ui.RAW} ({a.nka_pct})",
+            f"{RAW} ({a.nka_pct})",
         ),
         ("Första budgetår", str(start), "valt"),
         ("Målår", str(target_year), "valt"),
@@ -261,8 +232,7 @@ if st.session_state.get("_budget_cut_for") != cut_key or "budget_cut" not in st.
     st.session_state["_budget_cut_for"] = cut_key
     st.session_state["budget_cut"] = reaching if target.must_cut else "0"
     st.session_state["budget_direction"] = "minska"
-peer_values = vals[(vals["kpi"] == a.nka_pct) & (vals["period"] == base)]
-peer_values = peer_values[peer_values["municipality"].isin(ctx.peers.ids)]["value"]
+peer_values = at.peer_values
 try:
     amount_text = st.session_state["budget_cut"]
     cut = numbers.parse_number(amount_text, numbers.MNKR_UNITS)
@@ -285,7 +255,7 @@ if cut is not None:
 st.subheader(f"Väg till målet {target_year}")
 path = budget.glide_path(target)
 if target.must_cut:
-    chart = ui.show_chart(charts.glide_chart, path, level)
+    chart = exports.show_chart(charts.glide_chart, path, level)
     gap_years = f"Året {base + 1}" if start - base == 2 else f"Åren {base + 1}–{start - 1}"
     between = (
         f" {gap_years} ingår inte i vägen: beloppen räknas från utgångsläget."
@@ -296,60 +266,41 @@ if target.must_cut:
         f"Diagram: nettokostnadsavvikelsen från utgångsläget {base} ({fmt.percent(nka)}) i lika "
         f"stora steg per budgetår {start}–{target_year} till {fmt.percent(level)} (linje), och "
         "hur mycket lägre nettokostnaden är sammanlagt varje budgetår (staplar)."
-        f"{between} Stegen är avrundade så att de summerar till beloppet ovan. {ui.COMPUTED}."
+        f"{between} Stegen är avrundade så att de summerar till beloppet ovan. {COMPUTED}."
     )
     # four short columns: the table fits a phone (400 px) without a cut-off column
-    table = pd.DataFrame(
-        {
-            "År": path["Period"],
-            "NKA": path["NKA (%)"].map(fmt.percent),
-            "Minskning under året": [
-                "–" if i == 0 else numbers.money(-v)
-                for i, v in enumerate(path["Förändring av nettokostnaden per år (mnkr)"])
-            ],
-            "Sammanlagt lägre nettokostnad": [
-                "–" if i == 0 else f"{numbers.money(-v)} ({fmt.kr(-p)}/inv.)"
-                for i, (v, p) in enumerate(
-                    zip(
-                        path["Ackumulerad förändring (mnkr)"],
-                        path["Ackumulerad förändring (kr/inv)"],
-                        strict=True,
-                    )
-                )
-            ],
-        }
-    )
+    table = budget.glide_rows(path)
     st.table(table, hide_index=True)
 else:
     st.info(
         f"{position}: ingen minskning behövs för att nå målet till {target_year}. "
         f"{words[0].upper()}{words[1:]}."
     )
-    chart = ui.show_chart(charts.glide_chart, path.iloc[:1], level)
+    chart = exports.show_chart(charts.glide_chart, path.iloc[:1], level)
     st.caption(
         f"Diagram: nettokostnadsavvikelsen i utgångsläget {base} ({fmt.percent(nka)}) och "
-        f"målnivån {fmt.percent(level)} (streckad linje). {ui.COMPUTED}."
+        f"målnivån {fmt.percent(level)} (streckad linje). {COMPUTED}."
     )
-ui.export_buttons(
+exports.export_buttons(
     chart,
     budget.export_table(
         target,
         kind,
         [
-            ("Nettokostnadsavvikelse", base, nka, "%", f"{ui.RAW} ({a.nka_pct})"),
+            ("Nettokostnadsavvikelse", base, nka, "%", f"{RAW} ({a.nka_pct})"),
             ("Referenskostnad per invånare", base, ref.kr_per_inhabitant, "kr/inv", ref_source),
-            ("Invånare", base, pop, "st", f"{ui.RAW} ({POPULATION})"),
-            ("Referenskostnad × invånare", base, ref.total_mnkr, "mnkr", ui.COMPUTED),
+            ("Invånare", base, pop, "st", f"{RAW} ({POPULATION})"),
+            ("Referenskostnad × invånare", base, ref.total_mnkr, "mnkr", COMPUTED),
             ("Jämförelsekommuner med värde", base, choice.n, "st", f"av {choice.total}"),
-            ("Vägt: Σ nettokostnad", base, pooled.net_mnkr, "mnkr", ui.COMPUTED),
-            ("Vägt: Σ referenskostnad", base, pooled.reference_mnkr, "mnkr", ui.COMPUTED),
+            ("Vägt: Σ nettokostnad", base, pooled.net_mnkr, "mnkr", COMPUTED),
+            ("Vägt: Σ referenskostnad", base, pooled.reference_mnkr, "mnkr", COMPUTED),
             ("Vägt: jämförelsekommuner med båda", base, pooled.n, "st", f"av {pooled.total}"),
         ],
         comparison,
         what_if,
-        ui.COMPUTED,
+        COMPUTED,
     ),
-    ui.export_info(
+    exports.export_info(
         ctx,
         f"budgetmal-{target_year}",
         f"Budgetmål: {budget.NAMES[kind]} till {target_year} (utgångsläge {base})",
@@ -425,34 +376,14 @@ else:
     )
 st.caption(
     f"Med {base} års referenskostnad ({fmt.mnkr(ref.total_mnkr)}) och jämförelsekommunernas "
-    f"värden för {base}. {ui.COMPUTED}."
+    f"värden för {base}. {COMPUTED}."
 )
 
 with st.expander("Text till tjänsteskrivelse"):
-    own = analytics.series(vals, a.nka_pct, kommun)
-    own = own[(own.index >= span[0]) & (own.index <= span[1])]
-    prel_from = ui.first_preliminary(a.nka_pct)
-    report = narrative.report_paragraph(
-        narrative.ReportFacts(
-            kommun=ctx.kommun_name,
-            area=a.title,
-            year=base,
-            nka=nka,
-            series={int(y): float(v) for y, v in own.items()},
-            first_shown_year=span[0],
-            preliminary=prel_from is not None and base >= prel_from,
-            group=ctx.peers.label,
-            median=None if row is None else float(row["median"]),
-            peers_with_value=0 if row is None else int(row["n"]),
-            peers_total=len(ctx.peers.ids),
-            placement=analytics.placement(vals, a.nka_pct, kommun, ctx.peers.ids, base),
-            gap_to_median=None if row is None else analytics.gap(nka, float(row["median"]), ref),
-            population=pop,
-        )
-    )
+    report = b.report_text(at, ctx.kommun_name, ctx.peers.label, span, ctx.src.first_preliminary)
     target_text = " " + budget.target_sentence(ctx.kommun_name, kind, level, target)
     st.code(
-        report.text().replace("\n\n", target_text + "\n\n", 1) + f"\n\n{ui.RAW}; {ui.COMPUTED}.",
+        report.replace("\n\n", target_text + "\n\n", 1) + f"\n\n{RAW}; {COMPUTED}.",
         language=None,
         wrap_lines=True,
     )

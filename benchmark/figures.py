@@ -1,0 +1,275 @@
+"""What a view shows, read through a ``Source`` and computed once: Översikt's figures, why NKA
+moved, Budgetmål's base year and targets, a driver tree's figures, the largest driver
+difference and the area matrix. The pages render these objects (``ui.data.cached`` keeps them
+per published cache) and the report lays out the very same ones, so the two cannot drift.
+
+Each function reads, then hands the frames to the pure modules (``overview``, ``budget``,
+``nka_change``, ``driver_figures``, ``analytics``) that do the arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from benchmark import analytics, budget, driver_figures, narrative, nka_change, overview
+from benchmark.source import PeerYears, Source
+from benchmark.viewstate import View
+from kolada.catalogue import AREAS, POPULATION, Area, area
+from kolada.drivers import DriverTree, trees_for
+
+
+def needed_kpis(area_codes: Iterable[str]) -> list[str]:
+    """Every KPI the figures of these areas read — the area's KPIs, the population and every
+    driver tree's — so that one fetch brings all of them and no page (nor the report) depends
+    on another page having been visited."""
+    kpis = {POPULATION}
+    for code in area_codes:
+        kpis |= set(area(code).kpis)
+        kpis |= {k for tree in trees_for(code) for k in tree.kpis}
+    return sorted(kpis)
+
+
+def absent(fetched: bool, what: str, where: str) -> str:
+    """Why a view has no values of ``what``: Kolada's answer only where Kolada was asked."""
+    if fetched:
+        return f"Kolada har inga värden för {what} {where}."
+    return f"Värdena för {what} är inte hämtade från Kolada ännu (de hämtas vid nästa uppdatering)."
+
+
+# ---- Översikt --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OverviewFigures:
+    """Översikt's figures for a view: its years, peers per year, the values read and the
+    figures computed from them (``overview.Overview``)."""
+
+    view: View
+    area: Area
+    kommun_name: str
+    span: tuple[int, int]
+    peer_years: PeerYears
+    values: pd.DataFrame  # the area's KPIs and the population, the kommun and every peer
+    o: overview.Overview
+    fetched: bool  # every KPI of the area was fetched (else a missing value says nothing)
+
+    @property
+    def peers(self):
+        return self.peer_years.peers
+
+    @property
+    def without_value(self) -> str:
+        """Why there are no figures: the kommun has no value in the years shown."""
+        where = f"åren {self.span[0]}–{self.span[1]}"
+        return absent(self.fetched, f"{self.kommun_name} ({self.area.title})", where)
+
+    @property
+    def why_years(self) -> list[int]:
+        """The years "Varför ändrades NKA?" can compare (NKA and net cost both present)."""
+        return nka_change.comparable_years(self.values, self.area, self.view.kommun, self.o.own)
+
+    def why(self, first: int, last: int) -> nka_change.NkaChange:
+        return nka_change.change_between(self.values, self.area, self.view.kommun, first, last)
+
+    @property
+    def why_default(self) -> nka_change.NkaChange | None:
+        """ "Varför ändrades NKA?" as the page opens: from 2019 (or the first year) to the last."""
+        pair = nka_change.default_pair(self.why_years)
+        return None if pair is None else self.why(*pair)
+
+    @property
+    def sentence_facts(self) -> narrative.Facts:
+        return overview.sentence_facts(self.o, self.kommun_name, self.area.title, self.peers)
+
+    def report_text(self, driver: str | None) -> str:
+        """The report paragraph ("Text till tjänsteskrivelse") with the driver sentence."""
+        facts = overview.report_facts(
+            self.o, self.kommun_name, self.area.title, self.peers.label, self.span,
+            len(self.peers.ids),
+        )  # fmt: skip
+        return overview.with_driver(narrative.report_paragraph(facts).text(), driver)
+
+    @property
+    def peer_lines(self) -> pd.DataFrame:
+        """Each peer's NKA in the years it is a peer (the chart's "visa varje
+        jämförelsekommun")."""
+        v = self.values
+        rows = v[(v["kpi"] == self.area.nka_pct) & v["period"].between(*self.span)]
+        return analytics.members_by_year_only(rows, self.peer_years.by_year)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The values behind the chart, by year (for the table and the downloads)."""
+        return overview.series_table(self.o, self.kommun_name)
+
+
+def overview_figures(src: Source, view: View) -> OverviewFigures:
+    a = area(view.area)
+    span = src.span(view)
+    py = src.peer_years(view, span)
+    values = src.values([*a.kpis, POPULATION], [view.kommun, *py.everyone])
+    o = overview.overview(
+        values, a, view.kommun, py.by_year, span, src.first_preliminary(a.nka_pct)
+    )
+    name = src.names.get(view.kommun, view.kommun)
+    return OverviewFigures(view, a, name, span, py, values, o, src.fetched_all(a.kpis))
+
+
+# ---- Kostnadsdrivare -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TreeView:
+    """One driver tree of a view: its peers (an IFO part has its own family) and figures."""
+
+    tree: DriverTree
+    peer_years: PeerYears
+    figures: driver_figures.TreeFigures
+    first_preliminary: dict[str, int | None]
+    fetched: bool
+
+    @property
+    def peers(self):
+        return self.peer_years.peers
+
+    @property
+    def largest(self) -> driver_figures.DriverFigure | None:
+        return driver_figures.largest_difference(self.figures.figures)
+
+    def without_year(self, kommun_name: str, span: tuple[int, int]) -> str:
+        """Why the tree has no figures: no year with the kommun's value and enough peers."""
+        return absent(
+            self.fetched,
+            f"{self.tree.drivers[0].title.lower()} för {kommun_name}",
+            f"åren {span[0]}–{span[1]} där tillräckligt många jämförelsekommuner har värden",
+        )
+
+
+def tree_view(src: Source, view: View, span: tuple[int, int], tree: DriverTree) -> TreeView:
+    py = src.peer_years(view, span, tree.code)
+    vals = src.values([*tree.kpis, POPULATION], [view.kommun, *py.everyone])
+    prel = {k: src.first_preliminary(k) for k in tree.kpis}
+    name = src.names.get(view.kommun, view.kommun)
+    tf = driver_figures.tree_figures(
+        vals, tree, view.kommun, py.peers.ids, py.by_year, span, name, prel
+    )
+    return TreeView(tree, py, tf, prel, src.fetched_all(tree.kpis))
+
+
+def tree_views(src: Source, view: View, span: tuple[int, int]) -> list[TreeView]:
+    return [tree_view(src, view, span, t) for t in trees_for(view.area)]
+
+
+def largest_sentence(trees: list[TreeView]) -> str | None:
+    """The sentence about the area's driver furthest from its peers' median (over every tree),
+    when the peers cover it and the difference is material; None otherwise."""
+    found = [(t.largest, t.tree) for t in trees if t.largest is not None]
+    if not found:
+        return None
+    best, tree = max(found, key=lambda t: abs(t[0].relative))
+    return driver_figures.difference_sentence(best, narrative.area_in_sentence(tree.title))
+
+
+def driver_sentence(src: Source, view: View, span: tuple[int, int]) -> str | None:
+    return largest_sentence(tree_views(src, view, span))
+
+
+# ---- Budgetmål -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BudgetBase:
+    """Budgetmål's starting point for a view: the years that can be the base (utgångsläge)
+    and the default one; per base year, the figures every target is computed from."""
+
+    area: Area
+    kommun: str
+    peers: list[str]
+    values: pd.DataFrame
+    stats: pd.DataFrame
+    choices: tuple[budget.BaseChoice, ...]
+    default: int | None
+
+    def at(self, base: int) -> budget.BaseFigures:
+        return budget.base_figures(
+            self.values, self.area, self.kommun, self.peers, self.stats, base, self.choices
+        )
+
+    def report_text(
+        self, at: budget.BaseFigures, kommun_name: str, group: str, span: tuple[int, int],
+        first_preliminary,
+    ) -> str:  # fmt: skip
+        """The report paragraph for the base year (Budgetmål's "Text till tjänsteskrivelse")."""
+        own = analytics.series(self.values, self.area.nka_pct, self.kommun)
+        own = own[(own.index >= span[0]) & (own.index <= span[1])]
+        prel_from = first_preliminary(self.area.nka_pct)
+        row = at.stats_row
+        median = None if row is None else float(row["median"])
+        facts = narrative.ReportFacts(
+            kommun=kommun_name,
+            area=self.area.title,
+            year=at.year,
+            nka=at.nka,
+            series={int(y): float(v) for y, v in own.items()},
+            first_shown_year=span[0],
+            preliminary=prel_from is not None and at.year >= prel_from,
+            group=group,
+            median=median,
+            peers_with_value=0 if row is None else int(row["n"]),
+            peers_total=len(self.peers),
+            placement=analytics.placement(
+                self.values, self.area.nka_pct, self.kommun, self.peers, at.year
+            ),
+            gap_to_median=None if median is None else analytics.gap(at.nka, median, at.ref),
+            population=at.population,
+        )
+        return narrative.report_paragraph(facts).text()
+
+    def newer_uncovered(self, base: int) -> list[budget.BaseChoice]:
+        """Years after ``base`` with the kommun's value, when none of them has enough peers."""
+        newer = [c for c in self.choices if c.year > base]
+        return newer if newer and not any(c.covered for c in newer) else []
+
+
+def budget_base(src: Source, view: View) -> BudgetBase:
+    a = area(view.area)
+    span = src.span(view)
+    last = max(span[1], (src.years or span)[1])  # a newer year may be the base too
+    peers = src.peers(view).ids
+    vals = src.values([*a.kpis, POPULATION], [view.kommun, *peers])
+    own = [
+        y for y in analytics.years_with_data(vals, a.nka_pct, view.kommun) if span[0] <= y <= last
+    ]
+    stats = analytics.peer_stats(vals, a.nka_pct, peers, (span[0], last))
+    choices = tuple(budget.base_choices(own, stats, len(peers)))
+    return BudgetBase(
+        a, view.kommun, list(peers), vals, stats, choices, budget.default_base(choices, span[1])
+    )
+
+
+# ---- Alla områden ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AreaMatrix:
+    """NKA % per area × year for a kommun, and the difference to each area's peer median."""
+
+    matrix: pd.DataFrame  # analytics.area_matrix with a ``preliminary`` column
+    labels: dict[str, str]  # area code → its peer group's label
+    members: list[str]  # every peer of any area (sorted)
+    fetched: bool
+
+
+def area_matrix(src: Source, view: View, span: tuple[int, int]) -> AreaMatrix:
+    by_area, labels = {}, {}
+    for a in AREAS:
+        py = src.peer_years(replace(view, area=a.code), span)
+        by_area[a.code], labels[a.code] = py.by_year, py.peers.label
+    members = sorted(set().union(*(m for y in by_area.values() for m in y.values())))
+    kpis = [a.nka_pct for a in AREAS]
+    matrix = analytics.area_matrix(
+        src.values(kpis, [view.kommun, *members]), view.kommun, AREAS, by_area, span
+    )
+    prel = {a.code: src.first_preliminary(a.nka_pct) for a in AREAS}
+    matrix["preliminary"] = [
+        analytics.is_preliminary(int(y), prel[c])
+        for c, y in zip(matrix["area"], matrix["period"], strict=True)
+    ]
+    return AreaMatrix(
+        matrix, labels, [m for m in members if m != view.kommun], src.fetched_all(kpis)
+    )

@@ -1,0 +1,122 @@
+"""What the app says around a page's figures: the banner about the cache, messages about the
+link, the peer group and its edition, the 2019 method break, the print stylesheet, and the
+last-resort Swedish message for an unexpected error."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import streamlit as st
+
+from benchmark import analytics
+from benchmark.escaping import escape_markdown
+from benchmark.source import PeerYears, read_only
+from kolada.status import cache_status, format_age
+from ui import data
+
+TTL = timedelta(hours=24)  # the cache is "old" after this: the banner says so
+logger = logging.getLogger(__name__)
+STRICT_ERRORS = "NKA_STRICT_ERRORS"  # set (tests do): an unexpected error is raised, not shown
+# Printing a page from the browser (Ctrl+P): only the page's content, no sidebar, header,
+# buttons, downloads or links to other pages; charts not cut across pages.
+PRINT_CSS = """<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
+  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stCheckbox"],
+  [data-testid="stPageLink"], [data-testid="stSidebarCollapsedControl"], .stDownloadButton,
+  .stButton { display: none !important; }
+  [data-testid="stMain"], [data-testid="stAppViewContainer"] { margin-left: 0 !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  [data-testid="stVegaLiteChart"], [data-testid="stMetric"], table { break-inside: avoid; }
+}
+</style>"""
+
+
+@contextmanager
+def failures_in_swedish() -> Iterator[None]:
+    """The last resort around a run: an unexpected error is logged with its traceback on the
+    server and shown as one Swedish message, never as Streamlit's English error box.
+    (Streamlit's stop/rerun signals are BaseExceptions and pass.)"""
+    try:
+        yield
+    except Exception as e:
+        logger.exception("unexpected error while rendering the page")
+        if os.environ.get(STRICT_ERRORS):  # tests: the error must fail the test, not hide
+            raise
+        st.error(
+            "Något gick fel när sidan skulle visas. Felet är loggat på servern. Ladda om sidan "
+            f"eller välj en annan vy. (Tekniskt: {escape_markdown(type(e).__name__)})"
+        )
+
+
+def show_url_problems() -> None:
+    """Messages about the link; they quote its values, so they are shown as plain text."""
+    for problem in st.session_state.pop("_problems", []):
+        st.warning(escape_markdown(problem))
+
+
+def banner() -> None:
+    """App-wide: the cache is older than its TTL, or the last refresh failed."""
+    s = data.store()
+    last = s.last_refresh()
+    if last and not last.get("ok"):
+        st.warning(
+            "Senaste uppdateringen från Kolada misslyckades "
+            f"({escape_markdown(last.get('at', '')[:16])} UTC). "
+            "Appen visar tidigare hämtad data. Se **Om data**."
+        )
+    where = (
+        "Nästa schemalagda uppdatering hämtar de senaste värdena."
+        if read_only()
+        else "Uppdatera under **Om data** för att få de senaste värdena."
+    )
+    stale = [x for x in cache_status(s, ttl=TTL) if x.cached and x.stale]
+    if stale:
+        oldest = max((x.age for x in stale if x.age), default=None)
+        st.info(f"Datan hämtades från Kolada för {format_age(oldest)} sedan. {where}")
+
+
+def refreshed_note() -> None:
+    """The sidebar in read-only mode: when the scheduled job last refreshed the shared data (a
+    failed attempt is the banner's to say)."""
+    s = data.store()
+    last = s.last_refresh() or {}  # a small file the job writes, also when nothing changed
+    when = last.get("at") if last.get("ok") else data.source().fetched_at()
+    when = (when or "")[:16].replace("T", " ")
+    st.sidebar.caption(
+        f"Data från Kolada, uppdaterad {escape_markdown(when) or 'okänt när'} UTC av en "
+        "schemalagd körning."
+    )
+
+
+def print_stylesheet() -> None:
+    """app.py: what printing a page shows (``PRINT_CSS``); takes no room on the screen."""
+    st.html(PRINT_CSS)
+
+
+def method_break_note(first_year: int) -> None:
+    """The 2019 method break, whenever years before 2019 are shown."""
+    if analytics.spans_method_break((first_year, first_year)):
+        st.info(
+            "Från och med 2019 beräknas nettokostnadsavvikelsen med en ny modell för "
+            "referenskostnaden. Värden före 2019 är inte direkt jämförbara med senare år."
+        )
+
+
+def edition_note(peer_years: PeerYears) -> None:
+    """Which edition of an RKA group a view uses (a caption; nothing for other groups)."""
+    if peer_years.note is not None:
+        st.caption(escape_markdown(peer_years.note))
+
+
+def peer_note(ctx) -> None:
+    if ctx.peers.note:  # names a kommun (Kolada's name)
+        st.info(escape_markdown(ctx.peers.note))
+    if ctx.view.group == "egen" and not ctx.view.custom:
+        st.info("Välj kommuner till den egna gruppen i sidomenyn; tills dess visas alla kommuner.")
