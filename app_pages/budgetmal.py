@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from benchmark import budget, charts, figures, fmt, numbers
+from benchmark import budget, charts, figures, fmt, glide, numbers
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from kolada.catalogue import POPULATION
@@ -226,7 +226,7 @@ st.caption(
 # the what-if: a direction (minska/öka) and an amount without sign, so no "minska med −12,9".
 # It starts at the gap when the cost must come down, and starts over when the target changes.
 DIRECTIONS = {"minska": "Minska", "oka": "Öka"}
-reaching = budget.amount_reaching(nka, ref, level, g.mnkr)  # lands on the target's rounded %
+reaching = glide.amount_reaching(nka, ref, level, g.mnkr)  # lands on the target's rounded %
 cut_key = (kommun, a.code, kind, round(level, 9), base)
 if st.session_state.get("_budget_cut_for") != cut_key or "budget_cut" not in st.session_state:
     st.session_state["_budget_cut_for"] = cut_key
@@ -248,12 +248,12 @@ except numbers.NumberError as e:
     cut, cut_error = None, str(e)
 what_if = None
 if cut is not None:
-    new_nka = budget.nka_after_cut(nka, ref, cut)
-    place, n_ranked = budget.rank_among(new_nka, peer_values)
-    what_if = budget.WhatIf(cut, new_nka, place, n_ranked)
+    new_nka = glide.nka_after_cut(nka, ref, cut)
+    place, n_ranked = glide.rank_among(new_nka, peer_values)
+    what_if = glide.WhatIf(cut, new_nka, place, n_ranked)
 
 st.subheader(f"Väg till målet {target_year}")
-path = budget.glide_path(target)
+path = glide.glide_path(target)
 if target.must_cut:
     chart = exports.show_chart(charts.glide_chart, path, level)
     gap_years = f"Året {base + 1}" if start - base == 2 else f"Åren {base + 1}–{start - 1}"
@@ -269,7 +269,7 @@ if target.must_cut:
         f"{between} Stegen är avrundade så att de summerar till beloppet ovan. {COMPUTED}."
     )
     # four short columns: the table fits a phone (400 px) without a cut-off column
-    table = budget.glide_rows(path)
+    table = glide.glide_rows(path)
     st.table(table, hide_index=True)
 else:
     st.info(
@@ -283,7 +283,7 @@ else:
     )
 exports.export_buttons(
     chart,
-    budget.export_table(
+    glide.export_table(
         target,
         kind,
         [
@@ -351,7 +351,7 @@ if numbers.shown(g.mnkr) != 0:
 if cut_error is not None:
     st.error(f"Beloppet: {escape_markdown(cut_error)}")
 else:
-    now_place, _ = budget.rank_among(nka, peer_values)
+    now_place, _ = glide.rank_among(nka, peer_values)
     st.markdown(
         f"**{budget.change_words(cut).capitalize()}** → nettokostnadsavvikelsen "
         f"{fmt.percent(what_if.nka)} och placering {what_if.place} av {what_if.n} "

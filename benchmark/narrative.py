@@ -1,5 +1,7 @@
 """Short Swedish text that states only what the data supports (pure).
 
+(About 400 lines: the sentence rules below hold across every sentence, so they live together.)
+
 The rules every sentence here follows:
 
 * **Direction from the values.** A change is told as what the figure did ("stigit", "sjunkit"),

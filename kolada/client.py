@@ -1,5 +1,8 @@
 """HTTP client for the Kolada API v3.
 
+(About 460 lines: paging, id splitting, pacing and the checks on what arrives are one request
+loop; the transport limits — deadlines, body size, host pinning — are in ``transport``.)
+
 One ``requests.Session`` with timeouts, a User-Agent naming the project, and urllib3 ``Retry`` on
 the adapter (connection errors, 429 and 5xx, honouring ``Retry-After``). Requests are spaced to at
 most ``max_rps`` per second, and further apart after each 429. Paging follows ``next_url`` until

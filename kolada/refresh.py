@@ -1,5 +1,9 @@
 """Refresh the Parquet cache from Kolada: metadata, then the catalogue KPIs for every kommun.
 
+(About 500 lines: one transaction — plan, fetch, check, merge, commit and record the outcome —
+whose steps share the deadline, the lock and the all-or-nothing rule; the pure checks and merges
+live in ``checks`` and ``merge``.)
+
 Incremental: a dataset or KPI fetched within the TTL is skipped; a stale KPI whose year range is
 already cached is asked only for values changed since its last fetch (``from_date``). Everything
 is fetched into memory first, checked, and committed at the end, so a failed refresh leaves the

@@ -1,5 +1,8 @@
 """The Parquet cache: one file per entity (kpis, municipalities, groups, values).
 
+(About 470 lines: one class whose reads and writes share the manifest protocol below; split,
+the atomic-publish rule would live in two places.)
+
 Layout: every commit writes its datasets into a new folder ``versions/<id>/`` and then publishes
 them all at once by replacing ``manifest.json`` (temp file, fsync, ``os.replace``), which maps each
 entity to its file. A reader reads the manifest and then the files it names, so it sees either the

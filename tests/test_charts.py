@@ -3,7 +3,7 @@ import json
 import pandas as pd
 import pytest
 
-from benchmark import analytics, charts
+from benchmark import analytics, charts, glide
 
 
 def spec(chart) -> str:
@@ -50,7 +50,7 @@ def test_glide_chart_uses_the_path_columns():
     from benchmark.analytics import ReferenceCost
 
     ref = ReferenceCost(3000.0, 30.0, False, "Kolada N30007")
-    path = budget.glide_path(budget.make_target(25.0, 10.0, 2024, 2027, ref))
+    path = glide.glide_path(budget.make_target(25.0, 10.0, 2024, 2027, ref))
     spec_dict = charts.glide_chart(path, 10.0).to_dict()
     fields = json.dumps(spec_dict, ensure_ascii=False)
     for column in ("lower", "NKA (%)"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from benchmark import budget, fmt
+from benchmark import budget, fmt, glide
 from benchmark.attribution import COMPUTED
 from benchmark.figures import BudgetBase
 from benchmark.report.model import Block, Heading, Table, Text
@@ -53,7 +53,7 @@ def budget_section(b: BudgetBase, kommun_name: str, kind: str, today: date) -> l
     )
     blocks.append(table)
     if target.must_cut:
-        path = budget.glide_rows(budget.glide_path(target))
+        path = glide.glide_rows(glide.glide_path(target))
         blocks.append(
             Table(
                 tuple(path.columns),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark import analytics, budget
+from benchmark import analytics, budget, glide
 from kolada.catalogue import POPULATION, area
 from kolada.frames import totals
 from kolada.store import Store
@@ -43,8 +43,8 @@ def test_gap_to_zero_is_koladas_mnkr_and_what_if_round_trips(ifo_values):
     target = budget.make_target(nka, 0.0, 2022, 2026, ref)
     kolada_mnkr = analytics.value_at(ifo_values, IFO.nka_mnkr, "0561", 2022)
     assert target.gap.mnkr == pytest.approx(kolada_mnkr, abs=0.1)
-    assert budget.nka_after_cut(nka, ref, target.gap.mnkr) == pytest.approx(0.0, abs=1e-9)
-    path = budget.glide_path(target)
+    assert glide.nka_after_cut(nka, ref, target.gap.mnkr) == pytest.approx(0.0, abs=1e-9)
+    path = glide.glide_path(target)
     assert path["NKA (%)"].iloc[-1] == pytest.approx(0.0, abs=1e-9)
     assert path["Ackumulerad förändring (mnkr)"].iloc[-1] == pytest.approx(-kolada_mnkr, abs=0.1)
 
