@@ -6,9 +6,9 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from benchmark import analytics, charts, fmt, narrative
+from benchmark import analytics, charts, figures, fmt, narrative
 from benchmark.attribution import COMPUTED
-from ui import exports, notes, sidebar
+from ui import data, exports, notes, sidebar
 
 ctx = sidebar.current()
 a, kommun = ctx.area, ctx.view.kommun
@@ -17,56 +17,41 @@ st.title(f"Jämförelse – {a.title}")
 st.caption(f"Jämförelsegrupp: {ctx.peers_md}")
 notes.peer_note(ctx)
 
-vals = ctx.src.values([a.nka_pct], [kommun, *ctx.peers.ids])
-years = sorted({int(y) for y in vals["period"]}, reverse=True)
-if not years:
+rank_of = data.cached(figures.ranking)
+shown = rank_of(ctx.view)
+if shown is None:
     st.info(f"Kolada har inga värden för {a.title} i den här jämförelsen.")
     st.stop()
 # the default year: the latest in the sidebar's range where the kommun has a value and peers
 # are covered (as Översikt's range), not a later year only a few kommuner report
-span = ctx.span
-covered_year = analytics.latest_covered_year(vals, a.nka_pct, kommun, ctx.peers.ids, span)
-latest = covered_year or analytics.latest_year(vals, a.nka_pct, kommun, span) or years[0]
-wanted = ctx.view.year if ctx.view.year in years else latest
+years = shown.years
+wanted = ctx.view.year if ctx.view.year in years else shown.default_year
 year = st.selectbox("År", years, index=years.index(wanted), key="w_year")
 sidebar.remember(replace(ctx.view, year=year))
 notes.method_break_note(year)
-preliminary = analytics.is_preliminary(year, ctx.src.first_preliminary(a.nka_pct))
+r = rank_of(ctx.view, year)
+frame, preliminary = r.frame, r.preliminary
 if preliminary:
     st.caption(
         f"{fmt.PRELIMINARY}: värdena för {year} är preliminära (hämtade före Koladas slutliga "
         "publicering) och kan revideras."
     )
-
-frame = analytics.ranking(vals, a.nka_pct, kommun, ctx.peers.ids, year, ctx.names)
-peers_frame = frame[~frame["focus"]]
-with_value = int(peers_frame["value"].notna().sum())
-has_cover = analytics.covered(with_value, len(peers_frame))
-if not has_cover:  # the values are Kolada's and shown; a placement among too few is not
-    frame = frame.assign(rank=float("nan"))
-st.markdown(
-    f"**{with_value} av {len(peers_frame)} jämförelsekommuner har värde** för {year}."
-    + (
-        ""
-        if frame.loc[frame["focus"], "value"].notna().all()
-        else f" {ctx.kommun_md} saknar värde för {year}."
+missing_own = f" {ctx.kommun_md} saknar värde för {year}." if r.own_value is None else ""
+if r.own_rank is not None:
+    placed = (
+        f" {ctx.kommun_md} har plats {r.own_rank} av {r.with_value + 1} (1 = lägst kostnadsnivå)."
     )
-    + (
-        ""
-        if not has_cover
-        else (
-            f" {ctx.kommun_md} har plats {int(frame.loc[frame['focus'], 'rank'].iloc[0])} av "
-            f"{with_value + 1} (1 = lägst kostnadsnivå)."
-            if frame.loc[frame["focus"], "value"].notna().all()
-            else ""
-        )
-    )
-    + (
-        ""
-        if has_cover
-        else f" Ingen placering visas: {analytics.coverage_text(with_value, len(peers_frame))}"
+elif not r.covered:
+    placed = (
+        f" Ingen placering visas: {analytics.coverage_text(r.with_value, r.total)}"
         f" – det krävs minst {analytics.MIN_PEERS} och minst hälften av gruppen."
     )
+else:
+    placed = ""
+st.markdown(
+    f"**{r.with_value} av {r.total} jämförelsekommuner har värde** för {year}."
+    + missing_own
+    + placed
 )
 prel_label = f" {fmt.PRELIMINARY}" if preliminary else ""
 left, right = st.columns([3, 2])
@@ -83,7 +68,7 @@ with right:
         Värde=[fmt.percent(v) + (prel_label if v == v else "") for v in frame["value"]],
     )[["Plats", "Kommun", "Värde"]]
     st.dataframe(table, hide_index=True)
-data = pd.DataFrame(
+chart_data = pd.DataFrame(
     {
         "Plats": frame["rank"],
         "Kommun": frame["title"],
@@ -104,7 +89,7 @@ info = exports.export_info(
     ],
     years=(year, year),
 )
-exports.export_buttons(chart, data, info)
+exports.export_buttons(chart, chart_data, info)
 st.caption(
     f"Stapeldiagram: nettokostnadsavvikelsen {year} för {ctx.kommun_md} ("
     + (

@@ -15,9 +15,10 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from benchmark import analytics, budget, driver_figures, narrative, nka_change, overview
+from benchmark.overview import STAT_TITLES as STATS
 from benchmark.source import PeerYears, Source
 from benchmark.viewstate import View
-from kolada.catalogue import AREAS, POPULATION, Area, area
+from kolada.catalogue import AREAS, POPULATION, Area, Part, area
 from kolada.drivers import DriverTree, trees_for
 
 
@@ -114,6 +115,125 @@ def overview_figures(src: Source, view: View) -> OverviewFigures:
     )
     name = src.names.get(view.kommun, view.kommun)
     return OverviewFigures(view, a, name, span, py, values, o, src.fetched_all(a.kpis))
+
+
+# ---- Jämförelse -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Ranking:
+    """Every peer's NKA in one year beside the kommun's, ranked (1 = lowest cost level); no
+    placement where too few peers report."""
+
+    year: int
+    years: list[int]  # the years with any value, newest first (the page's choice)
+    default_year: int  # the latest in the span with the kommun's value and enough peers
+    frame: pd.DataFrame  # analytics.ranking; ``rank`` blank when not covered
+    with_value: int  # peers with a value
+    total: int  # peers in the group
+    preliminary: bool
+
+    @property
+    def covered(self) -> bool:
+        return analytics.covered(self.with_value, self.total)
+
+    @property
+    def own_value(self) -> float | None:
+        v = self.frame.loc[self.frame["focus"], "value"]
+        return None if v.isna().any() or v.empty else float(v.iloc[0])
+
+    @property
+    def ranked(self) -> int:
+        """How many are ranked: the peers with a value and the kommun."""
+        return self.with_value + 1
+
+    @property
+    def own_rank(self) -> int | None:
+        if not self.covered or self.own_value is None:
+            return None
+        return int(self.frame.loc[self.frame["focus"], "rank"].iloc[0])
+
+
+def ranking(src: Source, view: View, year: int | None = None) -> Ranking | None:
+    """The ranking for ``year`` (default: ``Ranking.default_year``); None without values."""
+    a, span = area(view.area), src.span(view)
+    peers = src.peers(view).ids
+    vals = src.values([a.nka_pct], [view.kommun, *peers])
+    years = sorted({int(y) for y in vals["period"]}, reverse=True)
+    if not years:
+        return None
+    default = (
+        analytics.latest_covered_year(vals, a.nka_pct, view.kommun, peers, span)
+        or analytics.latest_year(vals, a.nka_pct, view.kommun, span)
+        or years[0]
+    )
+    year = year if year in years else default
+    frame = analytics.ranking(vals, a.nka_pct, view.kommun, peers, year, src.names)
+    others = frame[~frame["focus"]]
+    with_value, total = int(others["value"].notna().sum()), len(others)
+    if not analytics.covered(with_value, total):  # Kolada's values shown; a placement not
+        frame = frame.assign(rank=float("nan"))
+    prel = analytics.is_preliminary(year, src.first_preliminary(a.nka_pct))
+    return Ranking(year, years, default, frame, with_value, total, prel)
+
+
+# ---- IFO i delar -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PartSeries:
+    """An IFO part's cost per invånare over the years against its peers: the net cost, or the
+    gross cost where Kolada has no net cost for the part."""
+
+    part: Part
+    peer_years: PeerYears
+    kpi: str
+    gross: bool  # Kolada has no net cost for the part: the cost before income is shown
+    own: pd.Series
+    stats: pd.DataFrame  # only the covered years
+    first_preliminary: int | None
+    fetched: bool
+
+    @property
+    def measure(self) -> str:
+        return "Kostnad före intäkter" if self.gross else "Nettokostnad"
+
+    @property
+    def empty(self) -> bool:
+        return self.own.empty and self.stats.empty
+
+    @property
+    def last_value(self) -> int | None:
+        return None if self.own.empty else int(self.own.index.max())
+
+    @property
+    def preliminary_shown(self) -> bool:
+        prel = self.first_preliminary
+        return prel is not None and self.last_value is not None and self.last_value >= prel
+
+    def table(self, kommun_name: str) -> pd.DataFrame:
+        """The values behind the chart, a row a year (kr/invånare)."""
+        titles = {k: v if k in ("period", "n", "N") else f"{v} (kr/inv)" for k, v in STATS.items()}
+        table = (
+            self.stats.drop(columns=["covered"], errors="ignore")
+            .rename(columns=titles)
+            .set_index("År")
+        )
+        table = table.reindex(sorted(set(table.index) | set(self.own.index)))
+        table.insert(0, f"{kommun_name} (kr/inv)", self.own.reindex(table.index))
+        table.index.name = "År"
+        return table.reset_index()
+
+
+def part_series(src: Source, view: View, span: tuple[int, int], part: Part) -> PartSeries:
+    py = src.peer_years(view, span, part)
+    vals = src.values([part.net_cost, part.cost], [view.kommun, *py.everyone])
+    gross = False
+    kpi = part.net_cost
+    own = analytics.series(vals, kpi, view.kommun)
+    if own.empty and analytics.peer_stats_by_year(vals, kpi, py.by_year, span).empty:
+        kpi, gross = part.cost, True
+        own = analytics.series(vals, kpi, view.kommun)
+    own = own[(own.index >= span[0]) & (own.index <= span[1])]
+    stats = analytics.only_covered(analytics.peer_stats_by_year(vals, kpi, py.by_year, span))
+    fetched = src.fetched_all([part.net_cost, part.cost])
+    return PartSeries(part, py, kpi, gross, own, stats, src.first_preliminary(kpi), fetched)
 
 
 # ---- Kostnadsdrivare -------------------------------------------------------------------------
