@@ -2,7 +2,7 @@
 """Time to make the nämnd report (content, charts, Word and PDF), one area and all areas.
 
 Fills a cache from the mirror (a full refresh), then makes each report ``--runs`` times in a
-fresh process state per run (a new StoreSource: the store is read again, as after a click on
+fresh process state per run (a new Source: the store is read again, as after a click on
 "Skapa rapport" or a run of ``python -m benchmark report``). The first run in the process also
 starts the chart renderer. Targets: ≤ 5 s for one area, ≤ 20 s for all areas.
 
@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmark import report, report_docx, report_pdf  # noqa: E402
-from benchmark.source import StoreSource  # noqa: E402
+from benchmark.report import document, pdf, word  # noqa: E402
+from benchmark.source import Source  # noqa: E402
 from benchmark.viewstate import View  # noqa: E402
 from kolada.store import Store  # noqa: E402
 from tests.integration.conftest import MIRROR, fill_from_mirror  # noqa: E402
@@ -41,16 +41,16 @@ TARGETS = {False: 5.0, True: 20.0}
 
 def make(store: Store, view: View, all_areas: bool, target: str | None) -> tuple[dict, int]:
     t0 = time.perf_counter()
-    doc = report.make_document(
-        StoreSource(store), view, all_areas=all_areas, target=target, today=date.today()
+    doc = document.make_document(
+        Source(store), view, all_areas=all_areas, target=target, today=date.today()
     )
     t1 = time.perf_counter()
-    docx = report_docx.to_docx(doc)
+    docx = word.to_docx(doc)
     t2 = time.perf_counter()
-    pdf = report_pdf.to_pdf(doc)
+    pdf_bytes = pdf.to_pdf(doc)
     t3 = time.perf_counter()
     times = {"innehåll": t1 - t0, "docx": t2 - t1, "pdf": t3 - t2, "totalt": t3 - t0}
-    return times, len(doc.figures) * 1000 + (len(docx) + len(pdf)) // 1024
+    return times, len(doc.figures) * 1000 + (len(docx) + len(pdf_bytes)) // 1024
 
 
 def main() -> None:

@@ -80,3 +80,16 @@ def test_nginx_conf_passes_nginx_t(tmp_path):
     done = run(nginx, "-t", "-p", tmp_path, "-c", conf)
     assert done.returncode == 0, done.stderr
     assert "syntax is ok" in done.stderr
+
+
+def test_the_image_holds_every_part_the_app_runs():
+    """The Dockerfile copies each top-level package and file the app imports or runs."""
+    copied = set()
+    for line in (DEPLOY / "Dockerfile").read_text().splitlines():
+        if line.startswith("COPY "):
+            copied |= {Path(p).name for p in line.split()[1:-1] if not p.startswith("--")}
+    needed = {"app.py", ".streamlit", "pyproject.toml"}
+    needed |= {p.name for p in ROOT.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    needed |= {p.parent.name for p in ROOT.glob("*/oversikt.py")}  # the page files' folder
+    needed -= {"tests"}
+    assert needed <= copied, needed - copied
