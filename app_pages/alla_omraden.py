@@ -11,7 +11,7 @@ from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from benchmark.viewstate import GROUP_KINDS
 from kolada import AREAS
-from ui import data, exports, notes, sidebar
+from ui import data, exports, lazy, notes, sidebar
 from ui.fetch import ensure_data
 
 ctx = sidebar.current()
@@ -115,5 +115,6 @@ for i, a in enumerate(AREAS):
     params = replace(ctx.view, area=a.code).to_params()
     cols[i % 4].page_link(ui.PAGES["oversikt"], label=a.title, query_params=params)
 
-with st.expander("Tabell: värdena bakom diagrammen"):
-    st.dataframe(table.drop(columns="Område-id"), hide_index=True)
+with lazy.expander("Tabell: värdena bakom diagrammen", "alla_tabell") as is_open:
+    if is_open:
+        st.dataframe(table.drop(columns="Område-id"), hide_index=True)

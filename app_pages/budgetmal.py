@@ -11,7 +11,7 @@ from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from kolada.catalogue import POPULATION
 from kolada.errors import shorten
-from ui import data, exports, notes, sidebar
+from ui import data, exports, lazy, notes, sidebar
 
 ctx = sidebar.current()
 a, kommun, span = ctx.area, ctx.view.kommun, ctx.span
@@ -379,11 +379,14 @@ st.caption(
     f"värden för {base}. {COMPUTED}."
 )
 
-with st.expander("Text till tjänsteskrivelse"):
-    report = b.report_text(at, ctx.kommun_name, ctx.peers.label, span, ctx.src.first_preliminary)
-    target_text = " " + budget.target_sentence(ctx.kommun_name, kind, level, target)
-    st.code(
-        report.replace("\n\n", target_text + "\n\n", 1) + f"\n\n{RAW}; {COMPUTED}.",
-        language=None,
-        wrap_lines=True,
-    )
+with lazy.expander("Text till tjänsteskrivelse", "budget_text") as is_open:
+    if is_open:
+        report = b.report_text(
+            at, ctx.kommun_name, ctx.peers.label, span, ctx.src.first_preliminary
+        )
+        target_text = " " + budget.target_sentence(ctx.kommun_name, kind, level, target)
+        st.code(
+            report.replace("\n\n", target_text + "\n\n", 1) + f"\n\n{RAW}; {COMPUTED}.",
+            language=None,
+            wrap_lines=True,
+        )

@@ -9,7 +9,7 @@ from benchmark import charts, figures, fmt, narrative
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from kolada import IFO_PARTS
-from ui import data, exports, notes, sidebar
+from ui import data, exports, lazy, notes, sidebar
 from ui.fetch import ensure_data
 
 ctx = sidebar.current()
@@ -68,9 +68,10 @@ for part in IFO_PARTS:
         f"{COMPUTED}." + prel_note
     )
     table = ps.table(ctx.kommun_name)
-    with st.expander(f"Tabell: {part.title}"):
-        st.dataframe(table.map(lambda v: fmt.number(v, 0) if isinstance(v, float) else v),
-                     hide_index=True)  # fmt: skip
+    with lazy.expander(f"Tabell: {part.title}", f"delar_tabell_{part.code}") as is_open:
+        if is_open:
+            st.dataframe(table.map(lambda v: fmt.number(v, 0) if isinstance(v, float) else v),
+                         hide_index=True)  # fmt: skip
     exports.export_buttons(
         chart,
         table,

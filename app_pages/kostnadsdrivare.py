@@ -13,9 +13,10 @@ from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from kolada.catalogue import POPULATION
 from kolada.drivers import trees_for
-from ui import data, exports, notes, sidebar
+from ui import data, exports, lazy, notes, sidebar
 from ui.fetch import ensure_data
 
+MEDIAN_NOTE = "Median, kvartiler och ovägt medel över jämförelsekommunerna med värde."
 ctx = sidebar.current()
 a, view, kommun, span = ctx.area, ctx.view, ctx.view.kommun, ctx.span
 st.title(f"Kostnadsdrivare – {a.title} – {ctx.kommun_md}")
@@ -149,8 +150,11 @@ for t in data.cached(figures.tree_views)(view, span):
             )
             + f" Styckkostnad: {unit_label}. {COMPUTED}."
         )
-        with st.expander(f"Tabell: {identity.name}, volym × styckkostnad"):
-            st.table(detail, hide_index=True)
+        with lazy.expander(
+            f"Tabell: {identity.name}, volym × styckkostnad", f"drivare_split_{identity.cost}"
+        ) as is_open:
+            if is_open:
+                st.table(detail, hide_index=True)
         exports.export_buttons(
             chart,
             split_parts.rename(columns={"del": "Del", "value": "Belopp", "text": "Text"}),
@@ -197,24 +201,25 @@ for t in data.cached(figures.tree_views)(view, span):
                 columns={"period": "År", "n": "Med värde", "N": "I gruppen"}
             )
             data.insert(1, ctx.kommun_name, own.reindex(data["År"]).to_numpy())
-            with st.expander("Tabell och nedladdning"):
-                st.dataframe(
-                    data.map(lambda v: fmt.number(v, 1) if isinstance(v, float) else v),
-                    hide_index=True,
-                )
-                exports.export_buttons(
-                    full,
-                    data,
-                    exports.export_info(
-                        ctx,
-                        f"drivare-{d.kpi}",
-                        f"{d.title}: {ctx.kommun_name} och jämförelsegruppen",
-                        [d.kpi],
-                        ["Median, kvartiler och ovägt medel över jämförelsekommunerna med värde."],
-                        shows=f"{tree.title}: {d.title}"
-                        + ("" if d.unit in d.title else f" ({d.unit})"),
-                        group_label=peers.label,
-                        group=peers.label,
-                        members=list(peers.members),
-                    ),
-                )
+            with lazy.expander("Tabell och nedladdning", f"drivare_tabell_{d.kpi}") as is_open:
+                if is_open:
+                    st.dataframe(
+                        data.map(lambda v: fmt.number(v, 1) if isinstance(v, float) else v),
+                        hide_index=True,
+                    )
+                    exports.export_buttons(
+                        full,
+                        data,
+                        exports.export_info(
+                            ctx,
+                            f"drivare-{d.kpi}",
+                            f"{d.title}: {ctx.kommun_name} och jämförelsegruppen",
+                            [d.kpi],
+                            [MEDIAN_NOTE],
+                            shows=f"{tree.title}: {d.title}"
+                            + ("" if d.unit in d.title else f" ({d.unit})"),
+                            group_label=peers.label,
+                            group=peers.label,
+                            members=list(peers.members),
+                        ),
+                    )

@@ -8,7 +8,7 @@ from benchmark import analytics, charts, editions, figures, fmt, narrative, nka_
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from benchmark.numbers import money
-from ui import data, exports, notes, sidebar
+from ui import data, exports, lazy, notes, sidebar
 
 ctx = sidebar.current()
 a, view = ctx.area, ctx.view
@@ -145,105 +145,113 @@ if preliminary:
     )
 
 if group is not None:
-    with st.expander(f"Om jämförelsegruppen: {escape_markdown(group.title)}"):
-        current = held[-1] if held else None
-        members = ctx.peers.members
-        latest = {m: analytics.value_at(f.values, a.nka_pct, m, year) for m, _ in members}
-        st.dataframe(
-            {
-                "Kommun": [n for _, n in members],
-                f"NKA {year} (%)": [fmt.percent(latest[m]) for m, _ in members],
-            },
-            hide_index=True,
-        )
-        seen = (
-            f"Medlemmarna hämtades första gången {current.first_seen[:10]} och senast "
-            f"{current.last_seen[:10]}."
-            if current and current.first_seen and current.last_seen
-            else ""
-        )
-        st.markdown(
-            f"Utgåva {group.edition_year or '–'} ({escape_markdown(group.id)}). {seen} "
-            f"{editions.HOW_RKA_FORMS_GROUPS}"
-        )
-        if len(held) > 1:
-            change = editions.changes(held[-2], held[-1])
-            added, removed = (
-                ", ".join(escape_markdown(n) for _, n in pairs) or "inga"
-                for pairs in (change.added, change.removed)
+    with lazy.expander(
+        f"Om jämförelsegruppen: {escape_markdown(group.title)}", "oversikt_grupp"
+    ) as is_open:
+        if is_open:
+            current = held[-1] if held else None
+            members = ctx.peers.members
+            latest = {m: analytics.value_at(f.values, a.nka_pct, m, year) for m, _ in members}
+            st.dataframe(
+                {
+                    "Kommun": [n for _, n in members],
+                    f"NKA {year} (%)": [fmt.percent(latest[m]) for m, _ in members],
+                },
+                hide_index=True,
+            )
+            seen = (
+                f"Medlemmarna hämtades första gången {current.first_seen[:10]} och senast "
+                f"{current.last_seen[:10]}."
+                if current and current.first_seen and current.last_seen
+                else ""
             )
             st.markdown(
-                f"Mot föregående utgåva som appen har sparat ({held[-2].year or '–'}): "
-                f"tillkomna {added}; borttagna {removed}."
+                f"Utgåva {group.edition_year or '–'} ({escape_markdown(group.id)}). {seen} "
+                f"{editions.HOW_RKA_FORMS_GROUPS}"
             )
-        st.caption(f"NKA: {RAW} ({a.nka_pct}). Gruppens medlemmar: Kolada.")
+            if len(held) > 1:
+                change = editions.changes(held[-2], held[-1])
+                added, removed = (
+                    ", ".join(escape_markdown(n) for _, n in pairs) or "inga"
+                    for pairs in (change.added, change.removed)
+                )
+                st.markdown(
+                    f"Mot föregående utgåva som appen har sparat ({held[-2].year or '–'}): "
+                    f"tillkomna {added}; borttagna {removed}."
+                )
+            st.caption(f"NKA: {RAW} ({a.nka_pct}). Gruppens medlemmar: Kolada.")
 
-with st.expander("Varför ändrades NKA? Nettokostnaden och referenskostnaden"):
-    why_years = f.why_years  # years with both NKA and net cost
-    if len(why_years) < 2:
-        st.info(
-            f"Det behövs två år med både NKA och nettokostnad för {ctx.kommun_md} åren "
-            f"{span[0]}–{span[1]}."
-        )
-    else:
-        left_year, right_year = st.columns(2)
-        first, _ = nka_change.default_pair(why_years)  # from 2019 when the years hold two
-        from_year = left_year.selectbox(
-            "Från år", why_years[:-1], index=why_years.index(first), key="why_from"
-        )
-        later = [y for y in why_years if y > from_year]
-        to_year = right_year.selectbox("Till år", later, index=len(later) - 1, key="why_to")
-        change = f.why(from_year, to_year)
-        st.markdown(escape_markdown(nka_change.change_sentence(change)))
-        st.dataframe(
-            {
-                "År": [str(from_year), str(to_year), "Bidrag till förändringen"],
-                "NKA": [
-                    fmt.percent(change.nka_from),
-                    fmt.percent(change.nka_to),
-                    fmt.points(change.points),
-                ],
-                "Nettokostnad (kr/inv)": [
-                    fmt.number(change.net_from, 0),
-                    fmt.number(change.net_to, 0),
-                    fmt.points(change.net_part),
-                ],
-                "Referenskostnad (kr/inv)" + (" härledd" if change.reference_derived else ""): [
-                    fmt.number(change.reference_from, 0),
-                    fmt.number(change.reference_to, 0),
-                    fmt.points(change.reference_part),
-                ],
-            },
-            hide_index=True,
-        )
+with lazy.expander(
+    "Varför ändrades NKA? Nettokostnaden och referenskostnaden", "oversikt_varfor"
+) as is_open:
+    if is_open:
+        why_years = f.why_years  # years with both NKA and net cost
+        if len(why_years) < 2:
+            st.info(
+                f"Det behövs två år med både NKA och nettokostnad för {ctx.kommun_md} åren "
+                f"{span[0]}–{span[1]}."
+            )
+        else:
+            left_year, right_year = st.columns(2)
+            first, _ = nka_change.default_pair(why_years)  # from 2019 when the years hold two
+            from_year = left_year.selectbox(
+                "Från år", why_years[:-1], index=why_years.index(first), key="why_from"
+            )
+            later = [y for y in why_years if y > from_year]
+            to_year = right_year.selectbox("Till år", later, index=len(later) - 1, key="why_to")
+            change = f.why(from_year, to_year)
+            st.markdown(escape_markdown(nka_change.change_sentence(change)))
+            st.dataframe(
+                {
+                    "År": [str(from_year), str(to_year), "Bidrag till förändringen"],
+                    "NKA": [
+                        fmt.percent(change.nka_from),
+                        fmt.percent(change.nka_to),
+                        fmt.points(change.points),
+                    ],
+                    "Nettokostnad (kr/inv)": [
+                        fmt.number(change.net_from, 0),
+                        fmt.number(change.net_to, 0),
+                        fmt.points(change.net_part),
+                    ],
+                    "Referenskostnad (kr/inv)" + (" härledd" if change.reference_derived else ""): [
+                        fmt.number(change.reference_from, 0),
+                        fmt.number(change.reference_to, 0),
+                        fmt.points(change.reference_part),
+                    ],
+                },
+                hide_index=True,
+            )
+            st.caption(
+                "NKA = nettokostnad / referenskostnad − 1. Ändringen delas symmetriskt i en del "
+                "från nettokostnaden per invånare och en del från referenskostnaden; delarna "
+                "summerar till ändringen. "
+                + (
+                    f"Referenskostnaden är härledd: nettokostnad ({a.net_cost}) / (1 + NKA/100). "
+                    if change.reference_derived
+                    else f"Referenskostnad: {RAW} ({a.reference_cost}). "
+                )
+                + f"NKA och nettokostnad: {RAW} ({a.nka_pct}, {a.net_cost}). {COMPUTED}."
+            )
+
+with lazy.expander("Tabell: värdena bakom diagrammet", "oversikt_tabell") as is_open:
+    if is_open:
+        shown = table.drop(columns="Preliminärt").apply(lambda col: col.map(fmt.number)).astype(str)
+        shown[ctx.kommun_name] = [
+            f"{v} {fmt.PRELIMINARY}" if analytics.is_preliminary(y, prel_from) else v
+            for y, v in shown[ctx.kommun_name].items()
+        ]
+        for column in ("Kommuner med värde", "Kommuner i gruppen"):
+            shown[column] = ["–" if n != n else str(int(n)) for n in table[column]]
+        st.dataframe(shown)
+        st.caption(f"{ctx.kommun_md}: {RAW}. Övriga kolumner: {COMPUTED}.")
+
+with lazy.expander("Text till tjänsteskrivelse", "oversikt_text") as is_open:
+    if is_open:
+        # with the largest material cost-driver difference
+        text = f.report_text(data.cached(figures.driver_sentence)(view, span))
+        st.code(text + f"\n\n{RAW}; {COMPUTED}.", language=None, wrap_lines=True)
         st.caption(
-            "NKA = nettokostnad / referenskostnad − 1. Ändringen delas symmetriskt i en del från "
-            "nettokostnaden per invånare och en del från referenskostnaden; delarna summerar "
-            "till ändringen. "
-            + (
-                f"Referenskostnaden är härledd: nettokostnad ({a.net_cost}) / (1 + NKA/100). "
-                if change.reference_derived
-                else f"Referenskostnad: {RAW} ({a.reference_cost}). "
-            )
-            + f"NKA och nettokostnad: {RAW} ({a.nka_pct}, {a.net_cost}). {COMPUTED}."
+            "Kopiera med knappen uppe till höger. Texten innehåller bara påståenden som "
+            "stöds av datan ovan."
         )
-
-with st.expander("Tabell: värdena bakom diagrammet"):
-    shown = table.drop(columns="Preliminärt").apply(lambda col: col.map(fmt.number)).astype(str)
-    shown[ctx.kommun_name] = [
-        f"{v} {fmt.PRELIMINARY}" if analytics.is_preliminary(y, prel_from) else v
-        for y, v in shown[ctx.kommun_name].items()
-    ]
-    for column in ("Kommuner med värde", "Kommuner i gruppen"):
-        shown[column] = ["–" if n != n else str(int(n)) for n in table[column]]
-    st.dataframe(shown)
-    st.caption(f"{ctx.kommun_md}: {RAW}. Övriga kolumner: {COMPUTED}.")
-
-with st.expander("Text till tjänsteskrivelse", expanded=False):
-    # with the largest material cost-driver difference
-    text = f.report_text(data.cached(figures.driver_sentence)(view, span))
-    st.code(text + f"\n\n{RAW}; {COMPUTED}.", language=None, wrap_lines=True)
-    st.caption(
-        "Kopiera med knappen uppe till höger. Texten innehåller bara påståenden som "
-        "stöds av datan ovan."
-    )

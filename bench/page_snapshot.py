@@ -433,10 +433,23 @@ def _failure(e: BaseException, norm: Normaliser) -> dict:
     return {"error": norm.text(f"{type(e).__name__}: {e}"), "traceback": norm.text("".join(lines))}
 
 
+def _open_lazy_expanders(at: Any) -> None:
+    """Open the expanders that build their content only when open (a key in their id, as
+    ``ui.lazy`` gives them), as a reader's clicks would, so that their content is compared."""
+    keys = [e.proto.id.split("-", 2)[-1] for e in at.expander if e.proto.id.startswith("$$ID")]
+    keys = [k for k in keys if k and k != "None"]
+    if keys:
+        for key in keys:
+            at.session_state[key] = True
+        at.run()
+
+
 def _run(at: Any, norm: Normaliser) -> dict:
-    """Run the script once; its snapshot, with the exceptions it showed (if any)."""
+    """Run the script once (again with its lazy expanders open); its snapshot, with the
+    exceptions it showed (if any)."""
     try:
         at.run()
+        _open_lazy_expanders(at)
     except Exception as e:  # noqa: BLE001 - a timeout or AppTest error is recorded
         return _failure(e, norm)
     shot = snapshot(at, norm)

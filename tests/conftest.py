@@ -76,6 +76,14 @@ def run_app(page: str | None = None, **params):
     return at
 
 
+def open_expanders(at):
+    """Open every expander on the page, as a reader's clicks do, and run again: their content
+    is built only when open (``ui.lazy``). The key is the end of the expander's id."""
+    for e in at.expander:
+        at.session_state[e.proto.id.split("-", 2)[-1]] = True
+    return at.run()
+
+
 def digest(folder: Path) -> dict[str, str]:
     """sha256 of every file in a cache folder (manifest, versions, datasets), except the lock
     files and ``last_refresh.json`` (which records a failure by design)."""

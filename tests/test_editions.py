@@ -15,7 +15,7 @@ from kolada.frames import tidy_groups
 from kolada.merge import merge_group_snapshots
 from kolada.refresh import refresh
 from kolada.store import Store
-from tests.conftest import FakeClient, load_fixture
+from tests.conftest import FakeClient, load_fixture, open_expanders
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 KOMMUNER = [m["id"] for m in load_fixture("municipality.json")["values"] if m["type"] == "K"]
@@ -109,7 +109,7 @@ def test_oversikt_offers_each_years_edition_and_explains_the_group(two_editions)
     assert not at.exception, at.exception
     captions = [c.value for c in at.caption]
     assert any("samma medlemmar används för alla år" in c for c in captions)
-    explainer = at.expander[0]
+    explainer = open_expanders(at).expander[0]
     assert explainer.label.startswith("Om jämförelsegruppen")
     text = " ".join(m.value for m in explainer.markdown)
     assert "tillkomna" in text and "borttagna Stockholm" in text

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from benchmark import analytics
 from kolada.refresh import refresh
 from kolada.store import Store
-from tests.conftest import FakeClient, load_fixture
+from tests.conftest import FakeClient, load_fixture, open_expanders
 
 pytestmark = pytest.mark.usefixtures("apptest_env")
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -40,6 +40,7 @@ def run(page: str | None = None, **params) -> AppTest:
     at.run()
     if page:
         at.switch_page(page).run()
+    open_expanders(at)
     assert not at.exception, at.exception
     return at
 

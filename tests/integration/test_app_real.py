@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import open_expanders
+
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("apptest_env")]
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -16,7 +18,7 @@ def run(**params) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in params.items():
         at.query_params[key] = value
-    at.run()
+    open_expanders(at.run())
     assert not at.exception, at.exception
     return at
 

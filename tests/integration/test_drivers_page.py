@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from kolada.frames import totals
 from kolada.store import Store
-from tests.conftest import run_app
+from tests.conftest import open_expanders, run_app
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("apptest_env")]
 PAGE = "app_pages/kostnadsdrivare.py"
@@ -21,7 +21,7 @@ NBSP = "\u00a0"
 
 
 def run(page: str | None = None, **params) -> AppTest:
-    at = run_app(page, **params)
+    at = open_expanders(run_app(page, **params))
     assert not at.exception, at.exception
     return at
 

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
+from tests.conftest import open_expanders
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("apptest_env")]
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -31,6 +32,7 @@ def _session(tmp: Path, monkeypatch, mirror, kommun: str) -> AppTest:
 
 
 def _paragraph(at: AppTest) -> str:
+    open_expanders(at)
     (expander,) = [e for e in at.expander if e.label == "Text till tjänsteskrivelse"]
     return expander.code[0].value
 
