@@ -22,6 +22,9 @@ chart's message and script_finished arrived after new_session.
 
     .venv/bin/python bench/browser_paint.py --runs 10
     .venv/bin/python bench/browser_paint.py --root ../baseline --runs 10 --json paint.json
+
+(About 500 lines: two servers, a browser, the measuring script injected into the page, and the
+trace's websocket decoding belong to one measurement and are read together.)
 """
 
 from __future__ import annotations

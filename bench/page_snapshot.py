@@ -15,7 +15,11 @@ file. A page that raises is recorded with its exception; the run goes on.
 ``--cache DIR`` without a manifest.json is first filled by a full refresh from the Kolada
 mirror (../shared/kolada-mirror/mirror.py beside the checkout). The script uses only the
 checkout's ``kolada`` package (to fill a cache) and Streamlit, so a copy of it runs unchanged in
-another checkout of the project.
+another checkout of the project. Expanders that build their content only when open (``ui.lazy``)
+are opened before a page is recorded.
+
+(About 600 lines: it stands alone — it must run unchanged in an older checkout — so it carries
+its own element walker, normaliser and diff.)
 """
 
 from __future__ import annotations

@@ -82,9 +82,8 @@ def main() -> None:
                     f"  max {max(times):.3f} s"
                 )
 
-
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(f"peak RSS {peak:.0f} MB (benchmark process: app + AppTest + cache)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak:.0f} MB (benchmark process: app + AppTest + cache)")
 
 
 if __name__ == "__main__":
