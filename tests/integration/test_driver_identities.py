@@ -30,7 +30,6 @@ IDENTITIES = [i for t in DRIVER_TREES for i in t.identities]
 PRODUCTS = [i for i in IDENTITIES if i.unit_cost is not None]
 
 
-@pytest.fixture(scope="module")
 def _cost(identity: Identity, volume: float | None, unit_cost: float | None) -> float | None:
     """The identity: cost per invånare of the basis = volume × unit cost × factor."""
     if volume is None or unit_cost is None:
@@ -38,6 +37,7 @@ def _cost(identity: Identity, volume: float | None, unit_cost: float | None) -> 
     return volume * unit_cost * identity.factor
 
 
+@pytest.fixture(scope="module")
 def cache(reference_cache) -> Store:
     return Store(reference_cache)
 
