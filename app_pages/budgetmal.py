@@ -22,7 +22,9 @@ notes.peer_note(ctx)
 b = data.cached(figures.budget_base)(ctx.view)
 choices = b.choices
 if not choices:
-    st.info(f"Kolada har inga värden för {ctx.kommun_md} ({a.title}) åren {span[0]}–{span[1]}.")
+    where = f"åren {span[0]}–{span[1]}"
+    fetched = ctx.src.fetched_all([a.nka_pct])
+    st.info(escape_markdown(figures.absent(fetched, f"{ctx.kommun_name} ({a.title})", where)))
     st.stop()
 by_year = {c.year: c for c in choices}
 

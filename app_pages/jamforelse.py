@@ -8,6 +8,7 @@ import streamlit as st
 
 from benchmark import analytics, charts, figures, fmt, narrative
 from benchmark.attribution import COMPUTED
+from benchmark.escaping import escape_markdown
 from ui import data, exports, notes, sidebar
 
 ctx = sidebar.current()
@@ -20,7 +21,8 @@ notes.peer_note(ctx)
 rank_of = data.cached(figures.ranking)
 shown = rank_of(ctx.view)
 if shown is None:
-    st.info(f"Kolada har inga värden för {a.title} i den här jämförelsen.")
+    fetched = ctx.src.fetched_all([a.nka_pct])
+    st.info(escape_markdown(figures.absent(fetched, a.title, "i den här jämförelsen")))
     st.stop()
 # the default year: the latest in the sidebar's range where the kommun has a value and peers
 # are covered (as Översikt's range), not a later year only a few kommuner report
@@ -38,9 +40,7 @@ if preliminary:
     )
 missing_own = f" {ctx.kommun_md} saknar värde för {year}." if r.own_value is None else ""
 if r.own_rank is not None:
-    placed = (
-        f" {ctx.kommun_md} har plats {r.own_rank} av {r.with_value + 1} (1 = lägst kostnadsnivå)."
-    )
+    placed = f" {ctx.kommun_md} har plats {r.own_rank} av {r.ranked} (1 = lägst kostnadsnivå)."
 elif not r.covered:
     placed = (
         f" Ingen placering visas: {analytics.coverage_text(r.with_value, r.total)}"

@@ -14,7 +14,6 @@ from benchmark.escaping import escape_markdown
 from kolada.catalogue import POPULATION
 from kolada.drivers import trees_for
 from ui import data, exports, lazy, notes, sidebar
-from ui.fetch import ensure_data
 
 MEDIAN_NOTE = "Median, kvartiler och ovägt medel över jämförelsekommunerna med värde."
 ctx = sidebar.current()
@@ -33,7 +32,6 @@ st.caption(
     "hur mycket som köps från andra. Kommunens värden: "
     f"{RAW}. Medianer, kvartiler, placeringar och uppdelningar: {COMPUTED}."
 )
-ensure_data([*{d.kpi for t in trees for d in t.drivers}, POPULATION])
 
 
 def _mini(lines: pd.DataFrame, stats: pd.DataFrame, name: str, y_title: str):
@@ -192,24 +190,26 @@ for t in data.cached(figures.tree_views)(view, span):
             st.markdown(f"**{escape_markdown(d.title)}**")
             st.caption(escape_markdown(d.means))
             if own.empty and stats.empty:
-                st.info(f"Kolada har inga värden för {d.kpi} åren {span[0]}–{span[1]}.")
+                fetched = ctx.src.fetched_all([d.kpi])
+                where = f"åren {span[0]}–{span[1]}"
+                st.info(escape_markdown(figures.absent(fetched, d.kpi, where)))
                 continue
             exports.show_chart(_mini, over.lines, stats, ctx.kommun_name, d.unit)
             # the export: full size, with legends
             full = partial(charts.trend_chart, over.lines, stats, ctx.kommun_name, d.unit, False)
-            data = stats.drop(columns=["covered"], errors="ignore").rename(
+            series_data = stats.drop(columns=["covered"], errors="ignore").rename(
                 columns={"period": "År", "n": "Med värde", "N": "I gruppen"}
             )
-            data.insert(1, ctx.kommun_name, own.reindex(data["År"]).to_numpy())
+            series_data.insert(1, ctx.kommun_name, own.reindex(series_data["År"]).to_numpy())
             with lazy.expander("Tabell och nedladdning", f"drivare_tabell_{d.kpi}") as is_open:
                 if is_open:
                     st.dataframe(
-                        data.map(lambda v: fmt.number(v, 1) if isinstance(v, float) else v),
+                        series_data.map(lambda v: fmt.number(v, 1) if isinstance(v, float) else v),
                         hide_index=True,
                     )
                     exports.export_buttons(
                         full,
-                        data,
+                        series_data,
                         exports.export_info(
                             ctx,
                             f"drivare-{d.kpi}",

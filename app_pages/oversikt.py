@@ -63,7 +63,7 @@ cols[2].metric(
 )
 cols[3].metric(
     "Mot gruppens median",
-    fmt.points(nka - median, short=True) if median is not None else "–",
+    fmt.points(o.to_median, short=True) if o.covered else "–",
     help=f"Skillnad i procentenheter mot medianen av {peers_n} av {peers_total} "
     f"jämförelsekommuner med värde {year}. Visas bara när minst {analytics.MIN_PEERS} och "
     f"minst hälften av gruppen har värde. {COMPUTED}.",
@@ -151,7 +151,7 @@ if group is not None:
         if is_open:
             current = held[-1] if held else None
             members = ctx.peers.members
-            latest = {m: analytics.value_at(f.values, a.nka_pct, m, year) for m, _ in members}
+            latest = f.member_nka
             st.dataframe(
                 {
                     "Kommun": [n for _, n in members],
@@ -249,7 +249,8 @@ with lazy.expander("Tabell: värdena bakom diagrammet", "oversikt_tabell") as is
 with lazy.expander("Text till tjänsteskrivelse", "oversikt_text") as is_open:
     if is_open:
         # with the largest material cost-driver difference
-        text = f.report_text(data.cached(figures.driver_sentence)(view, span))
+        trees = data.cached(figures.tree_views)(view, span)  # as Kostnadsdrivare: cached once
+        text = f.report_text(figures.largest_sentence(trees))
         st.code(text + f"\n\n{RAW}; {COMPUTED}.", language=None, wrap_lines=True)
         st.caption(
             "Kopiera med knappen uppe till höger. Texten innehåller bara påståenden som "

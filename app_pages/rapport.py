@@ -59,7 +59,13 @@ parts = [
 ]
 st.markdown(f"Rapporten innehåller {', '.join(parts)}, jämförelsegrupp, förbehåll och källor.")
 
-key = (view, scope, target if scope != document.ALL else "", data.store().stamp())
+
+def report_key() -> tuple:
+    """What a made report belongs to: the view, its scope and target, the published cache."""
+    return (view, scope, target if scope != document.ALL else "", data.store().stamp())
+
+
+key = report_key()
 made = st.session_state.get("_report")
 if made is not None and made["key"] != key:  # another view: let the old files go
     del st.session_state["_report"]
@@ -70,6 +76,7 @@ if st.button("Skapa rapport", type="primary", key="report_make") or st.session_s
     started = time.perf_counter()
     # what the report reads, fetched first: the document never depends on the pages visited
     ensure_data(document.needed_kpis(view, all_areas=scope == document.ALL))
+    key = report_key()  # a fetch publishes a new cache: the report belongs to that one
     bar = st.progress(0.0, text="Skapar rapporten …")
 
     def show(share: float, message: str) -> None:

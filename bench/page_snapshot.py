@@ -392,7 +392,7 @@ def _wait_for_port(process: subprocess.Popen, port_file: Path, log: Path) -> str
 # ---- running the app ---------------------------------------------------------------------------
 @contextmanager
 def modern_navigation() -> Iterator[None]:
-    """As tests/apptest_support.modern_navigation: with a ``pages/`` folder, Streamlit runs a
+    """For an older checkout with a ``pages/`` folder: Streamlit runs a
     page file on its own (legacy routing) until some session has called st.navigation, and
     AppTest resets that flag before every run; keep it off, as in a running server."""
     import streamlit.runtime.pages_manager as pages_manager

@@ -1,4 +1,4 @@
 """Pure analysis, text, charts and exports beside the data layer (``kolada/``).
 
-Nothing here imports streamlit: ``app.py``, ``pages/`` and ``ui.py`` do the showing.
+Nothing here imports streamlit: ``app.py``, ``app_pages/`` and ``ui/`` do the showing.
 """

@@ -19,7 +19,7 @@ from benchmark.report.document import needed_kpis
 from benchmark.source import Source, fetch_missing
 from benchmark.viewstate import parse_view
 from kolada.cli import SwedishParser
-from kolada.errors import BadInput, KoladaError, quoted
+from kolada.errors import BadInput, KoladaError, quoted, shorten
 from kolada.refresh import Progress
 from kolada.store import Store
 
@@ -30,6 +30,8 @@ TARGET_WORDS = {  # --mal: the Swedish word → budget target kind
     "kvartil": "q1",
     "noll": "zero",
 }
+FETCH_DEADLINE = 120.0  # seconds: what the report lacks is fetched within this …
+FETCH_LOCK_WAIT = 30.0  # … after waiting at most this long for another refresh
 RENDER = {"docx": word.to_docx, "pdf": pdf.to_pdf}
 
 
@@ -97,12 +99,19 @@ def _fetch(store: Store, view, all_areas: bool, quiet: bool) -> None:
 
     def show(p: Progress) -> None:
         if not quiet:
-            print(f"\rHämtar från Kolada: {p.message[:50]:<50}", end="", file=sys.stderr)
+            print(f"\rHämtar från Kolada: {shorten(p.message, 50):<50}", end="", file=sys.stderr)
 
     try:
-        fetch_missing(store, needed_kpis(view, all_areas=all_areas), progress=show)
-    except (KoladaError, BadInput) as e:
-        print(f"\nKunde inte hämta allt från Kolada: {e}", file=sys.stderr)
+        fetch_missing(
+            store,
+            needed_kpis(view, all_areas=all_areas),
+            progress=show,
+            deadline=FETCH_DEADLINE,
+            lock_timeout=FETCH_LOCK_WAIT,
+        )
+    except (KoladaError, BadInput, OSError) as e:  # OSError: a cache folder it cannot write
+        print(f"\nKunde inte hämta allt från Kolada ({e}); rapporten säger vad som saknas.",
+              file=sys.stderr)  # fmt: skip
 
 
 def run_report(args: argparse.Namespace) -> int:

@@ -53,7 +53,7 @@ class OverviewFigures:
     peer_years: PeerYears
     values: pd.DataFrame  # the area's KPIs and the population, the kommun and every peer
     o: overview.Overview
-    fetched: bool  # every KPI of the area was fetched (else a missing value says nothing)
+    fetched: bool  # the NKA KPI was fetched (else a missing value says nothing of Kolada)
 
     @property
     def peers(self):
@@ -92,6 +92,12 @@ class OverviewFigures:
         return overview.with_driver(narrative.report_paragraph(facts).text(), driver)
 
     @property
+    def member_nka(self) -> dict[str, float | None]:
+        """Each member of today's group: its NKA in the latest year (Kolada's)."""
+        v, year = self.values, self.o.year
+        return {m: analytics.value_at(v, self.area.nka_pct, m, year) for m, _ in self.peers.members}
+
+    @property
     def peer_lines(self) -> pd.DataFrame:
         """Each peer's NKA in the years it is a peer (the chart's "visa varje
         jämförelsekommun")."""
@@ -114,7 +120,7 @@ def overview_figures(src: Source, view: View) -> OverviewFigures:
         values, a, view.kommun, py.by_year, span, src.first_preliminary(a.nka_pct)
     )
     name = src.names.get(view.kommun, view.kommun)
-    return OverviewFigures(view, a, name, span, py, values, o, src.fetched_all(a.kpis))
+    return OverviewFigures(view, a, name, span, py, values, o, src.fetched_all([a.nka_pct]))
 
 
 # ---- Jämförelse -----------------------------------------------------------------------------
@@ -272,7 +278,7 @@ def tree_view(src: Source, view: View, span: tuple[int, int], tree: DriverTree) 
     tf = driver_figures.tree_figures(
         vals, tree, view.kommun, py.peers.ids, py.by_year, span, name, prel
     )
-    return TreeView(tree, py, tf, prel, src.fetched_all(tree.kpis))
+    return TreeView(tree, py, tf, prel, src.fetched_all([tree.drivers[0].kpi]))
 
 
 def tree_views(src: Source, view: View, span: tuple[int, int]) -> list[TreeView]:

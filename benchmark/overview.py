@@ -38,6 +38,11 @@ class Overview:
         return self.median is not None
 
     @property
+    def to_median(self) -> float | None:
+        """The kommun's NKA − the peers' median, in p.e. (None without coverage)."""
+        return None if self.median is None else self.nka - self.median
+
+    @property
     def too_few(self) -> str:
         return analytics.coverage_text(self.peers_n, self.peers_total)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -30,6 +31,7 @@ from kolada.frames import totals
 
 VALUE_COLUMNS = ["kpi", "municipality", "period", "value"]
 PARTS = {p.code: p for p in IFO_PARTS}
+MEMO_SIZE = 256  # readings a Source keeps (values frames, peers, editions …), least used go
 READ_ONLY = "KOLADA_READ_ONLY"  # =1: a replica that serves the shared cache and never fetches
 
 
@@ -108,18 +110,23 @@ class Source:
     store: kolada.Store
     today: date | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _memo: dict = field(default_factory=dict, repr=False)
+    _memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
 
     def _once(self, key: tuple, make):
-        """``make()`` the first time ``key`` is asked for; the same object after that. The
-        objects are shared (by the sessions of one replica): callers never change them."""
-        try:
-            return self._memo[key]
-        except KeyError:
-            pass
+        """``make()`` the first time ``key`` is asked for; the same object after that, while it
+        is among the ``MEMO_SIZE`` readings used last. The objects are shared (by the sessions
+        of one replica): callers never change them."""
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
         made = make()
         with self._lock:
-            return self._memo.setdefault(key, made)
+            kept = self._memo.setdefault(key, made)
+            self._memo.move_to_end(key)
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+            return kept
 
     # ---- metadata --------------------------------------------------------------------------
     @cached_property

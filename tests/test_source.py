@@ -124,3 +124,24 @@ def _without_fetch_times(text: str) -> str:
     import re
 
     return re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "<tid>", text)
+
+
+def test_the_report_command_fetches_what_it_lacks_or_says_so(tmp_path, monkeypatch, capsys):
+    from benchmark import cli
+
+    _filled(tmp_path, [*area("ifo").kpis, POPULATION])
+    out = tmp_path / "r.docx"
+    args = ["report", "--cache-dir", str(tmp_path), "--kommun", "0561", "--quiet"]
+    monkeypatch.setenv("KOLADA_READ_ONLY", "1")  # a job beside read-only replicas
+    assert cli.main([*args, "--out", str(out)]) == 0
+    assert not Source(Store(tmp_path)).fetched_all(trees_for("ifo")[0].kpis)
+    monkeypatch.delenv("KOLADA_READ_ONLY")
+    real = kolada.refresh
+    monkeypatch.setattr(
+        kolada, "refresh", lambda store, **o: real(store, FakeClient(munis=SERVED), **o)
+    )
+    assert cli.main([*args, "--out", str(out)]) == 0
+    assert Source(Store(tmp_path)).fetched_all(document.needed_kpis(View("0561", "ifo")))
+    monkeypatch.setattr(kolada, "refresh", lambda *a, **o: (_ for _ in ()).throw(OSError(30, "ro")))
+    assert cli.main([*args, "--out", str(out), "--omrade", "lss"]) == 0  # written all the same
+    assert "Kunde inte hämta allt från Kolada" in capsys.readouterr().err

@@ -35,7 +35,7 @@ def source() -> Source:
 _FIGURES: dict[str, Callable] = {}
 
 
-@st.cache_data(ttl=TTL, max_entries=1024, show_spinner=False)
+@st.cache_data(ttl=TTL, max_entries=256, show_spinner=False)
 def _figure(name: str, root: str, stamp: tuple, args: tuple):
     return _FIGURES[name](_source(root, stamp), *args)
 

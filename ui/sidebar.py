@@ -24,8 +24,13 @@ class Context:
     view: View
     area: Area
     peers: Peers
-    src: Source
     years: tuple[int, int]  # the years the cache holds
+
+    @property
+    def src(self) -> Source:
+        """The published cache's ``Source`` (shared by every session; not kept in the
+        session, so an idle session holds no reading of an older cache)."""
+        return data.source()
 
     @property
     def names(self) -> dict[str, str]:
@@ -176,7 +181,7 @@ def context() -> Context:
         notes.refreshed_note()
     remember(view)
     src = data.source()  # the sidebar may have fetched an area's KPIs
-    ctx = Context(view, area(view.area), src.peers(view), src, years)
+    ctx = Context(view, area(view.area), src.peers(view), years)
     st.session_state["_ctx"] = ctx
     return ctx
 

@@ -139,7 +139,7 @@ def _summary(datas: list[figures.OverviewFigures]) -> Table:
             str(d.o.year) if d.o.year else "–",
             prel(fmt.percent(d.o.nka), d.o.preliminary) if d.o.year else fmt.MISSING,
             fmt.percent(d.o.median) if d.o.covered else (d.o.too_few if d.o.year else "–"),
-            fmt.points(d.o.nka - d.o.median, short=True) if d.o.covered else "–",
+            fmt.points(d.o.to_median, short=True) if d.o.covered else "–",
             money(d.o.gap.mnkr, sign=True) if d.o.gap and d.o.gap.mnkr is not None else "–",
             d.o.placement.text if d.o.placement else "–",
         )

@@ -56,7 +56,7 @@ def key_figures(d: OverviewFigures) -> Table:
         )
     )
     if o.covered:
-        rows.append(("Skillnad mot medianen", fmt.points(o.nka - o.median, short=True), COMPUTED))
+        rows.append(("Skillnad mot medianen", fmt.points(o.to_median, short=True), COMPUTED))
     if o.gap is not None:
         rows += [
             (
@@ -189,15 +189,9 @@ def _years_text(years: list[int]) -> str:
 def peer_section(d: OverviewFigures) -> list[Block]:
     year = d.o.year
     group = d.peers.group
+    latest = d.member_nka
     rows = tuple(
-        (
-            name,
-            m,
-            prel(
-                fmt.percent(analytics.value_at(d.values, d.area.nka_pct, m, year)), d.o.preliminary
-            ),
-        )
-        for m, name in d.peers.members
+        (name, m, prel(fmt.percent(latest[m]), d.o.preliminary)) for m, name in d.peers.members
     )
     about = [f"{d.peers.label}."]
     if group is not None:

@@ -44,9 +44,9 @@ def peer_ids(at: AppTest, tree_index: int) -> list[str]:
 
     ctx = at.session_state["_ctx"]
     if ctx.view.area != "ifo" or tree_index >= len(IFO_PARTS):
-        return list(resolve_peers(ctx.view, ctx.meta.groups, ctx.meta.municipalities).ids)
+        return list(resolve_peers(ctx.view, ctx.src.groups, ctx.src.municipalities).ids)
     part = IFO_PARTS[tree_index]
-    return list(part_peers(ctx.view, part, ctx.meta.groups, ctx.meta.municipalities).ids)
+    return list(part_peers(ctx.view, part, ctx.src.groups, ctx.src.municipalities).ids)
 
 
 def row(table: pd.DataFrame, title_start: str) -> pd.Series:

@@ -125,7 +125,7 @@ def test_text_tables_sources_and_budget(atvidaberg):
 def test_the_driver_sentence_is_the_one_oversikt_gives(atvidaberg, reference_cache):
     doc, _, _ = atvidaberg
     src = Source(Store(reference_cache), today=TODAY)
-    sentence = src.driver_sentence(View("0561", "ifo"), (2019, 2022))  # Översikt's, via ui
+    sentence = figures.driver_sentence(src, View("0561", "ifo"), (2019, 2022))  # Översikt's
     assert (
         sentence
         and sentence in doc.text().split("\n")[doc.text().split("\n").index("Bedömning") + 1]
