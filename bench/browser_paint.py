@@ -32,31 +32,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCALE = "sv-SE"
+sys.path.insert(0, str(ROOT))
+from tests.deploy_support import wait_healthy  # noqa: E402
+from tests.integration.test_browser import BROWSER_ARGS, LOCALE  # noqa: E402  the tests' flags
+from tests.integration.test_browser import CHROMIUM as FOUND  # noqa: E402
+
+CHROMIUM = FOUND or "/usr/bin/chromium"
 VIEWPORT = {"width": 1400, "height": 1000}
 TIMEOUT_MS = 90_000
 APPS = ("oversikt", "bare")
@@ -187,18 +178,7 @@ class Server:
             )  # fmt: skip
 
     def wait_healthy(self, seconds: float = 90) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        tail = self.log.read_text(errors="replace")[-2000:]
-        raise RuntimeError(f"{self.name}: streamlit did not start on {self.url}:\n{tail}")
+        wait_healthy(f"{self.url}/_stcore/health", self.log, seconds)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -216,7 +196,6 @@ def ensure_cache(cache: Path | None, tmp: Path) -> Path:
     target = cache or tmp / "cache"
     if (target / "manifest.json").exists():
         return target
-    sys.path.insert(0, str(ROOT))
     from kolada.client import KoladaClient
     from kolada.refresh import refresh
     from kolada.store import Store
