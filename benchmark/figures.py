@@ -295,10 +295,6 @@ def largest_sentence(trees: list[TreeView]) -> str | None:
     return driver_figures.difference_sentence(best, narrative.area_in_sentence(tree.title))
 
 
-def driver_sentence(src: Source, view: View, span: tuple[int, int]) -> str | None:
-    return largest_sentence(tree_views(src, view, span))
-
-
 # ---- Budgetmål -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class BudgetBase:
