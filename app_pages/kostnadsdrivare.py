@@ -29,8 +29,10 @@ if not trees:
 st.caption(
     "Varför skiljer sig kostnaden från jämförelsegruppens? Här visas vad som driver kostnaden "
     "per invånare: hur många som får insatser (volym), vad en insats kostar (styckkostnad) och "
-    "hur mycket som köps från andra. Kommunens värden: "
-    f"{RAW}. Medianer, kvartiler, placeringar och uppdelningar: {COMPUTED}."
+    "hur mycket som köps från andra. Volymerna är inte behovsjusterade: kommunernas struktur "
+    "(ålder, socioekonomi, geografi) skiljer sig, och ett lågt värde är inte i sig bättre. "
+    f"Kommunens värden: {RAW}. Medianer, kvartiler, vägda genomsnitt, placeringar och "
+    f"uppdelningar: {COMPUTED}."
 )
 
 
@@ -62,11 +64,9 @@ for t in data.cached(figures.tree_views)(view, span):
             "Förändring i kommunen": [
                 driver_figures.change_text(own[f.driver.kpi], year, f.driver.unit) for f in figs
             ],
-            "Median": [
-                driver_figures.value_text(f.median, f.driver.unit)
-                if f.covered
-                else analytics.coverage_text(f.n, f.total)
-                for f in figs
+            "Median": [driver_figures.median_text(f) for f in figs],
+            "Gruppens genomsnitt, vägt": [
+                driver_figures.value_text(f.pooled, f.driver.unit) for f in figs
             ],
             "Mittersta hälften": [
                 f"{driver_figures.value_text(f.q1, f.driver.unit)}–"
@@ -84,7 +84,10 @@ for t in data.cached(figures.tree_views)(view, span):
     st.table(table, hide_index=True)  # static: every column shown, text wraps
     st.caption(
         f"Placering: 1 = lägst värde bland kommunen och jämförelsekommunerna med värde; ett lågt "
-        f"värde är inte i sig bättre. Förändring i kommunen: från det första året med värde i "
+        f"värde är inte i sig bättre. Gruppens genomsnitt, vägt: jämförelsekommunernas samlade "
+        f"kostnad delad med deras samlade invånare (för kr/inv 65+ härlett ur hemtjänsttagare 65+ "
+        f"och deras andel). {driver_figures.RULE_TEXT} Förändring i kommunen: från det första "
+        f"året med värde i "
         f"den valda perioden till {year}, i procent (andelar i procentenheter). Kommunens "
         f"värden: {RAW} ({', '.join(kpis)}). Förändring, median, kvartiler och placering: "
         f"{COMPUTED}; median, kvartiler och placering visas bara "
@@ -109,13 +112,12 @@ for t in data.cached(figures.tree_views)(view, span):
             charts.split_chart, split_parts, "Miljoner kronor" if mnkr else "Kronor per invånare"
         )
         basis = identity.basis
-        unit_label = "härledd" if fig.unit_cost_derived else RAW
         detail = pd.DataFrame(
             {
                 "Uppgift": [
                     f"Kostnad, kr per {basis}",
                     "Volym",
-                    "Styckkostnad, kr" + (" (härledd)" if fig.unit_cost_derived else ""),
+                    "Styckkostnad, kr (härledd: kostnad ÷ volym)",
                     f"Volymdel, kr per {basis}",
                     f"Styckkostnadsdel, kr per {basis}",
                 ],
@@ -126,7 +128,7 @@ for t in data.cached(figures.tree_views)(view, span):
                     fmt.number(s.volume_part, 0, sign=True),
                     fmt.number(s.unit_cost_part, 0, sign=True),
                 ],
-                "Referens (gruppens medianer)": [
+                "Gruppens genomsnitt, vägt": [
                     fmt.number(s.reference_cost, 0),
                     fmt.number(s.reference_volume, 2),
                     fmt.number(s.reference_unit_cost, 0),
@@ -136,17 +138,14 @@ for t in data.cached(figures.tree_views)(view, span):
             }
         )
         st.caption(
-            f"Referensen är en kommun med jämförelsegruppens medianvolym och medianstyckkostnad "
-            f"({fig.n} av {fig.total} jämförelsekommuner har båda); det är inte gruppens "
-            "mediankostnad. Skillnaden delas symmetriskt: volymdel = volymskillnad × "
-            "genomsnittlig styckkostnad, styckkostnadsdel = styckkostnadsskillnad × genomsnittlig "
-            "volym; delarna summerar exakt till skillnaden."
+            f"{driver_figures.SPLIT_TEXT} ({fig.n} av {fig.total} jämförelsekommuner har "
+            "kostnad, volym och invånare)."
             + (
                 f" Beloppen i kronor: kr per {basis} × {fmt.integer(fig.basis_population)} {basis}."
                 if mnkr
                 else ""
             )
-            + f" Styckkostnad: {unit_label}. {COMPUTED}."
+            + f" {COMPUTED}."
         )
         with lazy.expander(
             f"Tabell: {identity.name}, volym × styckkostnad", f"drivare_split_{identity.cost}"
@@ -162,9 +161,11 @@ for t in data.cached(figures.tree_views)(view, span):
                 f"{identity.name}: volym × styckkostnad, {ctx.kommun_name} {year}",
                 list(identity.kpis) + ([POPULATION] if basis == "invånare" else []),
                 [
-                    "Referens = jämförelsegruppens medianvolym × medianstyckkostnad.",
-                    "Volymdel = (V − Vref) × (S + Sref)/2; styckkostnadsdel = (S − Sref) × "
-                    "(V + Vref)/2; summan = skillnaden i kostnad.",
+                    "Referens = jämförelsegruppens vägda genomsnitt: Σ kostnad / Σ invånare = "
+                    "volym × styckkostnad för hela gruppen.",
+                    "Volymdel = (v − V) × (s + S)/2; styckkostnadsdel = (s − S) × "
+                    "(v + V)/2; summan = skillnaden i kostnad. Styckkostnaden är härledd: "
+                    "kostnad ÷ volym.",
                 ],
                 years=(year, year),
                 shows=f"{tree.title}: {identity.name}",
@@ -189,7 +190,11 @@ for t in data.cached(figures.tree_views)(view, span):
         with grid[i % 2]:
             st.markdown(f"**{escape_markdown(d.title)}**")
             st.caption(escape_markdown(d.means))
+            if over.flag is not None:
+                st.warning(escape_markdown(over.flag))
             if own.empty and stats.empty:
+                if over.flag is not None:
+                    continue
                 fetched = ctx.src.fetched_all([d.kpi])
                 where = f"åren {span[0]}–{span[1]}"
                 st.info(escape_markdown(figures.absent(fetched, d.kpi, where)))

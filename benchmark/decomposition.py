@@ -12,26 +12,31 @@ neither factor is taken "first"):
 The two parts add up to own cost − reference cost (to float precision), and swapping the kommun
 and the reference swaps the signs of both parts and nothing else.
 
-The reference is the peers' **median volume** and **median unit cost** (``reference_from_peers``),
-so the reference cost is median volume × median unit cost × factor: a cost that no peer need
-have, and not the peers' median cost.
+The reference is the group's **pooled** cost, as KOSTRA/ASSS read a cost (``pooled_reference``):
+with b the inhabitants of the basis, C = Σ(c·b)/Σb = V × S × factor, where V = Σ(v·b)/Σb (the
+group's users per inhabitant) and S = Σ(c·b)/Σ(v·factor·b) (the group's cost per user). C is a
+cost the group really has ("gruppens genomsnitt, vägt"), and the two parts add up exactly to the
+kommun's gap to it. (A reference of median volume × median unit cost is no one's cost: it gave
+the opposite sign to the gap for about one kommun in ten.)
 
 The sentence (``split_sentence``) is plain text with Swedish words for the direction ("fler",
 "färre", "högre", "lägre"), amounts in tkr or mnkr as the app shows them
 (``numbers.money``), each signed amount next to the words saying what it is, and only what the
-figures as shown support: a part that rounds to 0 is told as "i nivå med".
+figures as shown support: a part that rounds to 0 is told as "i nivå med". It is an accounting
+split, worded as one ("består av"), not as a cause. Its direction is the sign of the gap as
+shown: a gap that rounds to 0 is "i nivå med", never "högre" or "lägre".
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-
-import pandas as pd
 
 from benchmark import fmt
 from benchmark.numbers import money, shown
 
+REFERENCE = "jämförelsegruppens vägda genomsnitt"
 DOMINANT_SHARE = 0.75  # parts the same way: "till största delen" when one is ≥ 3/4 of the sum
 
 
@@ -92,28 +97,45 @@ def split_two_factors(
     )
 
 
-def _both(volumes: pd.Series, unit_costs: pd.Series) -> pd.DataFrame:
-    return pd.concat({"volume": volumes, "unit": unit_costs}, axis=1).dropna()
+@dataclass(frozen=True)
+class Pooled:
+    """The group's pooled figures: cost (kr per inhabitant of the basis), volume and unit cost
+    in the identity's units, over the ``n`` peers that have all three inputs."""
+
+    cost: float
+    volume: float
+    unit_cost: float
+    n: int
 
 
-def peers_with_both(volumes: pd.Series, unit_costs: pd.Series) -> int:
-    """How many peers have both a volume and a unit cost: the n for ``analytics.covered``."""
-    return len(_both(volumes, unit_costs))
+def usable_inputs(
+    inputs: Iterable[tuple[float | None, float | None, float | None]],
+) -> list[tuple[float, float, float]]:
+    """The (cost, volume, basis) of each peer that has all three, finite, with a basis > 0
+    and cost and volume ≥ 0: what ``pooled_reference`` sums over (its length is the n for
+    coverage)."""
+    out = []
+    for c, v, b in inputs:
+        if c is None or v is None or b is None:
+            continue
+        if math.isfinite(c) and math.isfinite(v) and math.isfinite(b) and b > 0 <= min(c, v):
+            out.append((float(c), float(v), float(b)))
+    return out
 
 
-def reference_from_peers(volumes: pd.Series, unit_costs: pd.Series) -> tuple[float, float]:
-    """(median volume, median unit cost) over the peers that have both values.
-
-    Both series are indexed by kommun id (unique), the peers only (not the kommun itself);
-    a peer missing either value is left out of both medians, so the two medians are over the
-    same kommuner. Note that median volume × median unit cost is **not** the peers' median
-    cost: it is the cost of a kommun at the middle of the group in each factor. The caller
-    checks coverage (``peers_with_both`` with ``analytics.covered``) before showing it.
-    ValueError when no peer has both."""
-    both = _both(volumes, unit_costs)
-    if both.empty:
-        raise ValueError("ingen jämförelsekommun har både volym och styckkostnad")
-    return float(both["volume"].median()), float(both["unit"].median())
+def pooled_reference(inputs: Iterable[tuple[float, float, float]], factor: float) -> Pooled:
+    """The group's cost per inhabitant of the basis, Σ(c·b)/Σb, as volume × unit cost × factor,
+    over ``inputs`` (``usable_inputs``: one (cost, volume, basis) per peer). ValueError when
+    there is none or the group has no users."""
+    rows = list(inputs)
+    if not rows:
+        raise ValueError("ingen jämförelsekommun har kostnad, volym och befolkning")
+    kronor = sum(c * b for c, _, b in rows)
+    users = sum(v * factor * b for _, v, b in rows)
+    inhabitants = sum(b for _, _, b in rows)
+    if users <= 0:
+        raise ValueError("jämförelsegruppen har inga brukare")
+    return Pooled(kronor / inhabitants, users / factor / inhabitants, kronor / users, len(rows))
 
 
 def to_mnkr(kr_per_inhabitant: float, basis_population: float) -> float:
@@ -171,40 +193,42 @@ def _shown_total(split: Split, population: float | None) -> float:
 def split_sentence(
     what: str, split: Split, words: FactorWords, basis_population: float | None = None
 ) -> str:
-    """One plain-text sentence on what drives the difference to the reference.
+    """One plain-text sentence on what the difference to the group's pooled cost consists of.
 
     ``what`` is the activity as written mid-sentence ("LSS-boende", "grundskola F-9");
     ``basis_population``: the invånare of the basis, to give the parts in tkr/mnkr (without it,
     in kr/invånare). Each part is told with its direction word and its signed amount; the
-    larger (by absolute value) first. Cases: both parts the same way ("beror både på … och på
-    …", or "till största delen på … och i mindre mån på …" when one is at least
-    ``DOMINANT_SHARE`` of the sum); opposite ways ("beror på …, medan … drar åt andra hållet");
-    a part that rounds to 0 ("… ligger i nivå med gruppens median"); a total that
-    rounds to 0 ("ligger i nivå med jämförelsegruppen: … vägs upp av …")."""
+    larger (by absolute value) first. The direction ("högre", "lägre") is the sign of the
+    difference as shown; a difference that rounds to 0 is "i nivå med" (parts that cancel are
+    named). Cases: both parts the same way ("består både av … och av …", or "till största delen
+    av … och i mindre mån av …" when one is at least ``DOMINANT_SHARE`` of the sum); opposite
+    ways ("består av …, medan … drar åt andra hållet"); a part that rounds to 0 ("… ligger i
+    nivå med gruppens")."""
     v = _part(split.volume_part, basis_population, *_volume_words(words))
     u = _part(split.unit_cost_part, basis_population, *_unit_words(words))
     # the larger by the exact parts: two parts equal as shown still have a larger one
     big, small = (v, u) if abs(split.volume_part) >= abs(split.unit_cost_part) else (u, v)
-    level = f"Kostnaden för {what} ligger i nivå med jämförelsegruppen"
-    if big.value == 0 and small.value == 0:
-        return f"{level}: både {v.noun} och {u.noun} ligger i nivå med gruppens median."
+    if _shown_total(split, basis_population) == 0:
+        level = f"Kostnaden för {what} ligger i nivå med {REFERENCE}"
+        if big.value == 0:
+            return f"{level}: både {v.noun} och {u.noun} ligger i nivå med gruppens."
+        return f"{level}: {big.words} vägs upp av {small.words}."
+    head = _higher_lower(what, split, basis_population)
+    if big.value == 0:  # each part rounds to 0, their sum does not
+        return f"{head} består av två små delar: {v.noun} ({v.text}) och {u.noun} ({u.text})."
     if small.value == 0:
-        head = _higher_lower(what, big.value)
-        return f"{head} beror på {big.words}; {small.noun} ligger i nivå med gruppens median."
+        return f"{head} består av {big.words}; {small.noun} ligger i nivå med gruppens."
     if (big.value > 0) == (small.value > 0):
-        head = _higher_lower(what, big.value)
         share = abs(big.value) / (abs(big.value) + abs(small.value))
         if share >= DOMINANT_SHARE:
             return (
-                f"{head} beror till största delen på {big.words} och i mindre mån på {small.words}."
+                f"{head} består till största delen av {big.words} och i mindre mån av "
+                f"{small.words}."
             )
-        return f"{head} beror både på {big.words} och på {small.words}."
-    if _shown_total(split, basis_population) == 0:
-        return f"{level}: {big.words} vägs upp av {small.words}."
-    head = _higher_lower(what, split.difference)
+        return f"{head} består både av {big.words} och av {small.words}."
     if big.size == small.size:
-        return f"{head} beror på att {big.words} väger något tyngre än {small.words}."
-    return f"{head} beror på {big.words}, medan {small.words} drar åt andra hållet."
+        return f"{head} består av {big.words}, som väger något tyngre än {small.words}."
+    return f"{head} består av {big.words}, medan {small.words} drar åt andra hållet."
 
 
 def _volume_words(w: FactorWords) -> tuple[str, str, str]:
@@ -215,6 +239,12 @@ def _unit_words(w: FactorWords) -> tuple[str, str, str]:
     return w.unit_more, w.unit_less, w.unit_noun
 
 
-def _higher_lower(what: str, sign: float) -> str:
-    word = "högre" if sign > 0 else "lägre"
-    return f"Den {word} kostnaden för {what} jämfört med jämförelsegruppen"
+def _higher_lower(what: str, split: Split, population: float | None) -> str:
+    """'Kostnaden för LSS-boende är 4,2 mnkr högre än jämförelsegruppens vägda genomsnitt.
+    Skillnaden'."""
+    word = "högre" if split.difference > 0 else "lägre"
+    if population is None:
+        size = fmt.kr_per_inhabitant(abs(split.difference))
+    else:
+        size = money(abs(to_mnkr(split.difference, population)))
+    return f"Kostnaden för {what} är {size} {word} än {REFERENCE}. Skillnaden"

@@ -57,3 +57,16 @@ def kr_per_inhabitant(value: float | None, *, sign: bool = False) -> str:
 
 def integer(value: float | None) -> str:
     return number(value, 0)
+
+
+def years_text(years: list[int]) -> str:
+    """Sorted years as Swedish text, runs joined: [2019, 2020, 2021, 2023] → '2019–2021 och
+    2023'."""
+    runs: list[list[int]] = []
+    for y in sorted(set(years)):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    texts = [f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+    return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} och {texts[-1]}"

@@ -298,3 +298,100 @@ def basis_population(identity: Identity, count: float | None, volume: float | No
     if not _finite(count, volume) or volume == 0:
         return None
     return count / (volume * identity.factor)
+
+
+# ---- plausibility: checks as data ------------------------------------------------------------
+@dataclass(frozen=True)
+class Check:
+    """A value of ``kpi`` is implausible when it is below (``at_least``) or above
+    (``at_most``) the same kommun-year's value of ``other``: a part cannot exceed its whole, an
+    "any LSS insats" rate cannot be below the rate of one of them."""
+
+    kpi: str
+    rule: str  # "at_least" or "at_most"
+    other: str
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("N28892", "at_least", "N28820"),  # any LSS insats ≥ LSS boende
+    Check("N28892", "at_least", "N28819"),  # ≥ daglig verksamhet
+    Check("N28892", "at_least", "N28818"),  # ≥ personlig assistans
+    Check("N20891", "at_least", "N21701"),  # särskilt boende or hemtjänst ≥ hemtjänst
+    Check("N21009", "at_most", "N20007"),  # hemtjänst ≤ all äldreomsorg (kr/inv 65+)
+    Check("N23005", "at_most", "N20007"),  # särskilt boende ≤ all äldreomsorg
+    Check("N28012", "at_most", "N28016"),  # LSS boende ≤ LSS och SFB (net of FK)
+)
+# The range a value in each unit can have; outside it, the unit or the value is wrong.
+RANGES: dict[str, tuple[float, float]] = {
+    "%": (0.0, 100.0),
+    "antal/10 000 inv": (0.0, 10_000.0),
+    "antal/1 000 inv 0–20 år": (0.0, 1_000.0),
+}
+
+
+# ---- how many persons stand behind a value (for the material rule) ---------------------------
+SHARE_0_20 = 0.24  # Riket's share of invånare 0–20 år (SCB 2022: 2,47 of 10,45 miljoner)
+
+
+@dataclass(frozen=True)
+class Persons:
+    """The persons behind a driver's value: a count KPI, or a rate × the population
+    (``per`` inhabitants, × ``share`` of the population in the rate's age band — an estimate)."""
+
+    count: str | None = None
+    per: float | None = None  # 100 for percent, 10 000, 1 000
+    share: float = 1.0
+
+
+PERSONS: dict[str, Persons] = {
+    "N28820": Persons("N28801"),
+    "N28013": Persons("N28801"),
+    "N28819": Persons("N28804"),
+    "N28015": Persons("N28804"),
+    "N28818": Persons("N28805"),
+    "N21701": Persons("N21702"),
+    "N21006": Persons("N21702"),
+    "N23801": Persons("N23805"),
+    "N23009": Persons("N23805"),
+    "N31849": Persons("N31910"),
+    "N31814": Persons("N31910"),
+    "N31807": Persons(per=100),
+    "N31816": Persons(per=100),
+    "N33816": Persons(per=1_000, share=SHARE_0_20),
+    "N33817": Persons(per=1_000, share=SHARE_0_20),
+    "N33802": Persons(per=100, share=SHARE_0_20),
+}
+
+
+def persons(kpi: str, own: dict[str, float], population: float | None) -> float | None:
+    """How many persons stand behind the kommun's value of ``kpi`` (``own``: its values of the
+    year by KPI id); None where that is not known."""
+    how = PERSONS.get(kpi)
+    if how is None:
+        return None
+    if how.count is not None:
+        return own.get(how.count)
+    rate = own.get(kpi)
+    if rate is None or population is None or not _finite(rate, population):
+        return None
+    return rate / how.per * population * how.share
+
+
+# ---- the inhabitants a cost is per -----------------------------------------------------------
+COST_BASIS = {"invånare": "kr/inv", "invånare 65+": "kr/inv 65+"}  # Identity.basis → cost unit
+HOME_CARE_COUNT, HOME_CARE_SHARE = "N21702", "N21701"  # hemtjänsttagare 65+, their share (%)
+
+
+def inhabitants(unit: str, own: dict[str, float]) -> float | None:
+    """The inhabitants a cost in ``unit`` is per, for one kommun-year (``own``: its values by
+    KPI id): the population (N01951) for kr/inv; for kr/inv 65+, derived as hemtjänsttagare
+    65+ / their share of invånare 65+ (Kolada publishes no 65+ population among these KPIs).
+    None where it cannot be had (kr/inv 80+, say)."""
+    if unit == "kr/inv":
+        return own.get("N01951")
+    if unit == "kr/inv 65+":
+        count, share = own.get(HOME_CARE_COUNT), own.get(HOME_CARE_SHARE)
+        if not _finite(count, share) or share == 0:
+            return None
+        return count / (share * PERCENT)
+    return None

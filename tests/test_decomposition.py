@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 from benchmark.decomposition import (
     FactorWords,
     Split,
-    peers_with_both,
-    reference_from_peers,
+    pooled_reference,
     split_sentence,
     split_two_factors,
     to_mnkr,
+    usable_inputs,
 )
 
 NBSP = "\u00a0"
@@ -67,10 +67,13 @@ def test_direction_words_match_the_signs(vo, uo, vr, ur, population):
         assert f"{word} (−" not in text and f"{word} (0" not in text
     for word in ("färre brukare per invånare", "lägre kostnad per brukare"):
         assert f"{word} (+" not in text and f"{word} (0" not in text
-    if text.startswith("Den högre"):
+    head = text.split(". Skillnaden")[0]
+    if head.endswith("högre än jämförelsegruppens vägda genomsnitt"):
         assert split_two_factors(vo, uo, vr, ur).difference > 0
-    if text.startswith("Den lägre"):
+    elif head.endswith("lägre än jämförelsegruppens vägda genomsnitt"):
         assert split_two_factors(vo, uo, vr, ur).difference < 0
+    else:
+        assert "i nivå med jämförelsegruppens vägda genomsnitt" in head
     assert text.count(".") >= 1 and text.endswith(".") and "  " not in text
 
 
@@ -93,98 +96,120 @@ def test_example_split_in_kronor():
 
 
 # ---- the reference from the peers ---------------------------------------------------------------
-def test_reference_is_the_median_of_each_factor_over_peers_with_both():
-    volumes = pd.Series({"0001": 1.0, "0002": 2.0, "0003": 3.0, "0004": 10.0, "0005": None})
-    units = pd.Series({"0001": 30.0, "0002": 10.0, "0003": 20.0, "0004": None, "0005": 99.0})
-    # 0004 lacks a unit cost and 0005 a volume: both are left out of both medians
-    assert peers_with_both(volumes, units) == 3
-    assert reference_from_peers(volumes, units) == (2.0, 20.0)
-    # not the median cost: the costs are 30, 20, 60 (median 30), the reference 2 × 20 = 40
-    costs = (volumes * units).dropna()
-    assert costs.median() == 30.0
+def test_the_reference_is_the_groups_pooled_cost():
+    costs = pd.Series({"0001": 30.0, "0002": 20.0, "0003": 60.0, "0004": 99.0, "0005": 10.0})
+    volumes = pd.Series({"0001": 1.0, "0002": 2.0, "0003": 3.0, "0004": None, "0005": 1.0})
+    bases = pd.Series({"0001": 100.0, "0002": 300.0, "0003": 100.0, "0004": 50.0, "0005": 0.0})
+    # 0004 lacks a volume and 0005 has no inhabitants: both are left out of every sum
+    inputs = usable_inputs(
+        (c, None if v != v else v, b) for c, v, b in zip(costs, volumes, bases, strict=True)
+    )
+    assert len(inputs) == 3
+    ref = pooled_reference(inputs, factor=0.5)
+    # Σ c·b = 3 000 + 6 000 + 6 000 = 15 000 kr; Σ b = 500; users Σ v·f·b = 50 + 300 + 150 = 500
+    assert ref.n == 3 and ref.cost == pytest.approx(30.0)
+    assert ref.volume == pytest.approx(2.0) and ref.unit_cost == pytest.approx(30.0)
+    assert ref.volume * ref.unit_cost * 0.5 == pytest.approx(ref.cost)
     with pytest.raises(ValueError, match="ingen jämförelsekommun"):
-        reference_from_peers(volumes[["0004"]], units[["0004"]])
+        pooled_reference(usable_inputs([(99.0, None, 50.0)]), 1.0)
+
+
+@settings(database=None, max_examples=300)
+@given(st.lists(st.tuples(volumes, unit_costs, st.floats(1, 1e6)), min_size=1, max_size=12))
+def test_the_split_against_the_pooled_cost_adds_up_to_the_gap(rows):
+    """With the kommun's unit cost = cost / (volume × factor), the parts add up to its cost
+    minus the group's pooled cost, whatever the group."""
+    f = 1e-4
+    ids = [f"{i:04d}" for i in range(len(rows))]
+    v = pd.Series([r[0] for r in rows], index=ids)
+    c = pd.Series([r[0] * r[1] * f for r in rows], index=ids)
+    b = pd.Series([r[2] for r in rows], index=ids)
+    ref = pooled_reference(usable_inputs(zip(c, v, b, strict=True)), f)
+    assert ref.cost == pytest.approx(float((c * b).sum() / b.sum()), rel=1e-9)
+    own_v, own_c = 0.004, 4200.0
+    s = split_two_factors(own_v, own_c / (own_v * f), ref.volume, ref.unit_cost, f)
+    assert s.own_cost == pytest.approx(own_c, rel=1e-12)
+    assert s.volume_part + s.unit_cost_part == pytest.approx(own_c - ref.cost, rel=1e-9, abs=1e-6)
 
 
 # ---- the sentence -----------------------------------------------------------------------------
+HEAD = "Kostnaden för LSS-boende är {} än jämförelsegruppens vägda genomsnitt. Skillnaden består "
+
+
 def test_above_mostly_by_volume():
     # volume +298,5 kr/inv = +2,985 mnkr; unit cost −41,5 kr/inv = −415 tkr
-    assert lss(0.0043, 990_000) == (
-        "Den högre kostnaden för LSS-boende jämfört med jämförelsegruppen beror på fler brukare "
-        "per invånare (+3,0 mnkr), medan lägre kostnad per brukare (−415 tkr) drar åt andra "
-        "hållet."
+    assert lss(0.0043, 990_000) == HEAD.format("2,6 mnkr högre") + (
+        "av fler brukare per invånare (+3,0 mnkr), medan lägre kostnad per brukare (−415 tkr) "
+        "drar åt andra hållet."
     )
 
 
 def test_above_mostly_by_unit_cost():
     # volume −0,0001 × 1 060 000 = −106 kr/inv; unit cost 120 000 × 0,00395 = +474 kr/inv
-    assert lss(0.0039, 1_120_000) == (
-        "Den högre kostnaden för LSS-boende jämfört med jämförelsegruppen beror på högre "
-        "kostnad per brukare (+4,7 mnkr), medan färre brukare per invånare (−1,1 mnkr) drar åt "
-        "andra hållet."
+    assert lss(0.0039, 1_120_000) == HEAD.format("3,7 mnkr högre") + (
+        "av högre kostnad per brukare (+4,7 mnkr), medan färre brukare per invånare (−1,1 mnkr) "
+        "drar åt andra hållet."
     )
     # both the same way, unit cost dominating (3,2 of 4,2 mnkr ≥ 3/4)
-    assert lss(0.0041, 1_080_000) == (
-        "Den högre kostnaden för LSS-boende jämfört med jämförelsegruppen beror till största "
-        "delen på högre kostnad per brukare (+3,2 mnkr) och i mindre mån på fler brukare per "
-        "invånare (+1,0 mnkr)."
+    assert lss(0.0041, 1_080_000) == HEAD.format("4,3 mnkr högre") + (
+        "till största delen av högre kostnad per brukare (+3,2 mnkr) och i mindre mån av fler "
+        "brukare per invånare (+1,0 mnkr)."
     )
 
 
 def test_both_parts_the_same_way():
     # volume 0,0004 × 1 025 000 = 410 kr/inv; unit cost 50 000 × 0,0042 = 210 kr/inv
-    assert lss(0.0044, 1_050_000) == (
-        "Den högre kostnaden för LSS-boende jämfört med jämförelsegruppen beror både på fler "
-        "brukare per invånare (+4,1 mnkr) och på högre kostnad per brukare (+2,1 mnkr)."
+    assert lss(0.0044, 1_050_000) == HEAD.format("6,2 mnkr högre") + (
+        "både av fler brukare per invånare (+4,1 mnkr) och av högre kostnad per brukare "
+        "(+2,1 mnkr)."
     )
 
 
 def test_below_the_reference():
     # volume −0,0005 × 975 000 = −487,5; unit cost −50 000 × 0,00375 = −187,5 (kr/inv)
-    assert lss(0.0035, 950_000) == (
-        "Den lägre kostnaden för LSS-boende jämfört med jämförelsegruppen beror både på färre "
-        "brukare per invånare (−4,9 mnkr) och på lägre kostnad per brukare (−1,9 mnkr)."
+    assert lss(0.0035, 950_000) == HEAD.format("6,8 mnkr lägre") + (
+        "både av färre brukare per invånare (−4,9 mnkr) och av lägre kostnad per brukare "
+        "(−1,9 mnkr)."
     )
-    assert lss(0.0035, 1_050_000) == (
-        "Den lägre kostnaden för LSS-boende jämfört med jämförelsegruppen beror på färre brukare "
-        "per invånare (−5,1 mnkr), medan högre kostnad per brukare (+1,9 mnkr) drar åt andra "
-        "hållet."
+    assert lss(0.0035, 1_050_000) == HEAD.format("3,2 mnkr lägre") + (
+        "av färre brukare per invånare (−5,1 mnkr), medan högre kostnad per brukare (+1,9 mnkr) "
+        "drar åt andra hållet."
     )
 
 
 def test_a_part_that_rounds_to_zero():
-    assert lss(0.0045, 1_000_000) == (
-        "Den högre kostnaden för LSS-boende jämfört med jämförelsegruppen beror på fler brukare "
-        "per invånare (+5,0 mnkr); kostnaden per brukare ligger i nivå med gruppens median."
+    assert lss(0.0045, 1_000_000) == HEAD.format("5,0 mnkr högre") + (
+        "av fler brukare per invånare (+5,0 mnkr); kostnaden per brukare ligger i nivå med "
+        "gruppens."
     )
     # 4 kr per brukare × 0,00375 × 10 000 invånare = 150 kr: "0 tkr", told as level
-    assert lss(0.0035, 1_000_004).endswith(
-        "; kostnaden per brukare ligger i nivå med gruppens median."
-    )
+    assert lss(0.0035, 1_000_004).endswith("; kostnaden per brukare ligger i nivå med gruppens.")
     assert lss(0.004, 1_000_000) == (
-        "Kostnaden för LSS-boende ligger i nivå med jämförelsegruppen: både antalet brukare per "
-        "invånare och kostnaden per brukare ligger i nivå med gruppens median."
+        "Kostnaden för LSS-boende ligger i nivå med jämförelsegruppens vägda genomsnitt: både "
+        "antalet brukare per invånare och kostnaden per brukare ligger i nivå med gruppens."
     )
 
 
 def test_parts_that_cancel_and_parts_that_nearly_cancel():
     # 0,005 × 800 000 = 4 000 kr/inv: the same cost by more brukare at a lower cost each
     text = lss(0.005, 800_000)
-    assert text.startswith("Kostnaden för LSS-boende ligger i nivå med jämförelsegruppen: ")
+    assert text.startswith(
+        "Kostnaden för LSS-boende ligger i nivå med jämförelsegruppens vägda genomsnitt: "
+    )
     assert "(+9,0 mnkr)" in text and "(−9,0 mnkr)" in text and "vägs upp av" in text
     # +3,05 and −3,0 mnkr → both "3,0 mnkr" as shown, but the total is +50 tkr
     split = Split(4005.0, 4000.0, 305.0, -300.0, 0.0, 0.0, 0.0, 0.0)
-    assert split_sentence("LSS-boende", split, LSS, 10_000).replace(NBSP, " ") == (
-        "Den högre kostnaden för LSS-boende jämfört med jämförelsegruppen beror på att fler "
-        "brukare per invånare (+3,0 mnkr) väger något tyngre än lägre kostnad per brukare "
-        "(−3,0 mnkr)."
+    assert split_sentence("LSS-boende", split, LSS, 10_000).replace(NBSP, " ") == HEAD.format(
+        "50 tkr högre"
+    ) + (
+        "av fler brukare per invånare (+3,0 mnkr), som väger något tyngre än lägre kostnad per "
+        "brukare (−3,0 mnkr)."
     )
 
 
 def test_kronor_per_inhabitant_without_a_population():
-    assert lss(0.0043, 990_000, population=None) == (
-        "Den högre kostnaden för LSS-boende jämfört med jämförelsegruppen beror på fler brukare "
-        "per invånare (+298 kr/invånare), medan lägre kostnad per brukare (−42 kr/invånare) "
-        "drar åt andra hållet."
+    assert lss(0.0043, 990_000, population=None) == HEAD.format("257 kr/invånare högre") + (
+        "av fler brukare per invånare (+298 kr/invånare), medan lägre kostnad per brukare "
+        "(−42 kr/invånare) drar åt andra hållet."
     )
     assert not re.search(r"\d\.\d", lss(0.0043, 990_000, population=None))

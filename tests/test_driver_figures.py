@@ -82,12 +82,12 @@ def test_largest_difference_is_the_furthest_covered_volume_unit_cost_or_share(ls
 
 
 def test_a_difference_below_the_material_threshold_is_not_told():
-    rows = lss_rows("K", 13.0 * (1 + df.MATERIAL * 0.9), 1.05e6)
+    rows = lss_rows("K", 13.0 * (1 + df.RELATIVE * 0.9), 1.05e6)
     for p, v in zip(PEERS, [10.0, 12.0, 14.0, 16.0], strict=True):
         rows += lss_rows(p, v, 1.05e6)
     figs = df.driver_figures(frame(rows), LSS, "K", PEERS, Y)
     assert df.largest_difference(figs) is None
-    rows[0] = ("N28820", "K", 13.0 * (1 + df.MATERIAL * 1.01))
+    rows[0] = ("N28820", "K", 13.0 * (1 + df.RELATIVE * 1.01))
     figs = df.driver_figures(frame(rows), LSS, "K", PEERS, Y)
     assert df.largest_difference(figs).driver.kpi == "N28820"
 
@@ -98,7 +98,8 @@ def test_difference_sentence_reads_the_right_way(lss_values):
     assert text == (
         f"Störst skillnad mot jämförelsegruppen bland kostnadsdrivarna för LSS {Y}: "
         "”Personer med boende enligt LSS, antal/10 000 inv” är 20,0 mot medianen 13,0, det vill "
-        f"säga 54{NBSP}% högre, plats 5 av 5 där 1 är lägst."
+        f"säga 54{NBSP}% högre, plats 5 av 5 där 1 är lägst, utanför gruppens mittersta hälft "
+        "(11,5–14,5)."
     )
 
 
@@ -127,11 +128,12 @@ def test_identity_parts_add_up_to_the_difference_to_the_reference(lss_values):
     identity = LSS.identities[0]  # LSS boende
     fig = df.identity_figure(lss_values, identity, "K", PEERS, Y)
     s = fig.split
-    assert (fig.n, fig.total) == (4, 4) and not fig.unit_cost_derived
-    assert s.reference_volume == pytest.approx(13.0)
-    assert s.reference_unit_cost == pytest.approx(1.05e6)
+    assert (fig.n, fig.total) == (4, 4) and fig.unit_cost_derived
+    # the group's pooled cost: (900 + 1 200 + 1 540 + 1 920) kr/inv over equal populations
+    assert s.reference_cost == pytest.approx(1390.0)
+    assert s.reference_volume == pytest.approx(13.0)  # (10 + 12 + 14 + 16) / 4 per 10 000
+    assert s.reference_unit_cost == pytest.approx(1390 / 13e-4)  # kronor / brukare
     assert s.own_cost == pytest.approx(20 * 1.2e6 / 10_000)
-    assert s.reference_cost == pytest.approx(13 * 1.05e6 / 10_000)
     assert s.volume_part + s.unit_cost_part == pytest.approx(s.difference)
     assert s.volume_part > s.unit_cost_part > 0
     assert fig.basis_population == 12_000.0
@@ -146,7 +148,7 @@ def test_identity_with_a_derived_unit_cost():
     for p, cost, share in zip(
         PEERS, [800.0, 900.0, 1000.0, 1100.0], [4.0, 4.0, 5.0, 5.0], strict=True
     ):
-        rows += [("N31001", p, cost), ("N31807", p, share)]
+        rows += [("N31001", p, cost), ("N31807", p, share), (POPULATION, p, 10_000.0)]
     fig = df.identity_figure(frame(rows), identity, "K", PEERS, Y)
     assert fig.unit_cost_derived
     assert fig.split.own_unit_cost == pytest.approx(1500 / 0.05)
@@ -156,10 +158,10 @@ def test_identity_with_a_derived_unit_cost():
 
 def test_no_split_without_the_kommuns_inputs_or_enough_peers(lss_values):
     identity = LSS.identities[0]
-    missing = lss_values[~((lss_values.municipality == "K") & (lss_values.kpi == "N28013"))]
+    missing = lss_values[~((lss_values.municipality == "K") & (lss_values.kpi == "N28012"))]
     fig = df.identity_figure(missing, identity, "K", PEERS, Y)
     assert fig.split is None and fig.sentence("LSS boende") is None
-    assert fig.why_not == f"Kolada har inga värden för kommunen {Y}"
+    assert fig.why_not == f"kommunen saknar ett värde {Y} (eller värdet är inte rimligt)"
     few = lss_values[lss_values.municipality.isin(["K", "P1"])]
     fig = df.identity_figure(few, identity, "K", PEERS, Y)
     assert fig.split is None and "1 av 4" in fig.why_not
@@ -170,7 +172,8 @@ def test_basis_of_65_plus_comes_from_the_kommuns_own_count():
     rows = [("N21701", "K", 8.0), ("N21006", "K", 300_000.0), ("N21702", "K", 240.0)]
     rows.append(("N21009", "K", 8.0 * 300_000 / 100))
     for p in PEERS:
-        rows += [("N21701", p, 6.0), ("N21006", p, 280_000.0)]
+        rows += [("N21701", p, 6.0), ("N21006", p, 280_000.0), ("N21702", p, 120.0)]
+        rows += [("N21009", p, 6.0 * 280_000 / 100)]
     fig = df.identity_figure(frame(rows), identity, "K", PEERS, Y)
     assert fig.basis_population == pytest.approx(240 / 0.08)  # 3 000 invånare 65+
     assert fig.split.volume_part > 0
@@ -184,3 +187,65 @@ def test_latest_year_needs_the_kommuns_value_and_coverage():
     values = pd.concat([rows, alone, peers_only])
     assert df.latest_year(values, LSS, "K", PEERS, (2018, Y + 2)) == Y
     assert df.latest_year(values, LSS, "K", PEERS, (Y + 1, Y + 2)) is None
+
+
+def _volume_figure(value, persons=None, kind_kpi="N28820"):
+    """A driver figure with peers 10, 12, 14, 16 (median 13, middle half 11,5–14,5)."""
+    driver = next(d for t in TREES_BY_CODE.values() for d in t.drivers if d.kpi == kind_kpi)
+    return df.DriverFigure(driver, Y, value, 13.0, 11.5, 14.5, 4, 4, None, persons=persons)
+
+
+def test_material_needs_outside_the_middle_half_the_threshold_and_enough_persons():
+    assert df.material(_volume_figure(20.0))
+    assert not df.material(_volume_figure(14.4))  # inside the middle half
+    assert not df.material(_volume_figure(16.0))  # outside it, but only +23 %
+    assert not df.material(_volume_figure(20.0, persons=5))  # five persons: not named
+    assert df.material(_volume_figure(20.0, persons=10))
+    share = _volume_figure(20.0, kind_kpi="N28027")  # a share: 7 p.e. is not enough
+    assert share.driver.kind == "share" and not df.material(share)
+    assert df.material(_volume_figure(23.1, kind_kpi="N28027"))  # 10,1 p.e.
+
+
+def test_a_count_has_no_median_or_placement(lss_values):
+    rows = [("N28801", m, v) for m, v in zip(["K", *PEERS], [24, 10, 12, 14, 16], strict=True)]
+    figs = {f.driver.kpi: f for f in df.driver_figures(frame(rows), LSS, "K", PEERS, Y)}
+    count = figs["N28801"]
+    assert count.value == 24 and count.median is None and count.placement is None
+    assert not count.covered and df.median_text(count) == df.UNCOMPARED
+
+
+def test_persons_behind_a_value_come_from_the_count_or_the_rate(lss_values):
+    rows = lss_rows("K", 20.0, 1.2e6, 12_000.0) + [("N28801", "K", 24.0)]
+    figs = {f.driver.kpi: f for f in df.driver_figures(frame(rows), LSS, "K", PEERS, Y)}
+    assert figs["N28820"].persons == 24.0 and figs["N28013"].persons == 24.0
+    bu = TREES_BY_CODE["barn_unga"]
+    rows = [("N33816", "K", 2.0), (POPULATION, "K", 11_506.0)]
+    hvb = next(
+        f for f in df.driver_figures(frame(rows), bu, "K", PEERS, Y) if f.driver.kpi == "N33816"
+    )
+    assert hvb.persons == pytest.approx(2.0 / 1000 * 11_506 * 0.24)  # about five children
+
+
+def test_the_pooled_cost_beside_the_median(lss_values):
+    figs = {f.driver.kpi: f for f in df.driver_figures(lss_values, LSS, "K", PEERS, Y)}
+    assert figs["N28012"].pooled == pytest.approx(1390.0)  # the split's reference, the same
+    split = df.identity_figure(lss_values, LSS.identities[0], "K", PEERS, Y).split
+    assert split.reference_cost == pytest.approx(figs["N28012"].pooled)
+    assert figs["N28820"].pooled is None  # a volume has no pooled cost
+
+
+def test_a_year_uses_that_years_members(lss_values):
+    """Per-year editions: the table and the split of a year use that year's peers, not
+    today's (``peers``)."""
+    rows = lss_rows("Q4", 5.0, 1.0e6)
+    rows += [("N28016", m, 5000.0) for m in ["K", *PEERS, "Q4"]]
+    values = pd.concat([lss_values, frame(rows)], ignore_index=True)
+    by_year = {Y: {"P1", "P2", "P3", "Q4"}}
+    tf = df.tree_figures(values, LSS, "K", PEERS, by_year, (Y, Y), "K", {})
+    figs = {f.driver.kpi: f for f in tf.figures}
+    assert tf.year == Y and figs["N28820"].total == 4
+    assert figs["N28820"].median == pytest.approx(11.0)  # 5, 10, 12, 14: not P4's 16
+    split = tf.identities[0].split
+    assert split.reference_volume == pytest.approx((5 + 10 + 12 + 14) / 4)
+    today = df.tree_figures(values, LSS, "K", PEERS, {Y: set(PEERS)}, (Y, Y), "K", {})
+    assert {f.driver.kpi: f for f in today.figures}["N28820"].median == pytest.approx(13.0)

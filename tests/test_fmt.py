@@ -29,3 +29,12 @@ def test_units():
     assert fmt.mnkr(3.21, sign=True) == "+3,2\u00a0mnkr"
     assert fmt.kr_per_inhabitant(1234.4) == "1\u00a0234\u00a0kr/invånare"
     assert fmt.percent(None) == fmt.mnkr(math.nan) == "saknas"
+
+
+def test_years_text_joins_runs():
+    from benchmark.fmt import years_text
+
+    assert years_text([2019]) == "2019"
+    assert years_text([2021, 2019, 2020]) == "2019–2021"
+    assert years_text([2019, 2020, 2021, 2023]) == "2019–2021 och 2023"
+    assert years_text([2015, 2017, 2019, 2020]) == "2015, 2017 och 2019–2020"

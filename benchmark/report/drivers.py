@@ -49,20 +49,30 @@ def driver_section(
             (
                 f"{f.driver.title} ({f.driver.kpi})",
                 driver_figures.shown_value(f, prel[f.driver.kpi]),
-                driver_figures.value_text(f.median, f.driver.unit) if f.median is not None else "–",
+                driver_figures.median_text(f),
+                driver_figures.value_text(f.pooled, f.driver.unit),
                 f.placement.text if f.placement is not None else "–",
                 f"{f.n} av {f.total}",
             )
         )
     blocks.append(
         Table(
-            ("Nyckeltal", kommun_name, "Median", "Placering", "Med värde"),
+            (
+                "Nyckeltal",
+                kommun_name,
+                "Median",
+                "Gruppens genomsnitt, vägt",
+                "Placering",
+                "Med värde",
+            ),
             tuple(rows),
-            caption=f"{tf.year}. Kommunens värden – {RAW}. Median och placering (1 = lägst "
-            f"värde) – {COMPUTED}; visas bara när minst {analytics.MIN_PEERS} och minst hälften av "
-            "jämförelsekommunerna har värde. Ett lågt värde är inte i sig bättre.",
-            numeric=(1, 2),
-            widths=(4.4, 1.8, 1.6, 1.2, 1.2),
+            caption=f"{tf.year}. Kommunens värden – {RAW}. Median, vägt genomsnitt (samlad kostnad "
+            f"÷ samlade invånare) och placering (1 = lägst värde) – {COMPUTED}; visas bara när "
+            f"minst {analytics.MIN_PEERS} och minst hälften av jämförelsekommunerna har värde. "
+            "Volymerna är inte behovsjusterade, och ett lågt värde är inte i sig bättre. "
+            f"{driver_figures.RULE_TEXT}",
+            numeric=(1, 2, 3),
+            widths=(3.6, 1.7, 1.5, 1.5, 1.0, 1.0),
         )
     )
     if t.largest is not None:
@@ -78,7 +88,7 @@ def driver_section(
             blocks.append(
                 Text(
                     fig.sentence(narrative.area_in_sentence(fig.identity.name))
-                    + f" (Volym × styckkostnad mot en referens med gruppens medianer; {COMPUTED}.)"
+                    + f" ({driver_figures.SPLIT_TEXT}; {COMPUTED}.)"
                 )
             )
     drawn = [o for o in tf.over_time if not (o.own.empty and o.stats.empty)]
