@@ -8,6 +8,7 @@ import kolada
 from benchmark import driver_figures, fmt
 from benchmark.escaping import escape_markdown
 from benchmark.source import read_only
+from kolada.drivers import SHARE_0_20
 from kolada.status import cache_status, format_age
 from ui import data, fetch, notes, sidebar
 
@@ -46,23 +47,47 @@ referenskostnad (kr/invånare) × invånare. Saknar Kolada referenskostnaden fö
 som nettokostnad / (1 + NKA/100), och det anges där beloppet visas.
 """
 )
-material = fmt.percent(driver_figures.MATERIAL * 100, 0)
 st.markdown(
     f"""
 **Kostnadsdrivare.** För individ- och familjeomsorg, LSS och äldreomsorg visas Koladas nyckeltal
 för vad som driver kostnaden per invånare: volymer (hur många som får insatser), styckkostnader
-(vad en insats kostar), andelen som köps av andra och antal. Där Koladas värden multipliceras
-tillbaka till kostnaden — LSS boende, LSS daglig verksamhet och hemtjänst — delas kommunens
-skillnad mot en referens upp i en volymdel och en styckkostnadsdel. Referensen är
-jämförelsegruppens **medianvolym × medianstyckkostnad** (inte gruppens mediankostnad).
-Uppdelningen är symmetrisk: volymdel = (V − Vref) × (S + Sref)/2 och styckkostnadsdel =
-(S − Sref) × (V + Vref)/2, och delarna summerar exakt till skillnaden. För ekonomiskt bistånd
-finns ingen styckkostnad i Kolada; kostnaden per biståndsmottagare räknas som kostnaden delad
-med andelen invånare med bistånd och anges som härledd. En skillnad mot gruppen räknas som
-**väsentlig** när kommunens värde ligger minst {material} över eller under gruppens median
-(räknat relativt medianen, även för andelar); bara då, och bara när tillräckligt många
-jämförelsekommuner har värde, nämns den i texten till tjänsteskrivelsen.
+(vad en insats kostar), andelen som köps av andra och antal. Volymerna är inte behovsjusterade,
+och ett lågt värde är inte i sig bättre. Antal visas utan median och placering, eftersom ett
+antal beror på kommunens storlek.
 
+**Gruppens genomsnitt, vägt.** Bredvid medianen visas jämförelsegruppens samlade kostnad delad
+med gruppens samlade invånare (för kostnader per invånare 65+ härleds antalet invånare 65+ ur
+antalet hemtjänsttagare och deras andel). Det är den kostnad gruppen faktiskt har, så som
+KOSTRA/ASSS räknar.
+
+**Volym × styckkostnad.** Där Koladas värden multipliceras tillbaka till kostnaden — LSS boende,
+LSS daglig verksamhet, hemtjänst och ekonomiskt bistånd — delas kommunens skillnad mot gruppens
+vägda genomsnitt upp i en volymdel och en styckkostnadsdel. Gruppens kostnad är gruppens volym
+(samlat antal brukare / samlade invånare; antalet härlett ur andel × invånare) × gruppens
+styckkostnad (samlad kostnad / samlat antal brukare). Kommunens styckkostnad är härledd:
+kostnad / volym. Uppdelningen är symmetrisk: volymdel = (v − V) × (s + S)/2 och
+styckkostnadsdel = (s − S) × (v + V)/2, och delarna summerar exakt till skillnaden som
+tabellen visar. Det är räkning, inte en förklaring av orsaker: texten säger "skillnaden består
+av", aldrig "beror på".
+
+**Störst skillnad.** {driver_figures.RULE_TEXT} Antalet barn bakom en andel av invånarna 0–20 år
+uppskattas med rikets andel 0–20 år ({fmt.percent(SHARE_0_20 * 100, 0)} av invånarna).
+Skillnaden mäts mot medianen, som tabellen visar, och räknas på de avrundade värdena som
+citeras.
+
+**Rimlighetskontroll.** Innan ett värde används kontrolleras det: en andel ska ligga mellan 0 och
+100 %, ett antal per 10 000 invånare under 10 000, och vissa nyckeltal mot varandra (invånare
+med någon LSS-insats minst lika många som de med LSS-boende; en dels kostnad högst lika stor som
+helhetens). Ett värde som inte klarar kontrollen visas med "⚠ enheten eller värdet stämmer inte
+med …" och används aldrig i en mening, en uppdelning, en median eller en placering. Faller
+kontrollen för de flesta kommuner ett år har Kolada troligen bytt enhet, och då tas alla
+värden det året bort (så med N28892 i cachen, som är lagrad i procent men betitlad per 10 000
+invånare).
+
+"""
+)
+st.markdown(
+    """
 **Varför ändrades NKA?** Eftersom NKA = nettokostnad / referenskostnad − 1 kan ändringen mellan
 två år delas exakt i en del från nettokostnaden per invånare och en del från referenskostnaden.
 Ligger åren på var sin sida om metodbytet 2019 sägs det, eftersom referenskostnaderna då är

@@ -480,11 +480,10 @@ def tree_figures(
     for d in tree.drivers:
         own = analytics.series(clean, d.kpi, kommun)
         own = own[(own.index >= span[0]) & (own.index <= span[1])]
-        stats = (
-            analytics.only_covered(analytics.peer_stats_by_year(clean, d.kpi, by_year, span))
-            if d.kind != "count"
-            else analytics.only_covered(pd.DataFrame(columns=analytics.STAT_COLUMNS))
-        )
+        stats = analytics.peer_stats_by_year(clean, d.kpi, by_year, span)
+        if d.kind == "count" and not stats.empty:  # a count: the years, no statistics
+            stats["covered"] = False
+        stats = analytics.only_covered(stats)
         lines = charts.trend_data(
             own,
             stats,

@@ -227,10 +227,11 @@ FORMULAS = (
     "värde.",
     "Varför NKA ändrades: NKA = nettokostnad / referenskostnad − 1; ändringen delas symmetriskt "
     "i en del från nettokostnaden och en del från referenskostnaden.",
-    "Kostnadsdrivare: volym × styckkostnad mot en referens med gruppens medianvolym och "
-    "medianstyckkostnad; volymdel = (V − Vref) × (S + Sref)/2, styckkostnadsdel = "
-    "(S − Sref) × (V + Vref)/2. En skillnad är väsentlig när värdet ligger minst "
-    f"{round(driver_figures.MATERIAL * 100)} % från medianen.",
+    "Kostnadsdrivare: volym × styckkostnad mot gruppens vägda genomsnitt (samlad kostnad / "
+    "samlade invånare = gruppens volym × gruppens styckkostnad); volymdel = (v − V) × (s + S)/2, "
+    "styckkostnadsdel = (s − S) × (v + V)/2; delarna summerar exakt till skillnaden. Kommunens "
+    f"styckkostnad är härledd (kostnad / volym). {driver_figures.RULE_TEXT} Värden som inte "
+    "klarar rimlighetskontrollen (enhet, intervall, del mot helhet) används inte.",
     "Budgetmål: skillnad i kronor = (NKA − målnivå) / 100 × referenskostnad × invånare; vägt "
     "= Σ nettokostnad / Σ referenskostnad − 1.",
 )
