@@ -131,7 +131,7 @@ if isinstance(level, str):
     _comparison_table()
     st.stop()
 
-position = budget.position_text(ctx.kommun_md, nka - level, kind)
+position = budget.position_text(ctx.kommun_md, nka, level, kind)
 facts = (
     f"**{position}.** Nettokostnadsavvikelsen {base} var {fmt.percent(nka)} och målnivån "
     f"{fmt.percent(level)}."

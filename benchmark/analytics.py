@@ -14,6 +14,7 @@ from datetime import date
 
 import pandas as pd
 
+from benchmark.numbers import printed_difference
 from kolada.catalogue import POPULATION, Area
 
 METHOD_BREAK_YEAR = 2019  # new referenskostnad model from 2019: earlier years are not comparable
@@ -257,8 +258,10 @@ class Gap:
 
 
 def gap(nka_own: float, nka_target: float, ref: ReferenceCost) -> Gap:
-    """peers.md §3.6: gap_kr = (NKA%_own − NKA%_target)/100 × referenskostnad × invånare."""
-    points = nka_own - nka_target
+    """peers.md §3.6: gap_kr = (NKA%_own − NKA%_target)/100 × referenskostnad × invånare, with
+    the one rounding rule for a gap: the difference of the two figures as shown (one decimal,
+    ``numbers.printed_difference``), so that card, table, text and kronor all use one value."""
+    points = printed_difference(nka_own, nka_target)
     per = points / 100 * ref.kr_per_inhabitant if ref.kr_per_inhabitant is not None else None
     whole = points / 100 * ref.total_mnkr if ref.total_mnkr is not None else None
     return Gap(points, per, whole)
@@ -328,7 +331,7 @@ def area_matrix(
                     "nka": nka,
                     "peer_median": median,
                     "peers_n": n,
-                    "diff": nka - median,
+                    "diff": printed_difference(nka, median) if median == median else math.nan,
                 }
             )
     return pd.DataFrame(

@@ -22,7 +22,7 @@ import pandas as pd
 
 from benchmark import analytics, fmt
 from benchmark.analytics import Gap, ReferenceCost, gap
-from benchmark.numbers import money, shown
+from benchmark.numbers import money, printed_difference, shown
 from kolada.catalogue import POPULATION, Area
 
 TARGETS = {
@@ -216,9 +216,11 @@ def per_inhabitant_words(kr: float | None) -> str:
     return f"{fmt.number(abs(kr), 0)}{fmt.SPACE}kr per invånare"
 
 
-def position_text(kommun: str, points: float, kind: str) -> str:
+def position_text(kommun: str, nka: float, level: float, kind: str) -> str:
     """Where the kommun stands against a target, said first: "Höör ligger redan 25,2 p.e.
-    under medianen" / "Åtvidaberg ligger 4,1 p.e. över medianen"."""
+    under medianen" / "Åtvidaberg ligger 4,1 p.e. över medianen" — the difference of the two
+    figures as shown (``numbers.printed_difference``)."""
+    points = printed_difference(nka, level)
     size = fmt.number(abs(points), 1)
     name = NAMES[kind]
     if round(points, 1) < 0:
@@ -248,7 +250,7 @@ def target_sentence(kommun: str, kind: str, level: float, target: Target) -> str
             f"{target.base_year} års referenskostnad."
         )
     return (
-        f"{position_text(kommun, target.gap.points, kind)} ({target.base_year}); "
+        f"{position_text(kommun, target.nka_now, target.nka_target, kind)} ({target.base_year}); "
         f"{gap_words(target.gap.mnkr)}, räknat på {target.base_year} års referenskostnad."
     )
 
@@ -305,7 +307,11 @@ def compare_targets(
         if isinstance(level, str):
             rows.append((SHORT[kind], math.nan, math.nan, math.nan, math.nan, "", level))
             continue
-        g = gap(nka, level, ref) if ref is not None else Gap(nka - level, None, None)
+        g = (
+            gap(nka, level, ref)
+            if ref is not None
+            else Gap(printed_difference(nka, level), None, None)
+        )
         words = gap_words(g.mnkr)
         per = per_inhabitant_words(g.kr_per_inhabitant)
         rows.append(

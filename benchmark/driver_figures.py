@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from benchmark import analytics, charts, fmt, narrative, plausibility
+from benchmark import analytics, charts, fmt, plausibility
 from benchmark.decomposition import (
     FactorWords,
     Split,
@@ -25,7 +25,7 @@ from benchmark.decomposition import (
     split_two_factors,
     usable_inputs,
 )
-from benchmark.numbers import money
+from benchmark.numbers import money, printed_difference, tenths
 from kolada.catalogue import POPULATION
 from kolada.drivers import COST_BASIS, Driver, DriverTree, Identity, inhabitants, persons
 
@@ -168,14 +168,14 @@ class DriverFigure:
         """value − median in procentenheter between the two figures as shown (shares)."""
         if self.usable is None or self.median is None:
             return None
-        return narrative.printed_difference(self.value, self.median)
+        return printed_difference(self.value, self.median)
 
 
 def _as_shown(value: float, unit: str) -> float:
     """A value rounded as ``value_text`` shows it."""
     if unit.startswith("kr") or unit == "antal":
         return float(round(value))
-    return narrative.tenths(value) / 10
+    return tenths(value) / 10
 
 
 def driver_figures(

@@ -39,7 +39,7 @@ from benchmark.analytics import (
     spans_method_break,
 )
 from benchmark.escaping import escape_markdown
-from benchmark.numbers import money
+from benchmark.numbers import money, printed_difference, tenths
 
 TREND_POINTS = 0.5  # procentenheter: the one threshold for "i stort sett oförändrad" and a turn
 _TREND_TENTHS = round(TREND_POINTS * 10)
@@ -94,16 +94,6 @@ def group_label(label: str) -> str:
 
 
 # ---- figures as printed ----------------------------------------------------------------------
-def tenths(value: float) -> int:
-    """A value as printed with one decimal, in tenths: 2.549 → 25, −13.25 → −132."""
-    return round(float(f"{value:.1f}") * 10)
-
-
-def printed_difference(a: float, b: float) -> float:
-    """a − b between the two figures as printed (one decimal): 2.5 − (−13.3) = 15.8."""
-    return (tenths(a) - tenths(b)) / 10
-
-
 def _points(t: int) -> str:
     """A difference in tenths as '15,8 procentenheter' (no sign)."""
     return f"{fmt.number(abs(t) / 10)} procentenheter"

@@ -29,7 +29,7 @@ import pandas as pd
 
 from benchmark import analytics, fmt
 from benchmark.analytics import METHOD_BREAK_YEAR
-from benchmark.narrative import tenths
+from benchmark.numbers import tenths
 from kolada.catalogue import Area
 
 NET = "nettokostnaden per invånare"

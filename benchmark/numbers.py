@@ -104,3 +104,14 @@ def money_input(mnkr: float, decimals: int | None = None) -> str:
     if places >= 3 and abs(round(mnkr, 3)) < 1:
         return f"{input_text(mnkr * 1000, places - 3)} tkr"
     return input_text(mnkr, places)
+
+
+# ---- a gap, one way everywhere -----------------------------------------------------------------
+def tenths(value: float) -> int:
+    """A value as printed with one decimal, in tenths: 2.549 → 25, −13.25 → −132."""
+    return round(float(f"{value:.1f}") * 10)
+
+
+def printed_difference(a: float, b: float) -> float:
+    """a − b between the two figures as printed (one decimal): 2.5 − (−13.3) = 15.8."""
+    return (tenths(a) - tenths(b)) / 10

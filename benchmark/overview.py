@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from benchmark import analytics, narrative
+from benchmark.numbers import printed_difference
 from kolada.catalogue import Area
 
 
@@ -39,8 +40,9 @@ class Overview:
 
     @property
     def to_median(self) -> float | None:
-        """The kommun's NKA − the peers' median, in p.e. (None without coverage)."""
-        return None if self.median is None else self.nka - self.median
+        """The kommun's NKA − the peers' median, in p.e., between the two figures as shown
+        (None without coverage)."""
+        return None if self.median is None else printed_difference(self.nka, self.median)
 
     @property
     def too_few(self) -> str:

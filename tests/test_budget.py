@@ -164,14 +164,18 @@ def test_gap_in_words_both_directions():
 
 
 def test_position_is_said_in_words():
-    assert budget.position_text("Höör", -25.2, "median") == (
+    assert budget.position_text("Höör", -20.2, 5.0, "median") == (
         "Höör ligger redan 25,2 p.e. under medianen"
     )
-    assert budget.position_text("Åtvidaberg", 4.12, "mean") == (
+    assert budget.position_text("Åtvidaberg", 6.12, 2.0, "mean") == (
         "Åtvidaberg ligger 4,1 p.e. över det ovägda medlet"
     )
-    assert budget.position_text("Höör", 0.01, "zero") == (
+    assert budget.position_text("Höör", 0.01, 0.0, "zero") == (
         "Höör ligger på referenskostnadens nivå (0 %)"
+    )
+    # the difference of the figures as shown, 2,5 − (−1,6) = 4,1, not the exact 4,02
+    assert budget.position_text("Alvesta", 2.46, -1.56, "median") == (
+        "Alvesta ligger 4,1 p.e. över medianen"
     )
 
 

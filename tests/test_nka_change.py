@@ -5,7 +5,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmark.narrative import printed_difference, tenths
 from benchmark.nka_change import (
     DERIVED_NOTE,
     NkaChange,
@@ -14,6 +13,7 @@ from benchmark.nka_change import (
     method_break_note,
     nka_change,
 )
+from benchmark.numbers import printed_difference, tenths
 
 NBSP = "\u00a0"
 

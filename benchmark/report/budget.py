@@ -46,7 +46,7 @@ def budget_section(b: BudgetBase, kommun_name: str, kind: str, today: date) -> l
     target = budget.make_target(at.nka, level, base, target_year, at.ref, start_year=start)
     blocks.append(
         Text(
-            budget.position_text(kommun_name, at.nka - level, kind)
+            budget.position_text(kommun_name, at.nka, level, kind)
             + ". "
             + budget.target_sentence(kommun_name, kind, level, target)
         )
