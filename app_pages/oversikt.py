@@ -201,37 +201,16 @@ with lazy.expander(
             to_year = right_year.selectbox("Till år", later, index=len(later) - 1, key="why_to")
             change = f.why(from_year, to_year)
             st.markdown(escape_markdown(nka_change.change_sentence(change)))
-            st.dataframe(
-                {
-                    "År": [str(from_year), str(to_year), "Bidrag till förändringen"],
-                    "NKA": [
-                        fmt.percent(change.nka_from),
-                        fmt.percent(change.nka_to),
-                        fmt.points(change.points),
-                    ],
-                    "Nettokostnad (kr/inv)": [
-                        fmt.number(change.net_from, 0),
-                        fmt.number(change.net_to, 0),
-                        fmt.points(change.net_part),
-                    ],
-                    "Referenskostnad (kr/inv)" + (" härledd" if change.reference_derived else ""): [
-                        fmt.number(change.reference_from, 0),
-                        fmt.number(change.reference_to, 0),
-                        fmt.points(change.reference_part),
-                    ],
-                },
-                hide_index=True,
-            )
+            st.dataframe(nka_change.change_table(change), hide_index=True)
             st.caption(
-                "NKA = nettokostnad / referenskostnad − 1. Ändringen delas symmetriskt i en del "
-                "från nettokostnaden per invånare och en del från referenskostnaden; delarna "
-                "summerar till ändringen. "
+                f"{nka_change.METHOD_TEXT} "
                 + (
                     f"Referenskostnaden är härledd: nettokostnad ({a.net_cost}) / (1 + NKA/100). "
                     if change.reference_derived
                     else f"Referenskostnad: {RAW} ({a.reference_cost}). "
                 )
-                + f"NKA och nettokostnad: {RAW} ({a.nka_pct}, {a.net_cost}). {COMPUTED}."
+                + f"NKA och nettokostnad: {RAW} ({a.nka_pct}, {a.net_cost}; rikets "
+                f"nettokostnad: {a.net_cost} för Riket). Kronor i löpande priser. {COMPUTED}."
             )
 
 with lazy.expander("Tabell: värdena bakom diagrammet", "oversikt_tabell") as is_open:

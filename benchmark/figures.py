@@ -18,7 +18,7 @@ from benchmark import analytics, budget, driver_figures, narrative, nka_change, 
 from benchmark.overview import STAT_TITLES as STATS
 from benchmark.source import PeerYears, Source
 from benchmark.viewstate import View
-from kolada.catalogue import AREAS, POPULATION, Area, Part, area
+from kolada.catalogue import AREAS, POPULATION, RIKET, Area, Part, area
 from kolada.drivers import DriverTree, trees_for
 
 
@@ -115,7 +115,8 @@ def overview_figures(src: Source, view: View) -> OverviewFigures:
     a = area(view.area)
     span = src.span(view)
     py = src.peer_years(view, span)
-    values = src.values([*a.kpis, POPULATION], [view.kommun, *py.everyone])
+    # Riket too: its net cost is the national level in "Varför ändrades NKA?"
+    values = src.values([*a.kpis, POPULATION], [view.kommun, *py.everyone, RIKET])
     o = overview.overview(
         values, a, view.kommun, py.by_year, span, src.first_preliminary(a.nka_pct)
     )

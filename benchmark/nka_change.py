@@ -1,4 +1,5 @@
-"""Why NKA moved between two years: the net cost or the reference cost (pure).
+"""Why NKA moved between two years: the net cost, the national level or the kommun's structure
+(pure).
 
 NKA % = (nettokostnad / referenskostnad − 1) × 100, both kr per invånare. Between two years
 the change in procentenheter splits exactly into a net-cost part and a reference-cost part
@@ -11,6 +12,13 @@ which add up to 100 × (n₂/r₂ − n₁/r₁). When the referenskostnad is de
 (r = n / (1 + NKA/100)) that is NKA₂ − NKA₁ to float precision. With Kolada's own
 referenskostnad, Kolada's NKA may differ from n/r by rounding; ``NkaChange.residual`` holds
 that difference (the parts still add up to the change that n and r imply).
+
+The reference cost is in turn r = (r / R) × R, with R Riket's net cost per invånare for the
+area (Riket's NKA is 0 by construction, so R is also Riket's reference cost): R is the national
+cost level, r / R the kommun's structure relative to it. The reference part splits exactly,
+again symmetrically, into a **national part** and a **structure part** (``national_part``,
+``structure_part``). Västerås IFO 2019→2020: the reference cost rose 3,8 %, of which Riket's
+level +4,1 % and the structure −0,3 %.
 
 The sentence follows the rules of ``benchmark.narrative``: direction words from the values
 ("steg/sjönk" for NKA, "ökade/minskade" for the costs, "var oförändrad" when the figure as
@@ -30,8 +38,14 @@ import pandas as pd
 from benchmark import analytics, fmt
 from benchmark.analytics import METHOD_BREAK_YEAR
 from benchmark.numbers import tenths
-from kolada.catalogue import Area
+from kolada.catalogue import RIKET, Area
 
+METHOD_TEXT = (
+    "NKA = nettokostnad / referenskostnad − 1. Ändringen delas symmetriskt i en del från "
+    "nettokostnaden per invånare och en del från referenskostnaden, och referenskostnaden i "
+    "rikets kostnadsnivå för området (rikets nettokostnad per invånare; rikets NKA är 0) och "
+    "kommunens struktur (referenskostnaden / rikets nivå); delarna summerar till ändringen."
+)
 NET = "nettokostnaden per invånare"
 REFERENCE = "referenskostnaden"
 DERIVED_NOTE = " (referenskostnaden härledd ur nettokostnad och NKA)"
@@ -66,6 +80,8 @@ class NkaChange:
     reference_from: float  # kr/invånare
     reference_to: float
     reference_derived: bool  # at least one year's referenskostnad derived from NKA
+    riket_from: float | None = None  # Riket's net cost per invånare for the area (R)
+    riket_to: float | None = None
 
     @property
     def years(self) -> tuple[int, int]:
@@ -97,6 +113,41 @@ class NkaChange:
         return (1 / r2 - 1 / r1) * (n1 + n2) / 2 * 100
 
     @property
+    def has_national(self) -> bool:
+        return self.riket_from is not None and self.riket_to is not None
+
+    @property
+    def national_change_pct(self) -> float:
+        return (self.riket_to / self.riket_from - 1) * 100
+
+    @property
+    def structure_change_pct(self) -> float:
+        """The change in the kommun's reference cost relative to Riket's level (r / R)."""
+        s1 = self.reference_from / self.riket_from
+        s2 = self.reference_to / self.riket_to
+        return (s2 / s1 - 1) * 100
+
+    def _inverse_parts(self) -> tuple[float, float]:
+        """1/r = (R/r) × (1/R): the change in 1/r split symmetrically into the part of 1/R
+        (national level) and the part of R/r (structure)."""
+        a1, a2 = self.riket_from / self.reference_from, self.riket_to / self.reference_to
+        b1, b2 = 1 / self.riket_from, 1 / self.riket_to
+        return (b2 - b1) * (a1 + a2) / 2, (a2 - a1) * (b1 + b2) / 2
+
+    @property
+    def national_part(self) -> float:
+        """The p.e. the change in Riket's cost level accounts for (negative when it rose)."""
+        national, _ = self._inverse_parts()
+        return national * (self.net_from + self.net_to) / 2 * 100
+
+    @property
+    def structure_part(self) -> float:
+        """The p.e. the change in the kommun's structure accounts for; with ``national_part``
+        it adds up to ``reference_part``."""
+        _, structure = self._inverse_parts()
+        return structure * (self.net_from + self.net_to) / 2 * 100
+
+    @property
     def residual(self) -> float:
         """``points`` − (net part + reference part): 0 to float precision when the
         referenskostnad is derived; Kolada's rounding otherwise."""
@@ -121,9 +172,15 @@ def _reference(f: YearFigures) -> tuple[float, bool]:
     return f.net_cost / (1 + f.nka / 100), True
 
 
-def nka_change(before: YearFigures, after: YearFigures) -> NkaChange:
+def nka_change(
+    before: YearFigures,
+    after: YearFigures,
+    riket: tuple[float | None, float | None] = (None, None),
+) -> NkaChange:
     """The change from ``before`` to ``after`` (an earlier year to a later one). Costs must be
-    finite and > 0, NKA finite (and > −100 to derive a referenskostnad); ValueError otherwise."""
+    finite and > 0, NKA finite (and > −100 to derive a referenskostnad); ValueError otherwise.
+    ``riket``: Riket's net cost per invånare for the area in the two years, for the national
+    and structure parts (left out unless both are > 0)."""
     if before.year >= after.year:
         raise ValueError(f"året {before.year} ligger inte före {after.year}")
     for f in (before, after):
@@ -142,7 +199,15 @@ def nka_change(before: YearFigures, after: YearFigures) -> NkaChange:
         reference_from=r1,
         reference_to=r2,
         reference_derived=derived1 or derived2,
+        **_riket(riket),
     )
+
+
+def _riket(riket: tuple[float | None, float | None]) -> dict:
+    r1, r2 = riket
+    if r1 is None or r2 is None or not (r1 > 0 and r2 > 0):
+        return {}
+    return {"riket_from": float(r1), "riket_to": float(r2)}
 
 
 # ---- the sentence ----------------------------------------------------------------------------
@@ -188,9 +253,68 @@ def change_sentence(change: NkaChange, method_break_year: int = METHOD_BREAK_YEA
     body = _costs(tenths(change.net_change_pct), tenths(change.reference_change_pct), t_nka)
     note = DERIVED_NOTE if change.reference_derived else ""
     text = f"{head}: {body}{note}."
+    if change.has_national:
+        text += " " + _national_sentence(change)
     if change.crosses_method_break(method_break_year):
         text += " " + method_break_note(method_break_year)
     return text
+
+
+def _national_sentence(change: NkaChange) -> str:
+    """'Referenskostnadens ändring består av rikets kostnadsnivå för området, som ökade 4,1 %,
+    och kommunens struktur i förhållande till riket, som minskade 0,3 %.'"""
+
+    def moved(t: int) -> str:
+        return "var oförändrad" if t == 0 else f"{_verb(t)} {_pct(t)}"
+
+    national = tenths(change.national_change_pct)
+    structure = tenths(change.structure_change_pct)
+    parts = (
+        f"{fmt.points(change.net_part, short=True)} från nettokostnaden, "
+        f"{fmt.points(change.national_part, short=True)} från rikets nivå och "
+        f"{fmt.points(change.structure_part, short=True)} från strukturen"
+    )
+    return (
+        f"Referenskostnadens ändring består av rikets kostnadsnivå för området, som "
+        f"{moved(national)}, och kommunens struktur i förhållande till riket, som "
+        f"{moved(structure)}. Av NKA:s ändring kommer {parts}."
+    )
+
+
+def change_table(change: NkaChange) -> pd.DataFrame:
+    """The figures behind the sentence, as page and report show them: the two years' values
+    and each part's contribution in p.e. (the parts add up to the NKA change)."""
+    ref_title = "Referenskostnad (kr/inv)" + (" härledd" if change.reference_derived else "")
+    table = {
+        "År": [str(change.year_from), str(change.year_to), "Bidrag till förändringen"],
+        "NKA": [
+            fmt.percent(change.nka_from),
+            fmt.percent(change.nka_to),
+            fmt.points(change.points),
+        ],
+        "Nettokostnad (kr/inv)": [
+            fmt.number(change.net_from, 0),
+            fmt.number(change.net_to, 0),
+            fmt.points(change.net_part),
+        ],
+        ref_title: [
+            fmt.number(change.reference_from, 0),
+            fmt.number(change.reference_to, 0),
+            fmt.points(change.reference_part),
+        ],
+    }
+    if change.has_national:
+        table["därav rikets nivå (kr/inv)"] = [
+            fmt.number(change.riket_from, 0),
+            fmt.number(change.riket_to, 0),
+            fmt.points(change.national_part),
+        ]
+        table["därav kommunens struktur (mot riket)"] = [
+            fmt.number(change.reference_from / change.riket_from, 3),
+            fmt.number(change.reference_to / change.riket_to, 3),
+            fmt.points(change.structure_part),
+        ]
+    return pd.DataFrame(table)
 
 
 # ---- the years a view compares ---------------------------------------------------------------
@@ -224,4 +348,5 @@ def change_between(
         )
         for y in (first, last)
     ]
-    return nka_change(*figures)
+    riket = tuple(analytics.value_at(values, area.net_cost, RIKET, y) for y in (first, last))
+    return nka_change(*figures, riket=riket)

@@ -131,6 +131,7 @@ IFO_PARTS: tuple[Part, ...] = (
 )
 
 POPULATION = "N01951"  # Invånare totalt, antal
+RIKET = "0000"  # Kolada's id for Riket (the whole country)
 
 AREAS_BY_CODE = {a.code: a for a in AREAS}
 

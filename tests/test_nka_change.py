@@ -198,3 +198,35 @@ def test_the_difference_quoted_is_that_of_the_printed_values():
     # 2,549 → −13,249 is 15,798 exactly, but printed 2,5 and −13,2: 15,7
     text = sentence(YearFigures(2020, 2.549, 30_000), YearFigures(2021, -13.249, 26_000))
     assert text.startswith("2020→2021 sjönk NKA 15,7 p.e.: ")
+
+
+# ---- the national level and the kommun's structure ------------------------------------------
+@settings(database=None, max_examples=300)
+@given(
+    st.floats(1_000, 20_000), st.floats(1_000, 20_000), st.floats(1_000, 20_000),
+    st.floats(1_000, 20_000), st.floats(1_000, 20_000), st.floats(1_000, 20_000),
+)  # fmt: skip
+def test_the_reference_part_splits_exactly_into_national_level_and_structure(
+    n1, n2, r1, r2, R1, R2
+):
+    c = nka_change(YearFigures(2019, 0.0, n1, r1), YearFigures(2020, 0.0, n2, r2), riket=(R1, R2))
+    assert c.national_part + c.structure_part == pytest.approx(c.reference_part, abs=1e-9)
+    # symmetric: going back negates every part
+    back = nka_change(
+        YearFigures(2019, 0.0, n2, r2), YearFigures(2020, 0.0, n1, r1), riket=(R2, R1)
+    )
+    assert back.national_part == pytest.approx(-c.national_part, abs=1e-9)
+    assert back.structure_part == pytest.approx(-c.structure_part, abs=1e-9)
+    # the structure does not move when the reference follows Riket's level
+    same = nka_change(
+        YearFigures(2019, 0.0, n1, r1), YearFigures(2020, 0.0, n2, r1 * R2 / R1), riket=(R1, R2)
+    )
+    assert same.structure_part == pytest.approx(0, abs=1e-9)
+    assert same.national_part == pytest.approx(same.reference_part, abs=1e-9)
+
+
+def test_without_riket_there_is_no_national_part():
+    c = nka_change(YearFigures(2019, 10.0, 5000.0), YearFigures(2020, 5.0, 5100.0))
+    assert not c.has_national and "rikets" not in change_sentence(c)
+    c = nka_change(YearFigures(2019, 10.0, 5000.0), YearFigures(2020, 5.0, 5100.0), (None, 4000))
+    assert not c.has_national

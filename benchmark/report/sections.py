@@ -225,8 +225,7 @@ FORMULAS = (
     f"{analytics.MIN_PEERS} och minst hälften av gruppen har värde.",
     "Placering: 1 = lägst NKA (lägst kostnadsnivå) bland kommunen och jämförelsekommunerna med "
     "värde.",
-    "Varför NKA ändrades: NKA = nettokostnad / referenskostnad − 1; ändringen delas symmetriskt "
-    "i en del från nettokostnaden och en del från referenskostnaden.",
+    f"Varför NKA ändrades: {nka_change.METHOD_TEXT}",
     "Kostnadsdrivare: volym × styckkostnad mot gruppens vägda genomsnitt (samlad kostnad / "
     "samlade invånare = gruppens volym × gruppens styckkostnad); volymdel = (v − V) × (s + S)/2, "
     "styckkostnadsdel = (s − S) × (v + V)/2; delarna summerar exakt till skillnaden. Kommunens "

@@ -186,21 +186,30 @@ def why(at: AppTest, start: int, end: int) -> str:
 
 
 def test_vasteras_why_nka_moved_2019_2020_and_2019_2022(real_cache):
+    """Three parts: own net cost, Riket's level (N30005 for 0000) and the structure."""
     at = run(kommun="1980", omrade="ifo", fran="2019", till="2022")
     assert why(at, 2019, 2020) == (
         f"2019→2020 sjönk NKA 9,1 p.e.: nettokostnaden per invånare minskade 3,4{NBSP}% medan "
-        f"referenskostnaden ökade 3,8{NBSP}% (referenskostnaden härledd ur nettokostnad och NKA)."
+        f"referenskostnaden ökade 3,8{NBSP}% (referenskostnaden härledd ur nettokostnad och NKA). "
+        f"Referenskostnadens ändring består av rikets kostnadsnivå för området, som ökade "
+        f"4,1{NBSP}%, och kommunens struktur i förhållande till riket, som minskade 0,3{NBSP}%. "
+        "Av NKA:s ändring kommer −4,4 p.e. från nettokostnaden, −5,1 p.e. från rikets nivå och "
+        "+0,4 p.e. från strukturen."
     )
-    assert why(at, 2019, 2022) == (
+    assert why(at, 2019, 2022).startswith(
         f"2019→2022 sjönk NKA 27,5 p.e.: nettokostnaden per invånare minskade 12,2{NBSP}% medan "
         f"referenskostnaden ökade 10,9{NBSP}% (referenskostnaden härledd ur nettokostnad och NKA)."
     )
-    # independently: NKA = nettokostnad / referenskostnad − 1
+    # independently: NKA = nettokostnad / referenskostnad − 1; Riket's NKA is 0
     net = {y: raw(real_cache, "N30005", "1980", y) for y in (2019, 2020)}
     nka = {y: raw(real_cache, "N30001", "1980", y) for y in (2019, 2020)}
+    riket = {y: raw(real_cache, "N30005", "0000", y) for y in (2019, 2020)}
     ref = {y: net[y] / (1 + nka[y] / 100) for y in net}
     assert round((net[2020] / net[2019] - 1) * 100, 1) == -3.4
     assert round((ref[2020] / ref[2019] - 1) * 100, 1) == 3.8
+    assert round((riket[2020] / riket[2019] - 1) * 100, 1) == 4.1
+    structure = (ref[2020] / riket[2020]) / (ref[2019] / riket[2019]) - 1
+    assert round(structure * 100, 1) == -0.3
 
 
 def test_vaxjo_why_nka_moved_across_the_method_break_says_so(real_cache):
