@@ -83,12 +83,10 @@ at = b.at(base)
 choice, nka, ref, pop, pooled = at.choice, at.nka, at.ref, at.population, at.pooled
 comparison = at.comparison(custom if kind == "custom" else None)
 newer = b.newer_uncovered(base)
-if newer:
-    st.info(
-        f"Utgångsläget är {base}, det senaste året med tillräckligt många jämförelsevärden. "
-        + "; ".join(f"{c.year}: {c.reason}" for c in newer)
-        + "."
-    )
+newest = b.newest(base)
+if newest is not None:
+    why = "; ".join(f"{c.year}: {c.reason}" for c in newer)
+    st.warning(escape_markdown(newest.text(ctx.kommun_name, base)) + (f" ({why}.)" if why else ""))
 
 
 def _comparison_table() -> None:
@@ -157,6 +155,8 @@ if target.must_cut:
 else:
     headline = f"{facts} Ingen minskning behövs för att nå målet – **{words}**{per_part}, {on_base}"
 st.markdown(headline)
+if newest is not None:
+    st.markdown(escape_markdown(newest.target_text(ctx.kommun_name, kind, level, base)))
 
 cols = st.columns(4)
 cols[0].metric(

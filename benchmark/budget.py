@@ -22,6 +22,7 @@ import pandas as pd
 
 from benchmark import analytics, fmt
 from benchmark.analytics import Gap, ReferenceCost, gap
+from benchmark.narrative import genitive
 from benchmark.numbers import money, printed_difference, shown
 from kolada.catalogue import POPULATION, Area
 
@@ -399,3 +400,47 @@ def comparison_rows(comparison: pd.DataFrame, kind: str, chosen: str = "{} (valt
             ],
         }
     )
+
+
+# ---- the kommun's newest own value, when the base year is older --------------------------------
+@dataclass(frozen=True)
+class Newest:
+    """The kommun's newest NKA, when it is newer than the base year (too few peers report it):
+    said beside the base year, with a target in % applied to it."""
+
+    year: int
+    nka: float
+    ref: ReferenceCost | None
+
+    def text(self, kommun: str, base: int) -> str:
+        """'Bjuvs senaste värde, 2025: 32,3 % — jämförelsen görs för 2022, det senaste år då
+        tillräckligt många i gruppen har värden.'"""
+        return (
+            f"{genitive(kommun)} senaste värde, {self.year}: {fmt.percent(self.nka)} — "
+            f"jämförelsen görs för {base}, det senaste år då tillräckligt många i gruppen har "
+            "värden."
+        )
+
+    def target_text(self, kommun: str, kind: str, level: float, base: int) -> str:
+        """The target level (of ``base``) applied to the newest year: where the kommun stands
+        and what reaching it means in kronor on the newest year's reference cost."""
+        where = position_text(kommun, self.nka, level, kind)
+        head = f"Tillämpat på {self.year}: {where} ({fmt.percent(level)}, {NAMES[kind]} {base})"
+        if self.ref is None or self.ref.total_mnkr is None:
+            return f"{head}; Kolada saknar referenskostnad för {self.year}, så inget belopp."
+        g = gap(self.nka, level, self.ref)
+        return (
+            f"{head}. Att nå den nivån {self.year}: {gap_words(g.mnkr)}, räknat på "
+            f"{self.year} års referenskostnad."
+        )
+
+
+def newest_value(
+    values: pd.DataFrame, area: Area, kommun: str, choices: Sequence[BaseChoice], base: int
+) -> Newest | None:
+    """The kommun's newest value when it is newer than ``base``; None otherwise."""
+    newest = max((c.year for c in choices), default=None)
+    if newest is None or newest <= base:
+        return None
+    nka = analytics.value_at(values, area.nka_pct, kommun, newest)
+    return Newest(newest, nka, analytics.reference_cost(values, area, kommun, newest))

@@ -345,6 +345,10 @@ class BudgetBase:
         )
         return narrative.report_paragraph(facts).text()
 
+    def newest(self, base: int) -> budget.Newest | None:
+        """The kommun's newest value, when it is newer than ``base``."""
+        return budget.newest_value(self.values, self.area, self.kommun, self.choices, base)
+
     def newer_uncovered(self, base: int) -> list[budget.BaseChoice]:
         """Years after ``base`` with the kommun's value, when none of them has enough peers."""
         newer = [c for c in self.choices if c.year > base]

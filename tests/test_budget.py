@@ -401,3 +401,18 @@ def test_target_levels_say_why_a_peer_target_has_none():
 )
 def test_side_text(points, text):
     assert budget.side_text(points) == text
+
+
+def test_the_newest_value_is_named_with_the_target_applied_to_it():
+    ref = ReferenceCost(5_000.0, 100.0, False, "N30007")
+    newest = budget.Newest(2025, 32.3, ref)
+    assert newest.text("Bjuv", 2022) == (
+        "Bjuvs senaste värde, 2025: 32,3 % — jämförelsen görs för 2022, det senaste år då "
+        "tillräckligt många i gruppen har värden."
+    ).replace(" %", "\u00a0%")
+    text = newest.target_text("Bjuv", "median", 13.9, 2022)
+    # 32,3 − 13,9 = 18,4 p.e. of 100 mnkr = 18,4 mnkr
+    assert text.startswith("Tillämpat på 2025: Bjuv ligger 18,4 p.e. över medianen")
+    assert "minska nettokostnaden med 18,4\u00a0mnkr, räknat på 2025 års referenskostnad" in text
+    no_ref = budget.Newest(2025, 32.3, None).target_text("Bjuv", "median", 13.9, 2022)
+    assert no_ref.endswith("Kolada saknar referenskostnad för 2025, så inget belopp.")

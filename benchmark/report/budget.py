@@ -51,6 +51,10 @@ def budget_section(b: BudgetBase, kommun_name: str, kind: str, today: date) -> l
             + budget.target_sentence(kommun_name, kind, level, target)
         )
     )
+    newest = b.newest(base)
+    if newest is not None:
+        blocks.append(Text(newest.text(kommun_name, base)))
+        blocks.append(Text(newest.target_text(kommun_name, kind, level, base)))
     blocks.append(table)
     if target.must_cut:
         path = glide.glide_rows(glide.glide_path(target))
