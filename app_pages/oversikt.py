@@ -137,6 +137,8 @@ info = exports.export_info(
 exports.export_buttons(chart, chart_data, info)
 
 st.markdown(" ".join(narrative.overview_sentences(f.sentence_facts)))
+if f.earlier_edition is not None:
+    st.caption(escape_markdown(f.earlier_edition))
 notes.method_break_note(span[0])
 if preliminary:
     st.caption(
@@ -150,7 +152,7 @@ if group is not None:
     ) as is_open:
         if is_open:
             current = held[-1] if held else None
-            members = ctx.peers.members
+            members = f.members
             latest = f.member_nka
             st.dataframe(
                 {

@@ -120,4 +120,17 @@ def note(
     if edition_year is None:  # the title has no year: name the group
         return f"{title}: samma medlemmar används för alla år som visas."
     # the group's title is said just before (the view's caption): only its edition here
-    return f"Gruppens utgåva {edition_year}; samma medlemmar används för alla år som visas."
+    text = f"Gruppens utgåva {edition_year}; samma medlemmar används för alla år som visas."
+    if years[0] < edition_year:
+        text += (
+            f" Åren före {edition_year} jämförs alltså med dagens medlemmar – en "
+            "bakåtskattning: gruppen kan ha sett annorlunda ut då."
+        )
+    older = [e for e in held if e.year is not None and e.year < edition_year]
+    if older:
+        text += (
+            f" Appen har också sparat utgåva {older[-1].year} med andra medlemmar; slå på "
+            "”Jämför varje år med den utgåva som gällde då” i sidomenyn för att jämföra varje "
+            "år med sin utgåva."
+        )
+    return text

@@ -14,7 +14,17 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from benchmark import analytics, budget, driver_figures, narrative, nka_change, overview
+from benchmark import (
+    analytics,
+    budget,
+    driver_figures,
+    editions,
+    fmt,
+    narrative,
+    nka_change,
+    overview,
+)
+from benchmark.numbers import printed_difference
 from benchmark.overview import STAT_TITLES as STATS
 from benchmark.source import PeerYears, Source
 from benchmark.viewstate import View
@@ -81,21 +91,68 @@ class OverviewFigures:
 
     @property
     def sentence_facts(self) -> narrative.Facts:
-        return overview.sentence_facts(self.o, self.kommun_name, self.area.title, self.peers)
+        year = self.o.year
+        edition = self.peer_years.edition_at(year) if year is not None else None
+        return overview.sentence_facts(
+            self.o,
+            self.kommun_name,
+            self.area.title,
+            self.peers,
+            None if edition is None else f"utgåva {edition.year}, som gällde {year}",
+            None if year is None else len(self.peer_years.members_at(year)),
+        )
 
     def report_text(self, driver: str | None) -> str:
         """The report paragraph ("Text till tjänsteskrivelse") with the driver sentence."""
+        year = self.o.year
+        label = self.peer_years.label_for(year) if year is not None else self.peers.label
+        total = len(self.peer_years.members_at(year)) if year is not None else len(self.peers.ids)
         facts = overview.report_facts(
-            self.o, self.kommun_name, self.area.title, self.peers.label, self.span,
-            len(self.peers.ids),
-        )  # fmt: skip
+            self.o, self.kommun_name, self.area.title, label, self.span, total
+        )
         return overview.with_driver(narrative.report_paragraph(facts).text(), driver)
 
     @property
+    def earlier_edition(self) -> str | None:
+        """With today's members for every year, and an earlier edition held that was in force
+        in the latest year with other members: the gap with that edition, in one sentence."""
+        year, py, kommun = self.o.year, self.peer_years, self.view.kommun
+        if year is None or py.per_edition or len(py.held) < 2:
+            return None
+        edition = editions.edition_for_year(list(py.held), year)
+        ids = sorted(edition.member_ids - {kommun})
+        if set(ids) == set(py.peers.ids) - {kommun}:
+            return None
+        stats = analytics.peer_stats(self.values, self.area.nka_pct, ids, (year, year))
+        if stats.empty or not bool(stats["covered"].iloc[0]):
+            return None
+        median = float(stats["median"].iloc[0])
+        diff = printed_difference(self.o.nka, median)
+        where = (
+            "i nivå med den"
+            if diff == 0
+            else f"{fmt.number(abs(diff), 1)} procentenheter {'över' if diff > 0 else 'under'} den"
+        )
+        return (
+            f"Med utgåva {edition.year}, som gällde {year}, var medianen {fmt.percent(median)} "
+            f"och {self.kommun_name} låg {where}."
+        )
+
+    @property
+    def members(self) -> list[tuple[str, str]]:
+        """The group's members in the latest year, (id, name): that year's edition in per-year
+        mode, today's group otherwise — the ones the text's median is over."""
+        year = self.o.year
+        if year is None or self.peer_years.edition_at(year) is None:
+            return list(self.peers.members)
+        edition = self.peer_years.edition_at(year)
+        return [(m, n) for m, n in edition.members if m != self.view.kommun]
+
+    @property
     def member_nka(self) -> dict[str, float | None]:
-        """Each member of today's group: its NKA in the latest year (Kolada's)."""
+        """Each member (``members``): its NKA in the latest year (Kolada's)."""
         v, year = self.values, self.o.year
-        return {m: analytics.value_at(v, self.area.nka_pct, m, year) for m, _ in self.peers.members}
+        return {m: analytics.value_at(v, self.area.nka_pct, m, year) for m, _ in self.members}
 
     @property
     def peer_lines(self) -> pd.DataFrame:
@@ -115,8 +172,10 @@ def overview_figures(src: Source, view: View) -> OverviewFigures:
     a = area(view.area)
     span = src.span(view)
     py = src.peer_years(view, span)
-    # Riket too: its net cost is the national level in "Varför ändrades NKA?"
-    values = src.values([*a.kpis, POPULATION], [view.kommun, *py.everyone, RIKET])
+    # Riket too: its net cost is the national level in "Varför ändrades NKA?"; and every
+    # member of an edition held, for the gap with an earlier edition
+    held = {m for e in py.held for m in e.member_ids}
+    values = src.values([*a.kpis, POPULATION], [view.kommun, *py.everyone, *held, RIKET])
     o = overview.overview(
         values, a, view.kommun, py.by_year, span, src.first_preliminary(a.nka_pct)
     )

@@ -197,6 +197,7 @@ class Facts:
     placement: Placement | None = None
     series: Mapping[int, float] = field(default_factory=dict)  # NKA % by year shown
     gap_to_median: Gap | None = None
+    edition: str | None = None  # per-year mode: "utgåva 2022, som gällde 2022"
 
 
 def _series_to(series: Mapping[int, float], year: int, nka: float) -> dict[int, float]:
@@ -236,8 +237,9 @@ def overview_sentences(f: Facts) -> list[str]:
     if not _has_cover(f.median, f.peers_with_value, f.peers_total):
         out.append(_comparison_not_made(f.year, f.peers_with_value, f.peers_total))
         return out
+    edition = f" ({f.edition})" if f.edition else ""
     out.append(
-        f"Medianen i jämförelsegruppen var {fmt.percent(f.median)} "
+        f"Medianen i jämförelsegruppen{edition} var {fmt.percent(f.median)} "
         f"({_of_peers(f.peers_with_value, f.peers_total)} har värde); "
         f"{kommun} låg {_against_median(f.nka, f.median)}."
     )

@@ -131,8 +131,12 @@ def report_facts(
     )
 
 
-def sentence_facts(o: Overview, kommun_name: str, area_title: str, peers) -> narrative.Facts:
-    """The facts behind Översikt's short text (``narrative.overview_sentences``)."""
+def sentence_facts(
+    o: Overview, kommun_name: str, area_title: str, peers, edition: str | None = None,
+    peers_total: int | None = None,
+) -> narrative.Facts:  # fmt: skip
+    """The facts behind Översikt's short text (``narrative.overview_sentences``); ``edition``
+    names the year's edition in per-year mode, ``peers_total`` its size."""
     return narrative.Facts(
         kommun=kommun_name,
         area=area_title,
@@ -141,10 +145,11 @@ def sentence_facts(o: Overview, kommun_name: str, area_title: str, peers) -> nar
         preliminary=o.preliminary,
         median=o.median,
         peers_with_value=o.peers_n,
-        peers_total=len(peers.ids),
+        peers_total=len(peers.ids) if peers_total is None else peers_total,
         placement=o.placement,
         series=o.series,
         gap_to_median=o.gap,
+        edition=edition,
     )
 
 

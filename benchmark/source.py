@@ -92,6 +92,25 @@ class PeerYears:
         """Every kommun that is a peer in some year shown, or today (sorted)."""
         return sorted(set().union(*self.by_year.values()) | set(self.peers.ids))
 
+    def edition_at(self, year: int) -> editions.Edition | None:
+        """The edition a year is compared with: that year's own in per-year mode (with more
+        than one held), else None (today's group)."""
+        if not (self.per_edition and len(self.held) > 1):
+            return None
+        return editions.edition_for_year(list(self.held), year)
+
+    def label_for(self, year: int) -> str:
+        """The group's label for a sentence about ``year``: the edition in force that year in
+        per-year mode, else today's group."""
+        edition = self.edition_at(year)
+        if edition is None:
+            return self.peers.label
+        return f"{edition.title} ({edition.group_id}, utgåva {edition.year}, som gällde {year})"
+
+    def members_at(self, year: int) -> list[str]:
+        """The peers compared with in ``year`` (sorted)."""
+        return sorted(self.by_year.get(year, set(self.peers.ids)))
+
     @property
     def note(self) -> str | None:
         """Which edition of the RKA group is used (None for the other kinds of group)."""
