@@ -133,3 +133,47 @@ def check_listing(what: str, fetched: int, cached: int, url: str | None = None) 
         raise KoladaError(
             f"Kolada skickade {fetched} {what} mot {cached} i cachen; listan godtas inte", url
         )
+
+
+# ---- a unit that changed between the cached and the fetched values ---------------------------
+UNIT_FACTOR = 50.0  # a value this many times larger or smaller …
+UNIT_SHARE = 0.5  # … for more than this share of a KPI's kommun-years: its unit changed
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    kpi: str
+    factor: float  # median new / old over the kommun-years both hold
+    share: float  # of those kommun-years that moved by at least UNIT_FACTOR
+
+    def line(self) -> str:
+        factor = f"{self.factor:.3g}".replace(".", ",")
+        return f"{self.kpi} (värdena × {factor} för {self.share:.0%} av kommunåren)".replace(
+            "%", " %"
+        )
+
+
+def find_unit_changes(
+    old: pd.DataFrame | None, new: pd.DataFrame, kpis: Iterable[str]
+) -> list[UnitChange]:
+    """KPIs whose values jump by a factor ≥ ``UNIT_FACTOR`` (either way) between the cached
+    and the fetched set for most of the kommun-years both hold (gender T, nonzero values):
+    Kolada changed the KPI's unit, as it did with N28892 (per cent → per 10 000)."""
+    if old is None or old.empty or new.empty:
+        return []
+    wanted = set(kpis)
+    key = ["kpi", "municipality", "period"]
+
+    def totals_of(frame: pd.DataFrame) -> pd.DataFrame:
+        rows = frame[frame["kpi"].isin(wanted) & (frame["gender"] == "T")]
+        rows = rows.dropna(subset=["value"])
+        return rows[rows["value"] != 0][[*key, "value"]]
+
+    both = totals_of(old).merge(totals_of(new), on=key, suffixes=("_old", "_new"))
+    out = []
+    for kpi, rows in both.groupby("kpi"):
+        ratio = (rows["value_new"] / rows["value_old"]).abs()
+        moved = ((ratio >= UNIT_FACTOR) | (ratio <= 1 / UNIT_FACTOR)).mean()
+        if moved > UNIT_SHARE:
+            out.append(UnitChange(str(kpi), float(ratio.median()), float(moved)))
+    return out

@@ -35,7 +35,13 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 
 from kolada.catalogue import catalogue_kpis, missing_kpis
-from kolada.checks import check_listing, check_value_page, find_shrinks, shrink_error
+from kolada.checks import (
+    check_listing,
+    check_value_page,
+    find_shrinks,
+    find_unit_changes,
+    shrink_error,
+)
 from kolada.client import KoladaClient
 from kolada.errors import BadInput, Busy, KoladaError, shorten
 from kolada.frames import VALUE_KEY, tidy_groups, tidy_kpis, tidy_municipalities, tidy_values
@@ -73,6 +79,7 @@ class RefreshResult:
     chunks: list[dict] = field(default_factory=list)  # per ≤25-KPI chunk: kpis, rows, pages
     shrinks: list = field(default_factory=list)  # accepted with accept_shrink
     removed_leftovers: list[str] = field(default_factory=list)
+    unit_changes: list = field(default_factory=list)  # checks.UnitChange
 
     def summary(self) -> str:
         c = self.changes
@@ -85,6 +92,10 @@ class RefreshResult:
         )
         if self.missing_kpis:
             line += f" – saknas i Kolada: {', '.join(self.missing_kpis)}"
+        if self.unit_changes:
+            line += " – troligen ny enhet i Kolada (kontrollera titeln): " + "; ".join(
+                u.line() for u in self.unit_changes
+            )
         if self.shrinks:
             line += " – borttaget enligt --accept-shrink: " + "; ".join(
                 s.line() for s in self.shrinks
@@ -428,6 +439,7 @@ class _Run:
                 f"Kolada skickade inga värden alls för {len(full)} nyckeltal ({shown}); "
                 "svaret godtas inte"
             )
+        self.result.unit_changes = find_unit_changes(old, new, [*full, *delta])
         shrinks = find_shrinks(old, new, full, years=years) + find_shrinks(old, new, delta)
         if shrinks and not self.accept_shrink:
             raise shrink_error(shrinks)

@@ -136,3 +136,34 @@ def test_a_first_fetch_of_one_kpi_without_values_is_accepted(tmp_path):
     client = FakeClient(munis=[])
     result = refresh(Store(tmp_path), client, kpis=["N30001"], from_year=2019, now=NOW)
     assert result.rows == 0
+
+
+def _values(kpi, values, gender="T"):
+    return pd.DataFrame(
+        [(kpi, f"{i:04d}", 2022, gender, v) for i, v in enumerate(values, start=1)],
+        columns=["kpi", "municipality", "period", "gender", "value"],
+    )
+
+
+def test_a_unit_change_is_found_when_most_values_jump_by_50_or_more():
+    from kolada.checks import find_unit_changes
+
+    old = _values("N28892", [0.834, 0.70, 0.91, 1.2])  # per cent, as cached
+    new = _values("N28892", [83.4, 70.0, 91.0, 1.3])  # per 10 000, as Kolada now sends
+    (change,) = find_unit_changes(old, new, ["N28892"])
+    assert change.kpi == "N28892" and change.factor == pytest.approx(100.0)
+    assert change.share == 0.75 and "N28892 (värdena × 100 för 75 % av kommunåren)" in change.line()
+    # an ordinary revision, or a jump for a minority, is not a unit change
+    assert find_unit_changes(old, _values("N28892", [0.9, 0.7, 0.9, 1.2]), ["N28892"]) == []
+    assert find_unit_changes(old, _values("N28892", [83.4, 0.7, 0.9, 1.2]), ["N28892"]) == []
+    assert find_unit_changes(None, new, ["N28892"]) == []
+
+
+def test_the_refresh_summary_names_a_unit_change():
+    from kolada.checks import UnitChange
+    from kolada.refresh import RefreshResult
+
+    result = RefreshResult(unit_changes=[UnitChange("N28892", 100.0, 0.99)])
+    assert "troligen ny enhet i Kolada (kontrollera titeln): N28892 (värdena × 100" in (
+        result.summary()
+    )
