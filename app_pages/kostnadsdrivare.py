@@ -62,7 +62,8 @@ for t in data.cached(figures.tree_views)(view, span):
             "Nyckeltal": [f.driver.title for f in figs],
             ctx.kommun_name: [driver_figures.shown_value(f, prel[f.driver.kpi]) for f in figs],
             "Förändring i kommunen": [
-                driver_figures.change_text(own[f.driver.kpi], year, f.driver.unit) for f in figs
+                driver_figures.change_text(own[f.driver.kpi], year, f.driver.unit, f.driver.kpi)
+                for f in figs
             ],
             "Median": [driver_figures.median_text(f) for f in figs],
             "Gruppens genomsnitt, vägt": [
@@ -88,7 +89,8 @@ for t in data.cached(figures.tree_views)(view, span):
         f"kostnad delad med deras samlade invånare (för kr/inv 65+ härlett ur hemtjänsttagare 65+ "
         f"och deras andel). {driver_figures.RULE_TEXT} Förändring i kommunen: från det första "
         f"året med värde i "
-        f"den valda perioden till {year}, i procent (andelar i procentenheter). Kommunens "
+        f"den valda perioden till {year}, i procent (andelar i procentenheter; kronor i löpande "
+        f"priser, inte justerade för pris- och löneökningar). Kommunens "
         f"värden: {RAW} ({', '.join(kpis)}). Förändring, median, kvartiler och placering: "
         f"{COMPUTED}; median, kvartiler och placering visas bara "
         f"när minst {analytics.MIN_PEERS} och minst hälften av jämförelsekommunerna har värde."
@@ -190,6 +192,9 @@ for t in data.cached(figures.tree_views)(view, span):
         with grid[i % 2]:
             st.markdown(f"**{escape_markdown(d.title)}**")
             st.caption(escape_markdown(d.means))
+            changed = driver_figures.definition_note(d, span)
+            if changed is not None:
+                st.caption(f"⚠ {changed}")
             if over.flag is not None:
                 st.warning(escape_markdown(over.flag))
             if own.empty and stats.empty:

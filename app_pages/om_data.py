@@ -53,7 +53,7 @@ st.markdown(
 för vad som driver kostnaden per invånare: volymer (hur många som får insatser), styckkostnader
 (vad en insats kostar), andelen som köps av andra och antal. Volymerna är inte behovsjusterade,
 och ett lågt värde är inte i sig bättre. Antal visas utan median och placering, eftersom ett
-antal beror på kommunens storlek.
+antal följer kommunens storlek.
 
 **Gruppens genomsnitt, vägt.** Bredvid medianen visas jämförelsegruppens samlade kostnad delad
 med gruppens samlade invånare (för kostnader per invånare 65+ härleds antalet invånare 65+ ur

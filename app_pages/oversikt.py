@@ -231,7 +231,7 @@ with lazy.expander("Text till tjänsteskrivelse", "oversikt_text") as is_open:
     if is_open:
         # with the largest material cost-driver difference
         trees = data.cached(figures.tree_views)(view, span)  # as Kostnadsdrivare: cached once
-        text = f.report_text(figures.largest_sentence(trees))
+        text = f.report_text(figures.largest_sentence(trees, *f.paragraph_year_and_group))
         st.code(text + f"\n\n{RAW}; {COMPUTED}.", language=None, wrap_lines=True)
         st.caption(
             "Kopiera med knappen uppe till höger. Texten innehåller bara påståenden som "

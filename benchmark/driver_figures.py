@@ -27,7 +27,15 @@ from benchmark.decomposition import (
 )
 from benchmark.numbers import money, printed_difference, tenths
 from kolada.catalogue import POPULATION
-from kolada.drivers import COST_BASIS, Driver, DriverTree, Identity, inhabitants, persons
+from kolada.drivers import (
+    COST_BASIS,
+    DEFINITION_CHANGES,
+    Driver,
+    DriverTree,
+    Identity,
+    inhabitants,
+    persons,
+)
 
 # When a driver differs materially from the peers (stated on Om data): the kommun's value lies
 # outside the peers' middle half, and beyond a threshold that fits its kind — a rate or a unit
@@ -37,7 +45,7 @@ RELATIVE = 0.25
 SHARE_POINTS = 10.0
 MIN_PERSONS = 10
 COMPARED_KINDS = ("volume", "unit_cost", "share")  # what the sentence picks among
-UNCOMPARED = "ingen median: ett antal beror på kommunens storlek"
+UNCOMPARED = "ingen median: ett antal följer kommunens storlek"
 RULE_TEXT = (
     "Störst skillnad nämns bara när kommunens värde ligger utanför jämförelsegruppens mittersta "
     f"hälft och minst {fmt.number(RELATIVE * 100, 0)}{fmt.SPACE}% från medianen (andelar minst "
@@ -319,20 +327,34 @@ def difference_sentence(f: DriverFigure, part: str) -> str:
     )
 
 
-def change_text(own: pd.Series, year: int, unit: str) -> str:
+def change_text(own: pd.Series, year: int, unit: str, kpi: str | None = None) -> str:
     """The kommun's own change from the first year it has a value (in ``own``) to ``year``:
     "−63 % sedan 2018"; a share in procentenheter ("−1,9 p.e. sedan 2018"). "–" without an
-    earlier value to compare with."""
+    earlier value to compare with. A change across a definition change Kolada documents
+    (``DEFINITION_CHANGES``) is marked: "+12 % sedan 2019 (nytt räknesätt 2021)"."""
     earlier = own[(own.index < year) & own.notna()]
     if earlier.empty or year not in own.index or pd.isna(own[year]):
         return "–"
     first = int(earlier.index.min())
     start, end = float(earlier[first]), float(own[year])
     if unit == "%":
-        return f"{fmt.number(end - start, 1, sign=True)}{fmt.SPACE}p.e. sedan {first}"
-    if start == 0:
+        text = f"{fmt.number(end - start, 1, sign=True)}{fmt.SPACE}p.e. sedan {first}"
+    elif start == 0:
         return "–"
-    return f"{fmt.number((end / start - 1) * 100, 0, sign=True)}{fmt.SPACE}% sedan {first}"
+    else:
+        text = f"{fmt.number((end / start - 1) * 100, 0, sign=True)}{fmt.SPACE}% sedan {first}"
+    changed = DEFINITION_CHANGES.get(kpi or "")
+    if changed is not None and first < changed[0] <= year:
+        text += f" (nytt räknesätt {changed[0]})"
+    return text
+
+
+def definition_note(d: Driver, span: tuple[int, int]) -> str | None:
+    """The definition change Kolada documents for the driver, when it falls in ``span``."""
+    changed = DEFINITION_CHANGES.get(d.kpi)
+    if changed is None or not span[0] < changed[0] <= span[1]:
+        return None
+    return changed[1]
 
 
 # ---- volume × unit cost ----------------------------------------------------------------------

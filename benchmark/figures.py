@@ -43,6 +43,17 @@ def needed_kpis(area_codes: Iterable[str]) -> list[str]:
     return sorted(kpis)
 
 
+def kpis_with_values(
+    src: Source, kpis: Iterable[str], municipalities: list[str], span: tuple[int, int]
+) -> list[str]:
+    """``kpis`` (in order) that have a value for any of ``municipalities`` in ``span``."""
+    wanted = list(dict.fromkeys(kpis))
+    vals = src.values(wanted, municipalities)
+    vals = vals[vals["period"].between(*span) & vals["value"].notna()]
+    held = set(vals["kpi"])
+    return [k for k in wanted if k in held]
+
+
 def absent(fetched: bool, what: str, where: str) -> str:
     """Why a view has no values of ``what``: Kolada's answer only where Kolada was asked."""
     if fetched:
@@ -111,6 +122,12 @@ class OverviewFigures:
             self.o, self.kommun_name, self.area.title, label, self.span, total
         )
         return overview.with_driver(narrative.report_paragraph(facts).text(), driver)
+
+    @property
+    def paragraph_year_and_group(self) -> tuple[int | None, str]:
+        """The year and group label of the report paragraph (for ``largest_sentence``)."""
+        year = self.o.year
+        return year, self.peer_years.label_for(year) if year is not None else self.peers.label
 
     @property
     def earlier_edition(self) -> str | None:
@@ -345,14 +362,27 @@ def tree_views(src: Source, view: View, span: tuple[int, int]) -> list[TreeView]
     return [tree_view(src, view, span, t) for t in trees_for(view.area)]
 
 
-def largest_sentence(trees: list[TreeView]) -> str | None:
+def largest_sentence(
+    trees: list[TreeView], year: int | None = None, group: str | None = None
+) -> str | None:
     """The sentence about the area's driver furthest from its peers' median (over every tree),
-    when the peers cover it and the difference is material; None otherwise."""
-    found = [(t.largest, t.tree) for t in trees if t.largest is not None]
+    when the peers cover it and the difference is material; None otherwise. One paragraph is
+    one year and one group: where the driver's year or group is not the paragraph's (``year``,
+    ``group``), the sentence says which."""
+    found = [(t.largest, t) for t in trees if t.largest is not None]
     if not found:
         return None
-    best, tree = max(found, key=lambda t: abs(t[0].relative))
-    return driver_figures.difference_sentence(best, narrative.area_in_sentence(tree.title))
+    best, t = max(found, key=lambda f: abs(f[0].relative))
+    text = driver_figures.difference_sentence(best, narrative.area_in_sentence(t.tree.title))
+    label = t.peer_years.label_for(best.year)
+    other = []
+    if year is not None and best.year != year:
+        other.append(f"gäller {best.year}, det senaste året med kostnadsdrivare")
+    if group is not None and label != group:
+        other.append(f"jämförs med gruppen {narrative.group_label(label)}")
+    if other:
+        text += f" (Uppgiften {' och '.join(other)}.)"
+    return text
 
 
 # ---- Budgetmål -------------------------------------------------------------------------------

@@ -146,6 +146,14 @@ def trend_sentence(series: Mapping[int, float], who: str) -> str | None:
         spread = f"på {pct(lo)}" if t[hi] == t[lo] else f"mellan {pct(lo)} och {pct(hi)}"
         text = f"{subject} legat i stort sett oförändrad, {spread}"
     else:
+        if _turns(t, years) > 1:  # up and down more than once: the extremes, not a path
+            latest = "" if last in (lo, hi) else f"; {last} var den {pct(last)}"
+            text = (
+                f"{subject} gått upp och ned: lägst {pct(lo)} {lo} och högst {pct(hi)} {hi}{latest}"
+            )
+            if _crosses_break(years):
+                text += f" – {METHOD_BREAK_NOTE}"
+            return text + "."
         peak = first < hi < last and min(t[hi] - t[first], t[hi] - t[last]) >= _TREND_TENTHS
         dip = first < lo < last and min(t[first] - t[lo], t[last] - t[lo]) >= _TREND_TENTHS
         turns = sorted(y for y, is_turn in ((hi, peak), (lo, dip)) if is_turn)
@@ -177,6 +185,23 @@ def trend_sentence(series: Mapping[int, float], who: str) -> str | None:
     if _crosses_break(years):
         text += f" – {METHOD_BREAK_NOTE}"
     return text + "."
+
+
+def _turns(t: Mapping[int, int], years: list[int]) -> int:
+    """How many times the series (in tenths) changes direction by at least the trend
+    threshold: a zigzag over the years, moves smaller than the threshold ignored."""
+    turns, direction = 0, 0
+    extreme = t[years[0]]
+    for y in years[1:]:
+        move = t[y] - extreme
+        if direction == 0:
+            if abs(move) >= _TREND_TENTHS:
+                direction, extreme = (1 if move > 0 else -1), t[y]
+        elif (move > 0) == (direction > 0) and move != 0:
+            extreme = t[y]  # further the same way
+        elif abs(move) >= _TREND_TENTHS:
+            turns, direction, extreme = turns + 1, -direction, t[y]
+    return turns
 
 
 def _comparison_not_made(year: int, n: int, total: int) -> str:

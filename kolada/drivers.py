@@ -395,3 +395,16 @@ def inhabitants(unit: str, own: dict[str, float]) -> float | None:
             return None
         return count / (share * PERCENT)
     return None
+
+
+# ---- definition changes Kolada documents -----------------------------------------------------
+COUNT_METHOD_2021 = (
+    2021,
+    "Från 2021 räknas hemtjänsttagare och boende i särskilt boende på ett nytt sätt "
+    "(Socialstyrelsens individdata i stället för en mätdag), så förändringar över 2021 är inte "
+    "helt jämförbara.",
+)
+DEFINITION_CHANGES: dict[str, tuple[int, str]] = {
+    kpi: COUNT_METHOD_2021
+    for kpi in ("N20891", "N21701", "N21702", "N21006", "N23801", "N23805", "N23009")
+}

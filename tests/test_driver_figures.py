@@ -249,3 +249,16 @@ def test_a_year_uses_that_years_members(lss_values):
     assert split.reference_volume == pytest.approx((5 + 10 + 12 + 14) / 4)
     today = df.tree_figures(values, LSS, "K", PEERS, {Y: set(PEERS)}, (Y, Y), "K", {})
     assert {f.driver.kpi: f for f in today.figures}["N28820"].median == pytest.approx(13.0)
+
+
+def test_a_change_across_a_documented_definition_change_is_marked():
+    own = pd.Series({2019: 5.0, 2020: 5.2, 2022: 6.0})
+    assert (
+        df.change_text(own, 2022, "%", "N21701")
+        == f"+1,0{NBSP}p.e. sedan 2019 (nytt räknesätt 2021)"
+    )
+    assert df.change_text(own, 2020, "%", "N21701") == f"+0,2{NBSP}p.e. sedan 2019"
+    assert df.change_text(own, 2022, "%", "N33023") == f"+1,0{NBSP}p.e. sedan 2019"
+    hemtjanst = ALDREOMSORG.driver("N21701")
+    assert df.definition_note(hemtjanst, (2019, 2022)).startswith("Från 2021 räknas")
+    assert df.definition_note(hemtjanst, (2021, 2022)) is None

@@ -193,10 +193,16 @@ def test_a_turn_in_the_series_is_named():
         "först sjunkit från 10,0\u00a0% till −9,0\u00a0% 2021 och därefter stigit till 3,0" in dip
     )
     two = trend({2019: 0.0, 2020: 10.0, 2021: -10.0, 2022: 1.0})
+    # turning more than once: the lowest and the highest year are named, and the latest
     assert (
-        "först stigit från 0,0\u00a0% till 10,0\u00a0% 2020, därefter sjunkit till −10,0\u00a0% "
-        "2021 och till sist stigit till 1,0\u00a0% 2022"
+        "gått upp och ned: lägst −10,0\u00a0% 2021 och högst 10,0\u00a0% 2020; 2022 var den "
+        "1,0\u00a0%."
     ) in two
+    # Höör IFO 2019–2025: the dip to −14,4 % in 2020 is no longer skipped
+    hoor = trend(
+        {2019: -9.3, 2020: -14.4, 2021: 0.9, 2022: -2.2, 2023: -9.8, 2024: -20.8, 2025: -31.5}
+    )
+    assert "gått upp och ned: lägst −31,5\u00a0% 2025 och högst 0,9\u00a0% 2021." in hoor
     # the same start and end but a peak between: a turn, never "oförändrad"
     peak = trend({2019: 10.0, 2020: 14.0, 2021: 10.0})
     assert "först stigit" in peak and "oförändrad" not in peak

@@ -70,7 +70,12 @@ def area_blocks(
     blocks += [trend_figure(d), series_table(d)]
     trees = figures.tree_views(src, d.view, d.span)
     blocks += [Heading("Bedömning", h)]
-    blocks += [Text(p) for p in d.report_text(figures.largest_sentence(trees)).split("\n\n")]
+    blocks += [
+        Text(p)
+        for p in d.report_text(figures.largest_sentence(trees, *d.paragraph_year_and_group)).split(
+            "\n\n"
+        )
+    ]
     why = why_nka_moved(d)
     if why:
         blocks.append(Text(f"Varför ändrades NKA? {why}"))
@@ -86,6 +91,9 @@ def area_blocks(
         for t in trees:
             blocks += driver_section(t, d.kommun_name, d.span, progress)
             kpis += list(t.tree.kpis)
+    # the appendix lists the KPIs with values in the report, not every KPI it asked for
+    everyone = {m for t in trees for m in t.peer_years.everyone} | set(d.peer_years.everyone)
+    kpis = figures.kpis_with_values(src, kpis, [d.view.kommun, *sorted(everyone)], d.span)
     if target:
         section = budget_section(figures.budget_base(src, d.view), d.kommun_name, target, today)
         blocks += [replace(b, level=h) if isinstance(b, Heading) else b for b in section]

@@ -232,3 +232,18 @@ def test_no_driver_sentence_where_the_area_has_no_drivers(real_cache):
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     assert any("Kostnadsdrivare finns för" in i.value for i in at.info)
+
+
+def test_a_paragraph_says_when_the_driver_is_of_another_year_and_group(real_cache):
+    """Höör IFO: NKA 2025 against the IFO family; the largest driver difference is of 2022 and
+    of the ekonomiskt bistånd family — the paragraph says so."""
+    at = run(kommun="1267", omrade="ifo")
+    report = " ".join(c.value for c in at.code)
+    assert report.startswith("År 2025 var nettokostnadsavvikelsen")
+    assert "Störst skillnad mot jämförelsegruppen bland kostnadsdrivarna för" in report
+    assert (
+        "(Uppgiften gäller 2022, det senaste året med kostnadsdrivare och jämförs med gruppen"
+        in report
+    )
+    # and the trend names the lowest and highest years (the 2020 dip is not skipped)
+    assert f"gått upp och ned: lägst −31,5{NBSP}% 2025 och högst 0,9{NBSP}% 2021" in report
