@@ -46,7 +46,10 @@ def _mini(lines: pd.DataFrame, stats: pd.DataFrame, name: str, y_title: str):
 for t in data.cached(figures.tree_views)(view, span):
     tree, peers, shown, prel = t.tree, t.peers, t.figures, t.first_preliminary
     st.header(tree.title, divider="gray")
-    st.caption(f"Jämförelsegrupp: {escape_markdown(peers.label)}")
+    year = t.figures.year
+    label = t.peer_years.label_for(year) if year is not None else peers.label
+    members = t.peer_years.named_members_at(year)
+    st.caption(f"Jämförelsegrupp: {escape_markdown(label)}")
     if peers.note:
         st.info(escape_markdown(peers.note))
     kpis = [d.kpi for d in tree.drivers]
@@ -171,9 +174,9 @@ for t in data.cached(figures.tree_views)(view, span):
                 ],
                 years=(year, year),
                 shows=f"{tree.title}: {identity.name}",
-                group_label=peers.label,
-                group=peers.label,
-                members=list(peers.members),
+                group_label=label,
+                group=label,
+                members=members,
                 units={"Belopp": "mnkr" if mnkr else "kr"},
             ),
         )
@@ -228,8 +231,8 @@ for t in data.cached(figures.tree_views)(view, span):
                             [MEDIAN_NOTE],
                             shows=f"{tree.title}: {d.title}"
                             + ("" if d.unit in d.title else f" ({d.unit})"),
-                            group_label=peers.label,
-                            group=peers.label,
-                            members=list(peers.members),
+                            group_label=label,
+                            group=label,
+                            members=members,
                         ),
                     )

@@ -159,11 +159,7 @@ class OverviewFigures:
     def members(self) -> list[tuple[str, str]]:
         """The group's members in the latest year, (id, name): that year's edition in per-year
         mode, today's group otherwise — the ones the text's median is over."""
-        year = self.o.year
-        if year is None or self.peer_years.edition_at(year) is None:
-            return list(self.peers.members)
-        edition = self.peer_years.edition_at(year)
-        return [(m, n) for m, n in edition.members if m != self.view.kommun]
+        return self.peer_years.named_members_at(self.o.year)
 
     @property
     def member_nka(self) -> dict[str, float | None]:

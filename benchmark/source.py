@@ -107,6 +107,15 @@ class PeerYears:
             return self.peers.label
         return f"{edition.title} ({edition.group_id}, utgåva {edition.year}, som gällde {year})"
 
+    def named_members_at(self, year: int | None) -> list[tuple[str, str]]:
+        """(id, name) of the members compared with in ``year``: that year's edition in
+        per-year mode, today's group otherwise (the kommun itself left out)."""
+        edition = self.edition_at(year) if year is not None else None
+        if edition is None:
+            return list(self.peers.members)
+        peers = self.by_year.get(year, set())  # the kommun is never among them
+        return [(m, n) for m, n in edition.members if m in peers]
+
     def members_at(self, year: int) -> list[str]:
         """The peers compared with in ``year`` (sorted)."""
         return sorted(self.by_year.get(year, set(self.peers.ids)))

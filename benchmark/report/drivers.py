@@ -39,7 +39,10 @@ def driver_section(
     tree, peers, tf, prel = t.tree, t.peers, t.figures, t.first_preliminary
     blocks: list[Block] = [
         Heading(tree.title, 3),
-        Text(f"Jämförelsegrupp: {peers.label}.", "caption"),
+        Text(
+            f"Jämförelsegrupp: {t.peer_years.label_for(tf.year) if tf.year else peers.label}.",
+            "caption",
+        ),
     ]
     if tf.year is None:
         return [*blocks, Text(t.without_year(kommun_name, span))]
