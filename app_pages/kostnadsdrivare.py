@@ -63,7 +63,10 @@ for t in data.cached(figures.tree_views)(view, span):
     table = pd.DataFrame(
         {
             "Nyckeltal": [f.driver.title for f in figs],
-            ctx.kommun_name: [driver_figures.shown_value(f, prel[f.driver.kpi]) for f in figs],
+            # st.table renders headers and cells as Markdown: Kolada's name as literal text
+            escape_markdown(ctx.kommun_name): [
+                driver_figures.shown_value(f, prel[f.driver.kpi]) for f in figs
+            ],
             "Förändring i kommunen": [
                 driver_figures.change_text(own[f.driver.kpi], year, f.driver.unit, f.driver.kpi)
                 for f in figs
@@ -126,7 +129,7 @@ for t in data.cached(figures.tree_views)(view, span):
                     f"Volymdel, kr per {basis}",
                     f"Styckkostnadsdel, kr per {basis}",
                 ],
-                ctx.kommun_name: [
+                escape_markdown(ctx.kommun_name): [
                     fmt.number(s.own_cost, 0),
                     fmt.number(s.own_volume, 2),
                     fmt.number(s.own_unit_cost, 0),

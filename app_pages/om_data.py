@@ -104,7 +104,14 @@ table = pd.DataFrame(
         "Datamängd": [fetch.ENTITY_TITLES[s.entity] for s in statuses],
         "Rader": [fmt.integer(s.rows) if s.cached else "–" for s in statuses],
         "Hämtad (UTC)": [(s.fetched_at or "–")[:16].replace("T", " ") for s in statuses],
-        "Status": [f"{s.state}, {format_age(s.age)}" if s.cached else "saknas" for s in statuses],
+        "Status": [
+            f"skadad: {s.file}"
+            if s.damaged
+            else f"{s.state}, {format_age(s.age)}"
+            if s.cached
+            else "saknas"
+            for s in statuses
+        ],
     }
 )
 st.table(table, hide_index=True)

@@ -18,6 +18,7 @@ import vl_convert as vlc
 
 from benchmark.analytics import METHOD_BREAK_YEAR
 from benchmark.numbers import shown as mnkr_as_shown
+from kolada.frames import without_noncharacters
 
 EXPORT_WIDTH = 760  # layout width in CSS px
 PRINT_PPI = 300  # PNG pixels per inch (vl-convert scales by ppi/72: ~3 300 px wide, 300 dpi)
@@ -189,12 +190,25 @@ def framed(chart: alt.TopLevelMixin, info: ExportInfo) -> alt.VConcatChart:
     return alt.vconcat(body, source, spacing=6).resolve_legend(**own).configure_view(stroke=None)
 
 
+def renderable(spec: object) -> object:
+    """A Vega-Lite spec with every string free of Unicode noncharacters: the renderer
+    (vl-convert, Rust) aborts the whole process on U+FFFE, so such input must never reach it,
+    whatever text came from Kolada or a user."""
+    if isinstance(spec, str):
+        return without_noncharacters(spec)
+    if isinstance(spec, dict):
+        return {renderable(k): renderable(v) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [renderable(v) for v in spec]
+    return spec
+
+
 def to_png(chart: alt.TopLevelMixin, info: ExportInfo, ppi: int = PRINT_PPI) -> bytes:
-    return vlc.vegalite_to_png(framed(chart, info).to_dict(), ppi=ppi)
+    return vlc.vegalite_to_png(renderable(framed(chart, info).to_dict()), ppi=ppi)
 
 
 def to_svg(chart: alt.TopLevelMixin, info: ExportInfo) -> str:
-    return vlc.vegalite_to_svg(framed(chart, info).to_dict())
+    return vlc.vegalite_to_svg(renderable(framed(chart, info).to_dict()))
 
 
 def to_csv(data: pd.DataFrame, info: ExportInfo | None = None) -> bytes:

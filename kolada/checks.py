@@ -19,7 +19,10 @@ from kolada.frames import municipality_id
 from kolada.ids import MUNICIPALITY_ID
 
 GENDERS = frozenset({"T", "K", "M"})
-KEEP_SHARE = 0.90  # a full fetch must bring back at least 90 % of the kommun-years cached
+KEEP_SHARE = 0.98  # a full fetch must bring back at least 98 % of the T values cached …
+CHANGE_SHARE = 0.02  # … and change at most 2 % of them (outside the two newest years)
+MAX_ABS = 1e9  # no Kolada value is this large
+PRELIMINARY_YEARS = 2  # the newest years of a KPI, which Kolada revises freely
 LISTING_SHARE = 0.90  # a metadata listing must keep at least 90 % of the cached entries
 
 
@@ -86,10 +89,12 @@ class Shrink:
 
 
 def kommun_years(values: pd.DataFrame | None) -> pd.Series:
-    """Distinct (municipality, period) pairs per KPI."""
+    """Distinct (municipality, period) pairs per KPI with a total (gender T) value: a lie that
+    keeps the K/M rows and drops T is a loss."""
     if values is None or values.empty:
         return pd.Series(dtype="int64")
-    return values.drop_duplicates(["kpi", "municipality", "period"]).groupby("kpi").size()
+    totals = values[(values["gender"] == "T") & values["value"].notna()]
+    return totals.drop_duplicates(["kpi", "municipality", "period"]).groupby("kpi").size()
 
 
 def find_shrinks(
@@ -119,8 +124,8 @@ def shrink_error(shrinks: list[Shrink]) -> KoladaError:
     lines = "; ".join(s.line() for s in shrinks[:5])
     more = f" och {len(shrinks) - 5} nyckeltal till" if len(shrinks) > 5 else ""
     return KoladaError(
-        f"Kolada skickade långt färre värden än cachen har – {lines}{more}. "
-        f"Kör med --accept-shrink om Kolada verkligen har tagit bort värdena"
+        f"Kolada skickade långt färre eller andra värden än cachen har – {lines}{more}. "
+        f"Kör med --accept-shrink om Kolada verkligen har tagit bort eller ändrat värdena"
     )
 
 
@@ -177,3 +182,104 @@ def find_unit_changes(
         if moved > UNIT_SHARE:
             out.append(UnitChange(str(kpi), float(ratio.median()), float(moved)))
     return out
+
+
+# ---- what a lie changes ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Rewrite:
+    """A KPI whose full fetch would change many of the T values the cache holds."""
+
+    kpi: str
+    changed: int
+    total: int
+
+    def line(self) -> str:
+        return f"{self.kpi}: {self.changed} av {self.total} värden skulle ändras"
+
+
+def find_rewrites(
+    old: pd.DataFrame | None, new: pd.DataFrame, kpis: Iterable[str], years: Iterable[int]
+) -> list[Rewrite]:
+    """KPIs of a full fetch whose T values in ``years`` change for more than ``CHANGE_SHARE``
+    of those the cache holds, leaving out each KPI's ``PRELIMINARY_YEARS`` newest years (which
+    Kolada revises as it finalises them)."""
+    if old is None or old.empty:
+        return []
+    years = list(years)
+    key = ["kpi", "municipality", "period"]
+
+    def totals(frame: pd.DataFrame) -> pd.DataFrame:
+        rows = frame[frame["kpi"].isin(set(kpis)) & (frame["gender"] == "T")]
+        rows = rows[rows["period"].between(min(years), max(years)) & rows["value"].notna()]
+        return rows[[*key, "value"]]
+
+    before = totals(old)
+    if before.empty:
+        return []
+    newest = before.groupby("kpi")["period"].transform("max")
+    before = before[before["period"] <= newest - PRELIMINARY_YEARS]
+    both = before.merge(totals(new), on=key, suffixes=("_old", "_new"))
+    moved = ~((both["value_old"] - both["value_new"]).abs() <= 1e-9 * both["value_old"].abs())
+    out = []
+    for kpi, total in before.groupby("kpi").size().items():
+        changed = int(moved[both["kpi"] == kpi].sum())
+        if changed > CHANGE_SHARE * total:
+            out.append(Rewrite(str(kpi), changed, int(total)))
+    return out
+
+
+def check_values_frame(
+    frame: pd.DataFrame, url: str, municipalities: Collection[str] | None, counts: Collection[str]
+) -> None:
+    """A fetched value frame before it may reach the cache: no key twice (kpi, kommun, year,
+    gender), only kommuner, regions and Riket of Kolada's municipality listing (when known), no
+    value beyond ±1e9, and no negative count or population (``counts``: their KPI ids).
+    ``KoladaError`` naming the URL and the first bad row otherwise."""
+    if frame.empty:
+        return
+    twice = frame[frame.duplicated(["kpi", "municipality", "period", "gender"], keep=False)]
+    if not twice.empty:
+        r = twice.iloc[0]
+        raise KoladaError(
+            f"Kolada skickade samma värde två gånger ({r['kpi']}, {r['municipality']}, "
+            f"{int(r['period'])}, {r['gender']}); svaret godtas inte",
+            url,
+        )
+    if municipalities is not None:
+        unknown = sorted(set(frame["municipality"]) - set(municipalities))
+        if unknown:
+            raise KoladaError(
+                f"Kolada skickade värden för kommun-id som inte finns i kommunlistan: "
+                f"{', '.join(quoted(u) for u in unknown[:3])}; svaret godtas inte",
+                url,
+            )
+    values = frame["value"]
+    huge = frame[values.abs() > MAX_ABS]
+    if not huge.empty:
+        r = huge.iloc[0]
+        raise KoladaError(
+            f"Orimligt värde från Kolada: {r['kpi']} {r['municipality']} {int(r['period'])} = "
+            f"{r['value']:g}; svaret godtas inte",
+            url,
+        )
+    negative = frame[frame["kpi"].isin(set(counts)) & (values < 0)]
+    if not negative.empty:
+        r = negative.iloc[0]
+        raise KoladaError(
+            f"Negativt antal från Kolada: {r['kpi']} {r['municipality']} {int(r['period'])} = "
+            f"{r['value']:g}; svaret godtas inte",
+            url,
+        )
+
+
+def check_kept_kommuner(old: pd.DataFrame | None, new: pd.DataFrame) -> None:
+    """A municipality listing may not lose a kommun the cache knows (Kolada does not remove
+    kommuner; a shorter list is a broken answer)."""
+    if old is None or old.empty:
+        return
+    lost = sorted(set(old.loc[old["type"] == "K", "id"]) - set(new["id"]))
+    if lost:
+        raise KoladaError(
+            f"Kolada:s kommunlista saknar {len(lost)} kommuner som cachen känner "
+            f"({', '.join(lost[:5])}{' …' if len(lost) > 5 else ''}); svaret godtas inte"
+        )

@@ -9,6 +9,7 @@ strings; ``value`` is float with NaN for null.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 import numpy as np
@@ -92,14 +93,29 @@ def totals(values: pd.DataFrame) -> pd.DataFrame:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Unicode noncharacters (U+FDD0–U+FDEF, U+xxFFFE/U+xxFFFF) and lone surrogates: never text
+_NONCHARACTERS = re.compile(
+    "[\ufdd0-\ufdef\ud800-\udfff"
+    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
+    + "]"
+)
+MAX_TITLE = 200  # characters: no kommun, group or KPI title is near this
+
+
+def without_noncharacters(text: str) -> str:
+    """``text`` without Unicode noncharacters and lone surrogates."""
+    return _NONCHARACTERS.sub("", text)
 
 
 def clean_text(value: object) -> object:
-    """A title from Kolada without control characters (a line break or tab becomes a space):
-    they are never part of a name, break documents, and make the chart renderer abort."""
+    """A title from Kolada as data: NFC, without control characters (a line break or tab
+    becomes a space), Unicode noncharacters or lone surrogates (they break documents and make
+    the chart renderer abort the process), and at most ``MAX_TITLE`` characters ("…")."""
     if not isinstance(value, str):
         return value
-    return _CONTROL.sub(lambda m: " " if m.group() in "\t\n\r" else "", value)
+    text = _CONTROL.sub(lambda m: " " if m.group() in "\t\n\r" else "", value)
+    text = unicodedata.normalize("NFC", _NONCHARACTERS.sub("", text))
+    return text if len(text) <= MAX_TITLE else text[: MAX_TITLE - 1].rstrip() + "…"
 
 
 def tidy_kpis(objects: Iterable[dict]) -> pd.DataFrame:

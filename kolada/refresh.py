@@ -34,15 +34,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 
-from kolada.catalogue import catalogue_kpis, missing_kpis
+from kolada.catalogue import POPULATION, catalogue_kpis, missing_kpis
 from kolada.checks import (
+    check_kept_kommuner,
     check_listing,
     check_value_page,
+    check_values_frame,
+    find_rewrites,
     find_shrinks,
     find_unit_changes,
     shrink_error,
 )
 from kolada.client import KoladaClient
+from kolada.drivers import DRIVER_TREES
 from kolada.errors import BadInput, Busy, KoladaError, shorten
 from kolada.frames import VALUE_KEY, tidy_groups, tidy_kpis, tidy_municipalities, tidy_values
 from kolada.ids import chunked, require_known, validate_kpi_ids, validate_years
@@ -51,6 +55,10 @@ from kolada.store import Dataset, Store
 
 logger = logging.getLogger(__name__)
 
+# KPIs that count persons or inhabitants: never negative
+COUNTS = frozenset(
+    {POPULATION} | {d.kpi for t in DRIVER_TREES for d in t.drivers if d.kind == "count"}
+)
 DEFAULT_FROM_YEAR = 2010
 DEFAULT_TTL = timedelta(hours=24)
 DELTA_OVERLAP = timedelta(days=2)  # ask for changes from a little before the last fetch
@@ -366,9 +374,8 @@ class _Run:
                 if frames
                 else tidy_values([], keep_deleted=keep_deleted)
             )
-            return tidy.drop_duplicates(VALUE_KEY, keep="last").sort_values(
-                VALUE_KEY, ignore_index=True
-            )
+            check_values_frame(tidy, last_url[0] or chunk.label, None, COUNTS)
+            return tidy.sort_values(VALUE_KEY, ignore_index=True)
 
         return run
 
@@ -411,10 +418,14 @@ class _Run:
             frame = tidy_municipalities(rows)
             old = cached.get("municipalities")
             check_listing("kommuner", len(frame), len(old.frame) if old else 0)
+            check_kept_kommuner(old.frame if old else None, frame)
             out["municipalities"] = Dataset(frame, self._meta(len(frame), requests))
         if "kommungrupper" in results:
             out["groups"] = self._groups_dataset(cached.get("groups"), *results["kommungrupper"])
         if chunks:
+            self._check_municipalities(
+                out.get("municipalities") or cached.get("municipalities"), chunks, results
+            )
             out["values"] = self._values_dataset(cached.get("values"), chunks, results, years)
 
         if out:
@@ -441,9 +452,20 @@ class _Run:
             )
         self.result.unit_changes = find_unit_changes(old, new, [*full, *delta])
         shrinks = find_shrinks(old, new, full, years=years) + find_shrinks(old, new, delta)
+        shrinks += find_rewrites(old, new, full, years)
         if shrinks and not self.accept_shrink:
             raise shrink_error(shrinks)
         self.result.shrinks = shrinks
+
+    @staticmethod
+    def _check_municipalities(listing: Dataset | None, chunks, results: dict) -> None:
+        """Values only for the kommuner, regions and Riket of Kolada's municipality listing."""
+        if listing is None:
+            return
+        known = set(listing.frame["id"])
+        for chunk in chunks:
+            tidy, _ = results[chunk.label]
+            check_values_frame(tidy, chunk.label, known, ())
 
     def _kpi_dataset(self, fetched: tuple[object, int]) -> Dataset:
         rows, requests = fetched

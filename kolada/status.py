@@ -19,6 +19,7 @@ class EntityStatus:
     requests: int | None = None
     stale: bool = True
     damaged: bool = False
+    file: str | None = None  # the damaged file, relative to the cache folder
 
     @property
     def state(self) -> str:
@@ -31,7 +32,11 @@ class EntityStatus:
 
     def line(self) -> str:
         if self.damaged:
-            return f"{self.entity:<15} skadad (läses som saknad; nästa uppdatering skriver om den)"
+            where = f": {self.file}" if self.file else ""
+            return (
+                f"{self.entity:<15} skadad{where} (den föregående sparade versionen läses i "
+                "stället där den finns; nästa uppdatering skriver om den)"
+            )
         if not self.cached:
             return f"{self.entity:<15} saknas i cachen"
         state = "inaktuell" if self.stale else "färsk"
@@ -68,7 +73,9 @@ def cache_status(
         health = store.health(entity, deep=deep)
         meta = store.meta(entity) if health == "ok" else {}
         if not meta:
-            out.append(EntityStatus(entity, cached=False, damaged=health == "skadad"))
+            damaged = health == "skadad"
+            file = store.path(entity).relative_to(store.root).as_posix() if damaged else None
+            out.append(EntityStatus(entity, cached=False, damaged=damaged, file=file))
             continue
         fetched = meta.get("fetched_at")
         age = now - datetime.fromisoformat(fetched) if fetched else None

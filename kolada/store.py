@@ -12,6 +12,15 @@ previous manifest are kept, so a reader that read the manifest just before a com
 its files. Caches from before the manifest (``<entity>.parquet`` in the root) are read as they
 are and moved over at the next commit.
 
+**Proof of the bytes.** The manifest (format 2) records each published file's size and SHA-256,
+and each version folder holds the same for its own files (``checksums.json``). A reader verifies
+a file once per process (per size and mtime); a file that does not match, or cannot be parsed,
+is "skadad": the reader takes the entity's file of the previous kept set instead (verified too),
+and ``damaged()`` names it. A manifest that is missing (with version folders present), cannot be
+decoded or parsed, or names a file that is not there is never trusted: the set is rebuilt from
+the newest version folder whose files match their checksums, and nothing is deleted until a
+commit writes a good manifest.
+
 Readers take no lock and write nothing, so a read-only cache folder (a replica serving a shared
 cache) works. A dataset that cannot be parsed is treated as missing (logged; ``health`` says
 "skadad") and the next refresh writes it anew. Files are created with the permissions the umask
@@ -24,6 +33,7 @@ group id keeps its past memberships when Kolada re-matches its members.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -49,6 +59,8 @@ logger = logging.getLogger(__name__)
 ENTITIES = ("kpis", "municipalities", "groups", "values")
 META_KEY = b"kolada"
 MANIFEST = "manifest.json"
+CHECKSUMS = "checksums.json"  # in each version folder: its files' sizes and SHA-256
+FORMAT = 2  # the manifest's format: 2 records sizes and SHA-256
 VERSIONS = "versions"
 LOCK_WAIT = 360.0  # seconds a refresh waits for another; a refresh's own deadline is 300 s
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "cache"
@@ -81,8 +93,11 @@ class Store:
         ``trusted`` false, so that nothing is cleaned up until a commit writes a good one."""
         path = self.root / MANIFEST
         try:
-            text = path.read_text("utf-8")
+            body = path.read_bytes()
         except FileNotFoundError:
+            if any((self.root / VERSIONS).glob("v*")):  # lost, not a cache from before it
+                logger.warning("cache manifest %s is missing; using the newest files", path)
+                return self._recovered()
             return self._legacy()
         except NotADirectoryError:
             return {**self._legacy(), "trusted": False}
@@ -90,33 +105,52 @@ class Store:
             logger.warning("cache manifest %s cannot be read (%s)", path, e)
             return self._recovered()
         try:
-            return _parse_manifest(json.loads(text))
-        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            manifest = _parse_manifest(json.loads(body.decode("utf-8")))
+        except (ValueError, KeyError, TypeError, AttributeError) as e:  # UnicodeError included
             logger.warning("cache manifest %s is damaged (%s); using the newest files", path, e)
             return self._recovered()
+        missing = [f for f in manifest["datasets"].values() if not (self.root / f).is_file()]
+        if missing:
+            logger.warning("cache manifest %s names missing files %s", path, ", ".join(missing))
+            return self._recovered()
+        return manifest
 
     def _legacy(self) -> dict:
         datasets = {e: f"{e}.parquet" for e in ENTITIES if (self.root / f"{e}.parquet").is_file()}
-        return {"version": "", "datasets": datasets, "previous": {}, "trusted": True}
+        return {"version": "", "datasets": datasets, "previous": {}, "files": {}, "trusted": True}
 
     def _recovered(self) -> dict:
-        """Each entity's newest readable file (versions/, then the root), for a lost manifest."""
+        """For a lost manifest: each entity's newest file (versions/, newest first, then the
+        root) that matches its folder's checksums (or, in a folder from before checksums,
+        whose footer can be read)."""
         folders = sorted(
             (f for f in (self.root / VERSIONS).glob("v*") if f.is_dir()),
             key=lambda f: f.stat().st_mtime_ns,
             reverse=True,
         )
-        datasets = {}
+        datasets, files = {}, {}
         for entity in ENTITIES:
-            candidates = [
-                *(f / f"{entity}.parquet" for f in folders),
-                self.root / f"{entity}.parquet",
-            ]
-            for candidate in candidates:
-                if candidate.is_file() and _readable(candidate):
-                    datasets[entity] = candidate.relative_to(self.root).as_posix()
-                    break
-        return {"version": "recovered", "datasets": datasets, "previous": {}, "trusted": False}
+            for folder in [*folders, self.root]:
+                candidate = folder / f"{entity}.parquet"
+                if not candidate.is_file():
+                    continue
+                name = candidate.relative_to(self.root).as_posix()
+                entry = _folder_checksums(folder).get(candidate.name)
+                if entry is not None and not _matches(candidate, entry):
+                    continue
+                if entry is None and not _readable(candidate):
+                    continue
+                datasets[entity] = name
+                if entry is not None:
+                    files[name] = entry
+                break
+        return {
+            "version": "recovered",
+            "datasets": datasets,
+            "previous": {},
+            "files": files,
+            "trusted": False,
+        }
 
     def path(self, entity: str) -> Path:
         """The published file of ``entity`` (it may not exist)."""
@@ -177,9 +211,23 @@ class Store:
             return "saknas"
         if str(path) in _DAMAGED:
             return "skadad"
+        manifest = self._manifest()
+        entry = manifest.get("files", {}).get(path.relative_to(self.root).as_posix())
+        if entry is not None and not _matches(path, entry):
+            _DAMAGED.add(str(path))
+            return "skadad"
         if deep:
-            return "ok" if self.read(entity) is not None else "skadad"
+            return "ok" if self.read(entity) is not None and str(path) not in _DAMAGED else "skadad"
         return "ok" if _readable(path) else "skadad"
+
+    def damaged(self) -> list[str]:
+        """The published files found damaged (checksum or content), relative to the root."""
+        out = []
+        for entity in ENTITIES:
+            path = self.path(entity)
+            if path.exists() and self.health(entity) == "skadad":
+                out.append(path.relative_to(self.root).as_posix())
+        return out
 
     def read(
         self, entity: str, *, filters: list | None = None, columns: list | None = None
@@ -211,10 +259,29 @@ class Store:
     def _load(
         self, manifest: dict, entity: str, filters=None, columns=None, *, strict: bool
     ) -> Dataset | None:
+        """The entity's published file; when it is damaged (checksum or content), the
+        previous kept set's file of the same entity, which is verified too."""
         name = manifest["datasets"].get(entity)
         if name is None:
             return None
+        data = self._load_file(manifest, entity, name, filters, columns, strict=strict)
+        if data is not None or str(self.root / name) not in _DAMAGED:
+            return data
+        previous = manifest["previous"].get(entity)
+        if previous is None or previous == name or not (self.root / previous).is_file():
+            return None
+        logger.warning("cached %s: %s is damaged, reading the previous %s", entity, name, previous)
+        return self._load_file(manifest, entity, previous, filters, columns, strict=strict)
+
+    def _load_file(
+        self, manifest: dict, entity: str, name: str, filters, columns, *, strict: bool
+    ) -> Dataset | None:
         path = self.root / name
+        entry = manifest.get("files", {}).get(name)
+        if entry is not None and path.is_file() and not _matches(path, entry):
+            _DAMAGED.add(str(path))
+            logger.warning("cached %s (%s) does not match its checksum: damaged", entity, path)
+            return None
         try:
             table = pq.read_table(path, filters=filters, columns=columns)
             meta = _provenance(table.schema)
@@ -294,23 +361,29 @@ class Store:
     # ---- write (under refresh_lock) -----------------------------------------------------------
     def commit(self, datasets: dict[str, Dataset]) -> None:
         """Write several datasets and publish them as one unit: either all or none change."""
+        old = self._manifest()  # before the new folder exists (a lost manifest reads folders)
         _make_dir(self.root / VERSIONS)
         folder = Path(tempfile.mkdtemp(prefix="v", dir=self.root / VERSIONS))
         try:
             _apply_umask(folder, directory=True)
+            sums = {}
             for entity, data in datasets.items():
                 self.path(entity)  # checks the name
                 _write_parquet(folder / f"{entity}.parquet", data)
+                sums[f"{entity}.parquet"] = _checksum(folder / f"{entity}.parquet")
+            _write_atomic(folder / CHECKSUMS, json.dumps(sums, indent=1).encode("utf-8"))
             _fsync_dir(folder)
-            old = self._manifest()
             version = folder.relative_to(self.root).as_posix()
+            published = {**old["datasets"], **{e: f"{version}/{e}.parquet" for e in datasets}}
+            previous = old["datasets"] if old["trusted"] else {}
             manifest = {
+                "format": FORMAT,
                 "version": version,
-                "datasets": {
-                    **old["datasets"],
-                    **{e: f"{version}/{e}.parquet" for e in datasets},
-                },
-                "previous": old["datasets"] if old["trusted"] else {},
+                "datasets": published,
+                "previous": previous,
+                "files": self._files_of(
+                    old, version, sums, [*published.values(), *previous.values()]
+                ),
             }
             body = json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8")
             _write_atomic(self.root / MANIFEST, body)
@@ -322,18 +395,36 @@ class Store:
         except OSError as e:
             logger.warning("clean-up of %s failed: %s", self.root, e)
 
+    def _files_of(self, old: dict, version: str, sums: dict, names: list[str]) -> dict:
+        """The checksums of ``names``: the new folder's, the old manifest's, or computed now
+        for a file from before checksums."""
+        out = {}
+        for name in dict.fromkeys(names):
+            folder, _, file = name.rpartition("/")
+            if folder == version:
+                out[name] = sums[file]
+            elif name in old.get("files", {}):
+                out[name] = old["files"][name]
+            elif (self.root / name).is_file():
+                out[name] = _checksum(self.root / name)
+        return out
+
     def heal(self) -> list[str]:
         """Under ``refresh_lock``: write a good manifest again if it was lost (from the newest
         readable files), then ``remove_leftovers``."""
         manifest = self._manifest()
         if not manifest["trusted"] and (self.root / VERSIONS).is_dir():
             body = {
+                "format": FORMAT,
                 "version": "recovered",
                 "datasets": manifest["datasets"],
                 "previous": {},
+                "files": manifest["files"],
             }
             _write_atomic(self.root / MANIFEST, json.dumps(body, indent=1).encode("utf-8"))
-            logger.warning("rewrote the manifest of %s from the newest readable files", self.root)
+            logger.warning("rewrote the manifest of %s from the newest verified files", self.root)
+            # nothing is deleted now: the next commit's manifest says what is unused
+            return [t.name for t in self._remove_temp_files()]
         return self.remove_leftovers()
 
     def remove_leftovers(self) -> list[str]:
@@ -341,12 +432,7 @@ class Store:
         superseded version folders, root files of the pre-manifest layout. Call it only while
         holding ``refresh_lock``. Returns what was removed (relative paths)."""
         manifest = self._manifest()
-        removed = []
-        for temp in self.root.glob(".*.tmp"):
-            if temp.name.startswith(".last_refresh.") and _age(temp) < 60:
-                continue  # being written by a failing process outside the lock
-            temp.unlink(missing_ok=True)
-            removed.append(temp.name)
+        removed = [t.name for t in self._remove_temp_files()]
         if not manifest["trusted"]:
             return removed  # nothing else is removed until a commit writes a good manifest
         keep = {*manifest["datasets"].values(), *manifest["previous"].values()}
@@ -363,6 +449,16 @@ class Store:
                     removed.append(name)
         if removed:
             logger.info("removed leftovers in %s: %s", self.root, ", ".join(removed))
+        return removed
+
+    def _remove_temp_files(self) -> list[Path]:
+        """Temp files of a killed writer (not a fresh ``last_refresh`` being written)."""
+        removed = []
+        for temp in self.root.glob(".*.tmp"):
+            if temp.name.startswith(".last_refresh.") and _age(temp) < 60:
+                continue  # being written by a failing process outside the lock
+            temp.unlink(missing_ok=True)
+            removed.append(temp)
         return removed
 
 
@@ -419,8 +515,65 @@ def _parse_manifest(raw: object) -> dict:
         "version": raw["version"],
         "datasets": files(raw["datasets"]),
         "previous": files(raw.get("previous", {})),
+        "files": _sums(raw.get("files", {})),
         "trusted": True,
     }
+
+
+def _sums(raw: object) -> dict[str, dict]:
+    """The recorded size and SHA-256 of each file (format 2; {} before it)."""
+    if not isinstance(raw, dict):
+        raise ValueError("files is not a mapping")
+    out = {}
+    for name, entry in raw.items():
+        if not (
+            isinstance(name, str)
+            and isinstance(entry, dict)
+            and isinstance(entry.get("size"), int)
+            and isinstance(entry.get("sha256"), str)
+            and re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])
+        ):
+            raise ValueError(f"bad checksum entry for {name!r}")
+        out[name] = {"size": entry["size"], "sha256": entry["sha256"]}
+    return out
+
+
+def _checksum(path: Path) -> dict:
+    """A file's size and SHA-256."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return {"size": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+_VERIFIED: dict[tuple, bool] = {}  # (path, size, mtime_ns, sha256) → matches (this process)
+
+
+def _matches(path: Path, entry: dict) -> bool:
+    """The file has the recorded size and SHA-256 (hashed once per process per version of the
+    file: its size and mtime)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    if stat.st_size != entry["size"]:
+        return False
+    key = (str(path), stat.st_size, stat.st_mtime_ns, entry["sha256"])
+    if key not in _VERIFIED:
+        try:
+            _VERIFIED[key] = _checksum(path)["sha256"] == entry["sha256"]
+        except OSError:
+            return False
+    return _VERIFIED[key]
+
+
+def _folder_checksums(folder: Path) -> dict[str, dict]:
+    """A version folder's own record of its files ({} when absent or unreadable)."""
+    try:
+        return _sums(json.loads((folder / CHECKSUMS).read_bytes().decode("utf-8")))
+    except (OSError, ValueError, UnicodeError):
+        return {}
 
 
 def _make_dir(path: Path) -> None:

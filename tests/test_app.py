@@ -321,6 +321,9 @@ def markdown_sources(at: AppTest) -> list[str]:
     out += [t.label for t in at.tabs] + [b.label for b in at.button]
     out += [str(o) for r in at.radio for o in r.options] + [r.label for r in at.radio]
     out += [p.label for p in at.get("page_link")]
+    # st.table renders its headers and cells as Markdown too
+    out += [str(c) for t in at.table for c in t.value.columns]
+    out += [str(v) for t in at.table for v in t.value.to_numpy().ravel()]
     return out
 
 

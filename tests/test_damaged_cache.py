@@ -103,9 +103,9 @@ def test_crash_between_writing_and_publishing_leaves_the_old_set(filled, monkeyp
     monkeypatch.setattr(store_module, "_write_atomic", crash)
     monkeypatch.setattr(store_module.shutil, "rmtree", lambda *a, **k: None)  # no clean-up
     client = FakeClient()
-    client.offset = 5.0  # a revision: the new set differs
+    client.offset = 5.0  # a revision of every value (accepted): the new set differs
     with pytest.raises(KeyboardInterrupt):
-        fill(filled, client, full=True)
+        fill(filled, client, full=True, accept_shrink=True)
     monkeypatch.undo()
     leftover = [p for p in (filled / "versions").iterdir() if p.name not in str(before)]
     assert leftover  # the unfinished folder is still there, as after kill -9
@@ -121,7 +121,7 @@ def test_readers_see_old_or_new_set_across_many_commits(filled):
     for i in range(5):
         client = FakeClient()
         client.offset = float(i)
-        fill(filled, client, full=True)
+        fill(filled, client, full=True, accept_shrink=True)  # every value revised, accepted
         data = store.read_all()
         fetched = {d.meta["fetched_at"] for d in data.values()}
         assert len(fetched) == 1
@@ -325,9 +325,9 @@ def test_damage_inside_a_file_with_a_good_footer_is_found(filled):
     body = bytearray(path.read_bytes())
     body[8:300] = bytes(b ^ 0xFF for b in body[8:300])
     path.write_bytes(bytes(body))
-    assert store.health("values") == "ok"  # the footer alone looks fine …
-    assert store.health("values", deep=True) == "skadad"  # … reading it does not
-    assert store.health("values") == "skadad" and store.meta("values") == {}  # remembered
+    # the footer alone looks fine, but the checksum in the manifest does not match
+    assert store.health("values") == "skadad"
+    assert store.health("values", deep=True) == "skadad" and store.meta("values") == {}
     fill(filled)  # the KPIs look uncached now, so they are fetched again
     assert store.health("values", deep=True) == "ok"
 

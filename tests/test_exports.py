@@ -281,3 +281,19 @@ def test_exported_chart_keeps_its_legends_under_the_title(chart):
     assert spec["resolve"]["legend"]["color"] == "independent"  # not above the figure's title
     source = spec["vconcat"][1]
     assert source["mark"]["lineBreak"] == "\n" and source["height"] == 28  # two lines
+
+
+def test_a_noncharacter_never_reaches_the_renderer():
+    """vl-convert aborts the process on U+FFFE: the spec is cleaned before it is rendered."""
+    import altair as alt
+    import pandas as pd
+
+    from benchmark.exports import renderable
+
+    spec = {"title": "Åt\ufffevidaberg", "data": {"values": [{"x": "a\uffff", "y": 1}]}}
+    assert renderable(spec) == {"title": "Åtvidaberg", "data": {"values": [{"x": "a", "y": 1}]}}
+    chart = alt.Chart(pd.DataFrame({"x": ["Åt\ufffevidaberg"], "y": [1]})).mark_bar()
+    chart = chart.encode(x="x", y="y").properties(title="Åt\ufffevidaberg")
+    import vl_convert as vlc
+
+    assert vlc.vegalite_to_svg(renderable(chart.to_dict())).startswith("<svg")

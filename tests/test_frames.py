@@ -125,3 +125,15 @@ def test_titles_lose_control_characters_that_break_charts_and_documents():
     )  # fmt: skip
     assert groups.loc[0, "title"] == "Liknande kommuner IFO, Höör, 2024"
     assert groups.loc[0, "edition_year"] == 2024 and groups.loc[0, "member_title"] == "Höör"
+
+
+def test_text_from_kolada_is_data_not_noise():
+    """Noncharacters and lone surrogates go (they abort the chart renderer), text is NFC, and a
+    title is at most 200 characters."""
+    from kolada.frames import MAX_TITLE, clean_text
+
+    assert clean_text("Åt\ufffevidaberg\ud800\U0010ffff") == "Åtvidaberg"
+    assert clean_text("A\u030atvidaberg") == "Åtvidaberg"  # NFC
+    long = clean_text("x" * 5_000_000)
+    assert len(long) == MAX_TITLE and long.endswith("…")
+    assert clean_text(None) is None

@@ -151,3 +151,11 @@ def test_a_table_never_breaks_a_word_in_word_or_pdf():
     needed = fonts.text_width("Placering", 9, bold=True)
     assert cells[1].width.pt > needed > 0.5 / 12.5 * report_docx.TEXT_WIDTH_PT
     assert cells[0].width.pt + cells[1].width.pt == pytest.approx(report_docx.TEXT_WIDTH_PT, 0.01)
+
+
+def test_word_core_properties_are_cut_to_their_limit():
+    from benchmark.report.word import CORE_LIMIT, _core
+
+    assert _core("kort") == "kort"
+    cut = _core("Ä" * 300)
+    assert len(cut) == CORE_LIMIT and cut.endswith("…")

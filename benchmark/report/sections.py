@@ -12,7 +12,7 @@ import vl_convert as vlc
 
 from benchmark import analytics, charts, driver_figures, editions, fmt, narrative, nka_change
 from benchmark.attribution import COMPUTED, RAW
-from benchmark.exports import METHOD_BREAK_NOTE, TERMS
+from benchmark.exports import METHOD_BREAK_NOTE, TERMS, renderable
 from benchmark.figures import OverviewFigures
 from benchmark.numbers import money
 from benchmark.report.model import Block, Bullets, Figure, Heading, Table, Text
@@ -27,7 +27,8 @@ def png(chart: alt.TopLevelMixin) -> bytes:
     """A chart as PNG for the document (a single chart gets the layout width first)."""
     if not isinstance(chart, alt.ConcatChart):
         chart = chart.properties(width=CHART_WIDTH)
-    return vlc.vegalite_to_png(charts.to_spec(chart.configure_view(stroke=None)), ppi=CHART_PPI)
+    spec = renderable(charts.to_spec(chart.configure_view(stroke=None)))
+    return vlc.vegalite_to_png(spec, ppi=CHART_PPI)
 
 
 def prel(text: str, preliminary: bool) -> str:

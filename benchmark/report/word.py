@@ -131,7 +131,8 @@ def to_docx(report: Document) -> bytes:
     _page(doc)
     _language(doc)
     props = doc.core_properties
-    props.title, props.subject = report.title, report.subtitle
+    # Word's core properties hold at most 255 characters each (python-docx raises beyond)
+    props.title, props.subject = _core(report.title), _core(report.subtitle)
     props.author, props.language = "Nettokostnadsavvikelse – jämför med liknande kommuner", "sv-SE"
     doc.add_paragraph(typeset(report.title), style="Title")
     line = doc.add_paragraph(typeset(report.title_line))
@@ -155,3 +156,11 @@ def to_docx(report: Document) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+CORE_LIMIT = 255  # characters in a Word core property
+
+
+def _core(text: str) -> str:
+    """A core property's text, cut to Word's limit ("…")."""
+    return text if len(text) <= CORE_LIMIT else text[: CORE_LIMIT - 1] + "…"
