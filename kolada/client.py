@@ -54,6 +54,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 PER_PAGE = 5000
 MAX_PAGES = 2000  # pages per query: a next_url that changes forever ends here
+EMPTY_PAGES = 2  # empty pages in a row that still point further: an endless next_url
 MAX_BODY_BYTES = 64 * 1024 * 1024  # decompressed; a full page of 5000 data rows is ~1 MB
 REQUEST_DEADLINE = 120.0  # seconds for one request, redirects and body included
 MAX_REDIRECTS = 5
@@ -330,21 +331,33 @@ class KoladaClient:
 
     def iter_pages(self, path: str, params: dict | None = None) -> Iterator[Page]:
         """Every page of a listing, following ``next_url`` until it is null: only on the base
-        URL's host, never in a circle, at most ``max_pages`` pages. A ``count`` larger than the
-        rows sent, on the last page, is an error (rows went missing)."""
+        URL's host, never in a circle, at most ``max_pages`` pages — fewer when the first page
+        says how many rows there are (``count``: the pages that count needs, and one more) — and
+        never more than ``EMPTY_PAGES`` empty pages in a row that still point further. A
+        ``count`` larger than the rows sent, on the last page, is an error (rows went missing)."""
         url: str | None = self.url(path, params)
         seen: set[str] = set()
-        rows = 0
+        rows = empty = 0
+        limit = self.max_pages
         while url:
             if url in seen:
                 raise KoladaError("Kolada skickade samma sida två gånger (next_url i cirkel)", url)
-            if len(seen) == self.max_pages:
-                raise KoladaError(f"Fler än {self.max_pages} sidor för en och samma fråga", url)
+            if len(seen) >= limit:
+                raise KoladaError(f"Fler än {limit} sidor för en och samma fråga", url)
             seen.add(url)
             body = self.get_json(url)
             rows += len(body["values"])
             next_url = body.get("next_url")
             count = body.get("count")
+            if len(seen) == 1:
+                limit = _page_limit(limit, count, len(body["values"]))
+            empty = empty + 1 if next_url and not body["values"] else 0
+            if empty > EMPTY_PAGES:
+                raise KoladaError(
+                    f"Kolada skickade {empty} tomma sidor i rad som pekar vidare; svaret godtas "
+                    "inte",
+                    url,
+                )
             if not next_url and isinstance(count, int) and count > rows:
                 raise KoladaError(
                     f"Kolada angav {count} rader men skickade {rows}; svaret är ofullständigt",
@@ -462,3 +475,11 @@ def _check_date(value: str) -> str:
         return date.fromisoformat(value).isoformat()
     except (TypeError, ValueError):
         raise BadInput(f"Ogiltigt datum {value!r}: väntade ÅÅÅÅ-MM-DD.") from None
+
+
+def _page_limit(limit: int, count: object, first_rows: int) -> int:
+    """The pages a query may take: the pages the first page's ``count`` needs at its size, and
+    one more, when both are known; else ``limit``."""
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0 or first_rows <= 0:
+        return limit
+    return min(limit, -(-count // first_rows) + 1)
