@@ -19,7 +19,7 @@ from benchmark.report.document import needed_kpis
 from benchmark.source import Source, fetch_missing
 from benchmark.viewstate import parse_view
 from kolada.cli import SwedishParser
-from kolada.errors import BadInput, KoladaError, quoted, shorten
+from kolada.errors import BadInput, KoladaError, os_error_text, quoted, shorten
 from kolada.refresh import Progress
 from kolada.store import Store
 
@@ -130,13 +130,24 @@ def run_report(args: argparse.Namespace) -> int:
     )
     data = RENDER[kind](doc)
     out = Path(args.out or f"{doc.stem}.{kind}")
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)  # never a half-written report under the real name
+    write_atomic(out, data)
     if not args.quiet:
         print(file=sys.stderr)
     print(f"Skrev {out} ({len(data) // 1024} kB, {len(doc.figures)} diagram).")
     return 0
+
+
+def write_atomic(out: Path, data: bytes) -> None:
+    """The report under its name, whole or not at all: a temporary file beside it, renamed;
+    removed again when anything fails. ``--out`` naming a folder is a ``BadInput``."""
+    if out.is_dir():
+        raise BadInput(f"--out {quoted(str(out))} är en mapp: ange ett filnamn")
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)  # never a half-written report under the real name
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,8 +158,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python -m benchmark: fel: {e}", file=sys.stderr)
         return 2
     except OSError as e:
-        print(f"Fel: {e.strerror or e} ({getattr(e, 'filename', '') or ''}).", file=sys.stderr)
+        print(f"Fel: rapporten kunde inte skrivas: {os_error_text(e)}.", file=sys.stderr)
+        return 1
+    except KoladaError as e:
+        print(f"Fel: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Avbrutet.", file=sys.stderr)
         return 130
+    except Exception as e:  # the last resort: one Swedish line with the detail, no traceback
+        detail = shorten(" ".join(f"{type(e).__name__}: {e}".split()), 120)
+        print(f"Fel: rapporten kunde inte skapas ({detail}).", file=sys.stderr)
+        return 1

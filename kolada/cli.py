@@ -14,7 +14,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 
 from kolada.client import KoladaClient
-from kolada.errors import BadInput, KoladaError, quoted, shorten
+from kolada.errors import BadInput, KoladaError, os_error_text, quoted, shorten
 from kolada.frames import totals
 from kolada.ids import FIRST_YEAR
 from kolada.refresh import (
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OSError as e:  # status/values on a cache path that cannot be read
         print(
-            f"Fel: kunde inte använda cachen i {store.root} ({e.strerror or e}).", file=sys.stderr
+            f"Fel: kunde inte använda cachen i {store.root}: {os_error_text(e)}.", file=sys.stderr
         )
         return 1
     except KeyboardInterrupt:

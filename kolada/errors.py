@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class BadInput(ValueError):
     """An id, year or argument that cannot be sent to Kolada or written to disk."""
@@ -45,3 +47,30 @@ def quoted(value: object, limit: int = 40) -> str:
     """A value as quoted in a message (``repr``), cut with "…" before its closing quote."""
     text = repr(value)
     return text if len(text) <= limit else shorten(text[:-1], limit - 1) + text[-1]
+
+
+# ---- the system's errors, in Swedish --------------------------------------------------------
+_ERRNO_SV = {
+    errno.ENOENT: "filen eller mappen finns inte",
+    errno.EACCES: "behörighet saknas",
+    errno.EPERM: "åtgärden är inte tillåten",
+    errno.ENOSPC: "disken är full",
+    errno.EDQUOT: "diskkvoten är slut",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.EISDIR: "det är en mapp, inte en fil",
+    errno.ENOTDIR: "en del av sökvägen är inte en mapp",
+    errno.EEXIST: "finns redan",
+    errno.EMFILE: "för många öppna filer",
+    errno.EIO: "läs- eller skrivfel på disken",
+    errno.ENAMETOOLONG: "namnet är för långt",
+}
+
+
+def os_error_text(error: OSError) -> str:
+    """An error of the system as one Swedish phrase with the path: "disken är full
+    (/data/cache)"; an errno without a translation keeps the system's text as a detail."""
+    said = _ERRNO_SV.get(error.errno or -1)
+    if said is None:
+        said = f"systemfel ({shorten(error.strerror or error, 80)})"
+    where = getattr(error, "filename", None)
+    return f"{said} ({where})" if where else said

@@ -24,6 +24,7 @@ and another parses. Progress is reported on the calling thread only (Streamlit n
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import time
@@ -47,7 +48,7 @@ from kolada.checks import (
 )
 from kolada.client import KoladaClient
 from kolada.drivers import DRIVER_TREES
-from kolada.errors import BadInput, Busy, KoladaError, shorten
+from kolada.errors import BadInput, Busy, KoladaError, os_error_text, shorten
 from kolada.frames import VALUE_KEY, tidy_groups, tidy_kpis, tidy_municipalities, tidy_values
 from kolada.ids import chunked, require_known, validate_kpi_ids, validate_years
 from kolada.merge import ValueChanges, apply_delta, merge_group_snapshots, replace_kpis
@@ -202,10 +203,10 @@ def _guarded(run: _Run, wanted, explicit, years, deadline) -> RefreshResult:
 
 
 def _disk_message(store: Store, error: OSError) -> str:
-    reason = error.strerror or str(error)
-    where = error.filename or store.root
+    if not error.filename:
+        error = OSError(error.errno, error.strerror, str(store.root))
     return (
-        f"Uppdateringen misslyckades: kunde inte använda cachen ({reason}: {where}). "
+        f"Uppdateringen misslyckades: kunde inte använda cachen: {os_error_text(error)}. "
         f"Cachen i {store.root} är oförändrad."
     )
 
@@ -220,11 +221,16 @@ def _cut(error: Exception, limit: int = 120) -> str:
 
 
 def record_outcome(store: Store, ok: bool, message: str, at: str) -> None:
-    """``last_refresh.json``, when the folder can be written at all."""
+    """``last_refresh.json``, when the folder can be written at all. A failure that cannot be
+    written (a full disk) removes the previous outcome, which would still say "ok": removing
+    a file needs no space."""
     try:
         store.record_refresh(ok, message, at)
     except OSError as e:
         logger.warning("could not record the refresh outcome in %s: %s", store.root, e)
+        if not ok:
+            with contextlib.suppress(OSError):
+                (store.root / "last_refresh.json").unlink(missing_ok=True)
 
 
 def is_fresh(fetched_at: str | None, now: datetime, ttl: timedelta) -> bool:

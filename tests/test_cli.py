@@ -85,3 +85,49 @@ def test_values_with_unknown_ids_exit_2(filled_cache, capsys, kpi, muni, needle)
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert needle in err and "\n" not in err
+
+
+def test_an_os_error_is_one_swedish_phrase():
+    import errno
+
+    from kolada.errors import os_error_text
+
+    assert os_error_text(OSError(errno.ENOSPC, "No space left on device", "/data/cache")) == (
+        "disken är full (/data/cache)"
+    )
+    assert os_error_text(OSError(errno.ENOENT, "No such file or directory")) == (
+        "filen eller mappen finns inte"
+    )
+    assert os_error_text(OSError(errno.ECONNRESET, "Connection reset")).startswith("systemfel (")
+
+
+def test_the_report_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    from benchmark.cli import write_atomic
+    from kolada.errors import BadInput
+
+    with pytest.raises(BadInput, match="är en mapp"):
+        write_atomic(tmp_path, b"report")
+    out = tmp_path / "rapport.docx"
+    write_atomic(out, b"report")
+    assert out.read_bytes() == b"report"
+
+    def fail(self, target):
+        raise OSError(28, "No space left on device", str(target))
+
+    monkeypatch.setattr(Path, "replace", fail)
+    with pytest.raises(OSError, match="No space"):
+        write_atomic(tmp_path / "ny.docx", b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rapport.docx"]  # no .tmp left
+
+
+def test_an_unexpected_error_in_the_report_command_is_one_swedish_line(monkeypatch, capsys):
+    from benchmark import cli as report_cli
+
+    def broken(args):
+        raise AttributeError("'NoneType' object has no attribute 'frame'")
+
+    monkeypatch.setattr(report_cli, "run_report", broken)
+    assert report_cli.main(["report", "--kommun", "0561"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Fel: rapporten kunde inte skapas (AttributeError: ")
+    assert "Traceback" not in err and err.count("\n") == 1

@@ -152,10 +152,24 @@ def test_disk_full_is_one_line_recorded_as_failed(filled, monkeypatch):
     with pytest.raises(RefreshFailed) as failure:
         fill(filled, full=True)
     text = str(failure.value)
-    assert "No space left on device" in text and "oförändrad" in text and "\n" not in text
+    assert "disken är full" in text and "oförändrad" in text and "\n" not in text
+    assert "No space" not in text  # Swedish, not the system's English
     assert digest(filled) == before
     last = Store(filled).last_refresh()
-    assert last["ok"] is False and "No space left" in last["message"]
+    assert last["ok"] is False and "disken är full" in last["message"]
+
+
+def test_a_full_disk_that_cannot_record_the_failure_leaves_no_old_ok(filled, monkeypatch):
+    assert Store(filled).last_refresh()["ok"] is True
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store_module, "_write_parquet", full)
+    monkeypatch.setattr(store_module, "_write_atomic", full)
+    with pytest.raises(RefreshFailed):
+        fill(filled, full=True)
+    assert Store(filled).last_refresh() is None  # never "ok" after a failed refresh
 
 
 def test_odd_body_type_error_is_one_line(filled, monkeypatch):
