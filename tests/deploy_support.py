@@ -37,7 +37,7 @@ def nginx_conf_for(upstreams: list[str], port: int, prefix: Path) -> Path:
                         f"    proxy_temp_path {prefix}/proxy;", 1)  # fmt: skip
     # which replica served each request, and the browser's affinity cookie (for the tests)
     text = text.replace(
-        "access_log off;",
+        "access_log /dev/stdout combined;",
         "log_format nka '$cookie_nka_affinity $upstream_addr $status $request_uri';\n"
         f"    access_log {prefix}/access.log nka;",
     )

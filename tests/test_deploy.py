@@ -27,8 +27,35 @@ def test_kubernetes_manifests_match_the_api_schemas():
     assert all(f.exists() for f in files)
     done = run(BIN / "kubernetes-validate", "--strict", *files)
     assert done.returncode == 0, done.stdout + done.stderr
-    kinds = {yaml.safe_load(f.read_text())["kind"] for f in files}
-    assert kinds == {"PersistentVolumeClaim", "Deployment", "Service", "Ingress", "CronJob"}
+    kinds = {d["kind"] for f in files for d in yaml.safe_load_all(f.read_text())}
+    assert kinds == {
+        "PersistentVolumeClaim", "Deployment", "Service", "Ingress", "CronJob", "NetworkPolicy"
+    }  # fmt: skip
+
+
+def test_every_container_is_hardened_and_the_image_read_only_by_default():
+    deployment = yaml.safe_load((DEPLOY / "k8s" / "deployment.yaml").read_text())
+    job = yaml.safe_load((DEPLOY / "k8s" / "cronjob.yaml").read_text())
+    pods = [
+        deployment["spec"]["template"]["spec"],
+        job["spec"]["jobTemplate"]["spec"]["template"]["spec"],
+    ]
+    for pod in pods:
+        assert pod["automountServiceAccountToken"] is False
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+        for c in pod["containers"]:
+            sc = c["securityContext"]
+            assert sc["allowPrivilegeEscalation"] is False and sc["readOnlyRootFilesystem"] is True
+            assert sc["capabilities"]["drop"] == ["ALL"]
+            assert not c["image"].endswith(":latest")
+            assert {"name": "tmp", "mountPath": "/tmp"} in c["volumeMounts"]
+    policies = list(yaml.safe_load_all((DEPLOY / "k8s" / "networkpolicy.yaml").read_text()))
+    app = next(p for p in policies if p["metadata"]["name"] == "nka-app")
+    assert app["spec"]["egress"] == []  # the replicas reach nothing
+    ingress = yaml.safe_load((DEPLOY / "k8s" / "ingress.yaml").read_text())
+    assert ingress["spec"]["tls"][0]["secretName"]
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "KOLADA_READ_ONLY=1" in dockerfile
 
 
 def test_replicas_are_read_only_probed_and_sticky():

@@ -127,3 +127,29 @@ def test_ten_sessions_through_nginx_while_the_job_refreshes(farm, tmp_path):
         f"{during.count(before)} saw the old data, {during.count(after)} the new; job still "
         f"running after all {SESSIONS} had rendered: {running}"
     )
+
+
+def test_nginx_answers_with_security_headers_and_hides_streamlits_internals(farm):
+    """The live nginx of the farm: security headers on every answer, no version, no metrics,
+    a host-config that lists no foreign origin, and the affinity cookie without Secure on
+    plain HTTP (the browser would drop a Secure cookie there)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    with urllib.request.urlopen(farm["url"] + "/", timeout=30) as answer:
+        headers = answer.headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    csp = headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in csp and "object-src 'none'" in csp
+    assert headers["Server"] == "nginx"  # server_tokens off: no version
+    cookie = headers["Set-Cookie"]
+    assert cookie.startswith("nka_affinity=") and "HttpOnly" in cookie and "Secure" not in cookie
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(farm["url"] + "/_stcore/metrics", timeout=30)
+    assert missing.value.code == 404
+    assert missing.value.headers["X-Content-Type-Options"] == "nosniff"
+    with urllib.request.urlopen(farm["url"] + "/_stcore/host-config", timeout=30) as answer:
+        assert json.load(answer)["allowedOrigins"] == []
