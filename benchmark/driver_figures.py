@@ -426,8 +426,8 @@ def identity_split(
     cost, volume = own.get(identity.cost), own.get(identity.volume)
     if cost is None or volume is None:
         return without(f"kommunen saknar ett värde {year} (eller värdet är inte rimligt)")
-    if volume <= 0:
-        return without(f"kommunen har ingen volym {year}")
+    if volume <= 0 or cost < 0:
+        return without(f"kommunen har ingen volym eller en negativ kostnad {year}")
     if not analytics.covered(n, len(peers)):
         return without(analytics.coverage_text(n, len(peers)))
     ref = pooled_reference(inputs, identity.factor)

@@ -262,3 +262,14 @@ def test_a_change_across_a_documented_definition_change_is_marked():
     hemtjanst = ALDREOMSORG.driver("N21701")
     assert df.definition_note(hemtjanst, (2019, 2022)).startswith("Från 2021 räknas")
     assert df.definition_note(hemtjanst, (2021, 2022)) is None
+
+
+def test_a_negative_cost_or_volume_gives_no_split_and_no_crash(lss_values):
+    identity = LSS.identities[0]
+    bad = lss_values.copy()
+    bad.loc[(bad.municipality == "K") & (bad.kpi == "N28012"), "value"] = -5.0
+    fig = df.identity_figure(bad, identity, "K", PEERS, Y)
+    assert fig.split is None and "negativ kostnad" in fig.why_not
+    bad = lss_values.copy()
+    bad.loc[(bad.municipality == "P1") & (bad.kpi == "N28820"), "value"] = -3.0
+    assert df.identity_figure(bad, identity, "K", PEERS, Y).n == 3  # the peer is left out
