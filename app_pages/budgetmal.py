@@ -85,8 +85,7 @@ comparison = at.comparison(custom if kind == "custom" else None)
 newer = b.newer_uncovered(base)
 newest = b.newest(base)
 if newest is not None:
-    why = "; ".join(f"{c.year}: {c.reason}" for c in newer)
-    st.warning(escape_markdown(newest.text(ctx.kommun_name, base)) + (f" ({why}.)" if why else ""))
+    st.warning(escape_markdown(newest.text(ctx.kommun_name, base, [c.year for c in newer])))
 
 
 def _comparison_table() -> None:
@@ -387,6 +386,11 @@ with lazy.expander("Text till tjänsteskrivelse", "budget_text") as is_open:
             at, ctx.kommun_name, ctx.peers.label, span, ctx.src.first_preliminary
         )
         target_text = " " + budget.target_sentence(ctx.kommun_name, kind, level, target)
+        if newest is not None:  # the same year and group, then the newest value said apart
+            target_text += (
+                f" {newest.text(ctx.kommun_name, base)} "
+                f"{newest.target_text(ctx.kommun_name, kind, level, base)}"
+            )
         st.code(
             report.replace("\n\n", target_text + "\n\n", 1) + f"\n\n{RAW}; {COMPUTED}.",
             language=None,

@@ -72,9 +72,7 @@ for t in data.cached(figures.tree_views)(view, span):
                 for f in figs
             ],
             "Median": [driver_figures.median_text(f) for f in figs],
-            "Gruppens genomsnitt, vägt": [
-                driver_figures.value_text(f.pooled, f.driver.unit) for f in figs
-            ],
+            "Gruppens genomsnitt, vägt": [driver_figures.pooled_text(f) for f in figs],
             "Mittersta hälften": [
                 f"{driver_figures.value_text(f.q1, f.driver.unit)}–"
                 f"{driver_figures.value_text(f.q3, f.driver.unit)}"
@@ -90,15 +88,20 @@ for t in data.cached(figures.tree_views)(view, span):
     st.subheader(f"Kommunen mot jämförelsegruppen {year}")
     st.table(table, hide_index=True)  # static: every column shown, text wraps
     st.caption(
-        f"Placering: 1 = lägst värde bland kommunen och jämförelsekommunerna med värde; ett lågt "
-        f"värde är inte i sig bättre. Gruppens genomsnitt, vägt: jämförelsekommunernas samlade "
-        f"kostnad delad med deras samlade invånare (för kr/inv 65+ härlett ur hemtjänsttagare 65+ "
-        f"och deras andel). {driver_figures.RULE_TEXT} Förändring i kommunen: från det första "
+        "Placering: 1 = lägst värde bland kommunen och jämförelsekommunerna med värde; ett lågt "
+        "värde är inte i sig bättre. Gruppens genomsnitt, vägt: jämförelsekommunernas samlade "
+        "kostnad delad med deras samlade invånare"
+        + (
+            " (invånare 65+ härledda ur hemtjänsttagare 65+ och deras andel)"
+            if any(f.pooled is not None and f.driver.unit == "kr/inv 65+" for f in figs)
+            else ""
+        )
+        + f". {driver_figures.RULE_TEXT} Förändring i kommunen: från det första "
         f"året med värde i "
         f"den valda perioden till {year}, i procent (andelar i procentenheter; kronor i löpande "
         f"priser, inte justerade för pris- och löneökningar). Kommunens "
-        f"värden: {RAW} ({', '.join(kpis)}). Förändring, median, kvartiler och placering: "
-        f"{COMPUTED}; median, kvartiler och placering visas bara "
+        f"värden: {RAW} ({', '.join(kpis)}). Förändring, median, kvartiler, vägt genomsnitt och "
+        f"placering: {COMPUTED}; de visas bara "
         f"när minst {analytics.MIN_PEERS} och minst hälften av jämförelsekommunerna har värde."
     )
     if t.largest is not None:
@@ -191,19 +194,29 @@ for t in data.cached(figures.tree_views)(view, span):
         "jämförelsekommunerna; ljust band: lägst–högst. Inget gruppvärde för år då för få "
         "jämförelsekommuner har värde."
     )
+    changes = {
+        note: [
+            o.driver.kpi
+            for o in shown.over_time
+            if driver_figures.definition_note(o.driver, span) == note
+        ]
+        for note in {driver_figures.definition_note(o.driver, span) for o in shown.over_time}
+        - {None}
+    }
+    for note, ids in changes.items():
+        st.caption(f"⚠ {note} Gäller {', '.join(ids)}.")
     for i, over in enumerate(shown.over_time):
         d, own, stats = over.driver, over.own, over.stats
         if i % 2 == 0:  # a row per pair: on a phone the charts stack in the table's order
             grid = st.columns(2)
         with grid[i % 2]:
-            st.markdown(f"**{escape_markdown(d.title)}**")
-            st.caption(escape_markdown(d.means))
             changed = driver_figures.definition_note(d, span)
-            if changed is not None:
-                st.caption(f"⚠ {changed}")
+            mark = " (nytt räknesätt 2021)" if changed is not None else ""
+            st.markdown(f"**{escape_markdown(d.title)}**{mark}")
+            st.caption(escape_markdown(d.means))
             if over.flag is not None:
                 st.warning(escape_markdown(over.flag))
-            if own.empty and stats.empty:
+            if over.empty:
                 if over.flag is not None:
                     continue
                 fetched = ctx.src.fetched_all([d.kpi])

@@ -203,9 +203,10 @@ with lazy.expander(
             to_year = right_year.selectbox("Till år", later, index=len(later) - 1, key="why_to")
             change = f.why(from_year, to_year)
             st.markdown(escape_markdown(nka_change.change_sentence(change)))
-            st.dataframe(nka_change.change_table(change), hide_index=True)
+            st.table(nka_change.change_table(change), hide_index=True)  # wraps, and prints whole
             st.caption(
-                f"{nka_change.METHOD_TEXT} "
+                f"{nka_change.METHOD_TEXT} Därav riket: rikets nettokostnad per invånare för "
+                "området; därav struktur: kommunens referenskostnad delad med rikets (en kvot). "
                 + (
                     f"Referenskostnaden är härledd: nettokostnad ({a.net_cost}) / (1 + NKA/100). "
                     if change.reference_derived

@@ -412,20 +412,23 @@ class Newest:
     nka: float
     ref: ReferenceCost | None
 
-    def text(self, kommun: str, base: int) -> str:
+    def text(self, kommun: str, base: int, too_few: Sequence[int] = ()) -> str:
         """'Bjuvs senaste värde, 2025: 32,3 % — jämförelsen görs för 2022, det senaste år då
-        tillräckligt många i gruppen har värden.'"""
+        tillräckligt många i gruppen har värden.' With ``too_few``, the years after the base
+        that lack enough peers are named: '… har värden (inte 2023–2025).'"""
+        years = f" (inte {fmt.years_text(list(too_few))})" if too_few else ""
         return (
             f"{genitive(kommun)} senaste värde, {self.year}: {fmt.percent(self.nka)} — "
             f"jämförelsen görs för {base}, det senaste år då tillräckligt många i gruppen har "
-            "värden."
+            f"värden{years}."
         )
 
     def target_text(self, kommun: str, kind: str, level: float, base: int) -> str:
         """The target level (of ``base``) applied to the newest year: where the kommun stands
         and what reaching it means in kronor on the newest year's reference cost."""
         where = position_text(kommun, self.nka, level, kind)
-        head = f"Tillämpat på {self.year}: {where} ({fmt.percent(level)}, {NAMES[kind]} {base})"
+        level_text = f"{NAMES[kind]} {base} var {fmt.percent(level)}"
+        head = f"Tillämpat på {self.year}: {where} ({level_text})"
         if self.ref is None or self.ref.total_mnkr is None:
             return f"{head}; Kolada saknar referenskostnad för {self.year}, så inget belopp."
         g = gap(self.nka, level, self.ref)

@@ -125,6 +125,11 @@ def median_text(f: DriverFigure) -> str:
     return analytics.coverage_text(f.n, f.total)
 
 
+def pooled_text(f: DriverFigure) -> str:
+    """The "Gruppens genomsnitt, vägt" column: the pooled cost, or "–" where none is made."""
+    return "–" if f.pooled is None else value_text(f.pooled, f.driver.unit)
+
+
 def shown_value(f: DriverFigure, first_preliminary: int | None) -> str:
     """The kommun's value as shown, marked when it is preliminary, with the warning when it
     failed a plausibility check."""
@@ -467,6 +472,12 @@ class DriverSeries:
     lines: pd.DataFrame  # the two for ``charts.trend_chart``, values written in the unit
     flag: str | None = None  # why some of the kommun's values are not shown
 
+    @property
+    def empty(self) -> bool:
+        """Nothing to draw: no value of the kommun's and no peer statistic (a count has none)."""
+        peers = self.stats.reindex(columns=analytics.PEER_VALUES)
+        return self.own.empty and bool(peers.isna().all().all())
+
 
 @dataclass(frozen=True)
 class TreeFigures:
@@ -519,8 +530,8 @@ def tree_figures(
             if k == d.kpi and m == kommun and span[0] <= p <= span[1]
         )
         flag = (
-            f"{screened.flags[(d.kpi, kommun, dropped[-1])]} – kommunens värden "
-            f"{fmt.years_text(dropped)} visas inte"
+            f"{_sentence(screened.flags[(d.kpi, kommun, dropped[-1])])} – kommunens värden "
+            f"{fmt.years_text(dropped)} visas inte."
             if dropped
             else None
         )
@@ -530,3 +541,9 @@ def tree_figures(
 
 def tree_units(tree: DriverTree) -> dict[str, str]:
     return {d.kpi: d.unit for d in tree.drivers}
+
+
+def _sentence(warning: str) -> str:
+    """'⚠ enheten …' → '⚠ Enheten …': a warning that stands alone starts a sentence."""
+    head, _, rest = warning.partition(" ")
+    return f"{head} {rest[:1].upper()}{rest[1:]}"

@@ -304,12 +304,12 @@ def change_table(change: NkaChange) -> pd.DataFrame:
         ],
     }
     if change.has_national:
-        table["därav rikets nivå (kr/inv)"] = [
+        table["därav riket (kr/inv)"] = [
             fmt.number(change.riket_from, 0),
             fmt.number(change.riket_to, 0),
             fmt.points(change.national_part),
         ]
-        table["därav kommunens struktur (mot riket)"] = [
+        table["därav struktur (kvot)"] = [
             fmt.number(change.reference_from / change.riket_from, 3),
             fmt.number(change.reference_to / change.riket_to, 3),
             fmt.points(change.structure_part),

@@ -40,7 +40,7 @@ class Screened:
 
 def _rule_text(rule: str, other: str, value: float) -> str:
     word = "minst" if rule == "at_least" else "högst"
-    return f"{WARNING} {other} (borde vara {word} {fmt.number(value, 1)})"
+    return f"{WARNING} ”{other}” (borde vara {word} {fmt.number(value, 1)})"
 
 
 def screen(values: pd.DataFrame, units: Mapping[str, str], titles: Mapping[str, str]) -> Screened:
@@ -77,7 +77,7 @@ def screen(values: pd.DataFrame, units: Mapping[str, str], titles: Mapping[str, 
             for m in wide.loc[wide.index.get_level_values("period") == p, check.kpi].dropna().index:
                 flags.setdefault(
                     (check.kpi, m[0], int(p)),
-                    f"{WARNING} {other}: enheten är troligen inte {unit} (fel för de flesta "
+                    f"{WARNING} ”{other}”: enheten är troligen inte {unit} (fel för de flesta "
                     f"kommuner {int(p)})",
                 )
     if not flags:

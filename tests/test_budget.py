@@ -410,7 +410,9 @@ def test_the_newest_value_is_named_with_the_target_applied_to_it():
         "Bjuvs senaste värde, 2025: 32,3 % — jämförelsen görs för 2022, det senaste år då "
         "tillräckligt många i gruppen har värden."
     ).replace(" %", "\u00a0%")
+    assert newest.text("Bjuv", 2022, [2023, 2024, 2025]).endswith("har värden (inte 2023–2025).")
     text = newest.target_text("Bjuv", "median", 13.9, 2022)
+    assert "(medianen 2022 var 13,9\u00a0%)" in text
     # 32,3 − 13,9 = 18,4 p.e. of 100 mnkr = 18,4 mnkr
     assert text.startswith("Tillämpat på 2025: Bjuv ligger 18,4 p.e. över medianen")
     assert "minska nettokostnaden med 18,4\u00a0mnkr, räknat på 2025 års referenskostnad" in text

@@ -230,3 +230,23 @@ def test_without_riket_there_is_no_national_part():
     assert not c.has_national and "rikets" not in change_sentence(c)
     c = nka_change(YearFigures(2019, 10.0, 5000.0), YearFigures(2020, 5.0, 5100.0), (None, 4000))
     assert not c.has_national
+
+
+def test_the_change_table_shows_the_three_parts():
+    from benchmark.nka_change import change_table
+
+    c = nka_change(
+        YearFigures(2019, 32.2, 6434.0), YearFigures(2020, 23.1, 6217.0), riket=(4492.0, 4676.0)
+    )
+    table = change_table(c)
+    assert list(table.columns) == [
+        "År", "NKA", "Nettokostnad (kr/inv)", "Referenskostnad (kr/inv) härledd",
+        "därav riket (kr/inv)", "därav struktur (kvot)",
+    ]  # fmt: skip
+    assert table["därav riket (kr/inv)"].tolist()[:2] == ["4\u00a0492", "4\u00a0676"]
+    assert (
+        change_table(nka_change(YearFigures(2019, 1.0, 10.0), YearFigures(2020, 2.0, 11.0))).shape[
+            1
+        ]
+        == 4
+    )

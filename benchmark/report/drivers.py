@@ -53,7 +53,7 @@ def driver_section(
                 f"{f.driver.title} ({f.driver.kpi})",
                 driver_figures.shown_value(f, prel[f.driver.kpi]),
                 driver_figures.median_text(f),
-                driver_figures.value_text(f.pooled, f.driver.unit),
+                driver_figures.pooled_text(f),
                 f.placement.text if f.placement is not None else "–",
                 f"{f.n} av {f.total}",
             )
@@ -94,7 +94,7 @@ def driver_section(
                     + f" ({driver_figures.SPLIT_TEXT}; {COMPUTED}.)"
                 )
             )
-    drawn = [o for o in tf.over_time if not (o.own.empty and o.stats.empty)]
+    drawn = [o for o in tf.over_time if not o.empty]
     if drawn:
         progress(f"diagram: {tree.title}")
         columns = min(3, len(drawn))
