@@ -19,10 +19,15 @@ def test_bjuv_budgetmal_names_its_2025_value_beside_the_2022_comparison(real_cac
     assert any(
         w.startswith(
             f"Bjuvs senaste värde, 2025: 32,3{NBSP}% — jämförelsen görs för 2022, det senaste år "
-            "då tillräckligt många i gruppen har värden."
+            "då tillräckligt många i gruppen har värden (inte 2023–2025)."
         )
         for w in warnings
     ), warnings
     applied = [plain(m.value) for m in at.markdown if m.value.startswith("Tillämpat på 2025")]
     assert len(applied) == 1 and "p.e. över medianen" in applied[0]
     assert "räknat på 2025 års referenskostnad" in applied[0]
+    # and the text for the tjänsteskrivelse says it too
+    at.session_state["budget_text"] = True
+    at.run()
+    text = " ".join(c.value for c in at.code)
+    assert "Bjuvs senaste värde, 2025: 32,3" in text and "Tillämpat på 2025" in text
