@@ -331,26 +331,23 @@ class KoladaClient:
 
     def iter_pages(self, path: str, params: dict | None = None) -> Iterator[Page]:
         """Every page of a listing, following ``next_url`` until it is null: only on the base
-        URL's host, never in a circle, at most ``max_pages`` pages — fewer when the first page
-        says how many rows there are (``count``: the pages that count needs, and one more) — and
-        never more than ``EMPTY_PAGES`` empty pages in a row that still point further. A
-        ``count`` larger than the rows sent, on the last page, is an error (rows went missing)."""
+        URL's host, never in a circle, at most ``max_pages`` pages, and never more than
+        ``EMPTY_PAGES`` empty pages in a row that still point further (an endless ``next_url``).
+        A ``count`` larger than the rows sent, on the last page, is an error (rows went
+        missing)."""
         url: str | None = self.url(path, params)
         seen: set[str] = set()
         rows = empty = 0
-        limit = self.max_pages
         while url:
             if url in seen:
                 raise KoladaError("Kolada skickade samma sida två gånger (next_url i cirkel)", url)
-            if len(seen) >= limit:
-                raise KoladaError(f"Fler än {limit} sidor för en och samma fråga", url)
+            if len(seen) >= self.max_pages:
+                raise KoladaError(f"Fler än {self.max_pages} sidor för en och samma fråga", url)
             seen.add(url)
             body = self.get_json(url)
             rows += len(body["values"])
             next_url = body.get("next_url")
             count = body.get("count")
-            if len(seen) == 1:
-                limit = _page_limit(limit, count, len(body["values"]))
             empty = empty + 1 if next_url and not body["values"] else 0
             if empty > EMPTY_PAGES:
                 raise KoladaError(
@@ -475,11 +472,3 @@ def _check_date(value: str) -> str:
         return date.fromisoformat(value).isoformat()
     except (TypeError, ValueError):
         raise BadInput(f"Ogiltigt datum {value!r}: väntade ÅÅÅÅ-MM-DD.") from None
-
-
-def _page_limit(limit: int, count: object, first_rows: int) -> int:
-    """The pages a query may take: the pages the first page's ``count`` needs at its size, and
-    one more, when both are known; else ``limit``."""
-    if not isinstance(count, int) or isinstance(count, bool) or count < 0 or first_rows <= 0:
-        return limit
-    return min(limit, -(-count // first_rows) + 1)

@@ -248,12 +248,3 @@ def test_no_pace_stays_no_pace_after_a_429():
     with KoladaClient(BASE, max_rps=0) as c:
         c._count_request(429)
         assert c._throttle.interval == 0
-
-
-def test_the_page_limit_follows_the_first_pages_count():
-    from kolada.client import _page_limit
-
-    assert _page_limit(2000, 12_000, 5000) == 4  # 3 pages of 5 000 rows, and one more
-    assert _page_limit(2000, None, 5000) == 2000  # no count: the cap
-    assert _page_limit(2000, 0, 0) == 2000
-    assert _page_limit(3, 1_000_000, 10) == 3  # never above the cap

@@ -5,28 +5,20 @@ formula, none sends a request there, none shows an exception."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import fill_cache
+from tests.deploy_support import start_replicas, stop
 from tests.integration.test_browser import (
     BROWSER_ARGS,
     CHROMIUM,
     LOCALE,
-    free_port,
     linked_resources,
     outside_urls,
 )
 from tests.test_app import KOMMUNER, WITHOUT_VALUES, CraftedClient
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parents[2]
 KATEX = "$$e^{i\\pi}+1=0$$"
 
 
@@ -44,40 +36,13 @@ class KatexClient(CraftedClient):
 def server(tmp_path_factory):
     if CHROMIUM is None:
         pytest.fail("Chromium not found: install Debian's package (apt-get install -y chromium)")
-    cache = fill_cache(
-        tmp_path_factory.mktemp("hostile"),
-        KatexClient(munis=[k for k in KOMMUNER if k != WITHOUT_VALUES]),
-    )
-    port = free_port()
-    env = {
-        **os.environ,
-        "KOLADA_CACHE_DIR": str(cache),
-        "KOLADA_READ_ONLY": "1",
-        "KOLADA_BASE_URL": "http://127.0.0.1:9/v3",
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    log = tmp_path_factory.mktemp("hostile-log") / "streamlit.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"streamlit did not start: {log.read_text(errors='replace')[-2000:]}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    client = KatexClient(munis=[k for k in KOMMUNER if k != WITHOUT_VALUES])
+    cache = fill_cache(tmp_path_factory.mktemp("hostile"), client)
+    tmp = tmp_path_factory.mktemp("hostile-log")
+    # one read-only replica; Kolada's base URL leads nowhere
+    procs, ports = start_replicas(cache, 1, tmp, KOLADA_BASE_URL="http://127.0.0.1:9/v3")
+    yield f"http://127.0.0.1:{ports[0]}"
+    stop(*procs)
 
 
 def assert_inert(page) -> None:
