@@ -58,7 +58,7 @@ _ERRNO_SV = {
     errno.EDQUOT: "diskkvoten är slut",
     errno.EROFS: "filsystemet är skrivskyddat",
     errno.EISDIR: "det är en mapp, inte en fil",
-    errno.ENOTDIR: "en del av sökvägen är inte en mapp",
+    errno.ENOTDIR: "inte en mapp",
     errno.EEXIST: "finns redan",
     errno.EMFILE: "för många öppna filer",
     errno.EIO: "läs- eller skrivfel på disken",

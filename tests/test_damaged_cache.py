@@ -212,7 +212,7 @@ def test_cache_path_is_a_file(tmp_path):
         ["values", "--kpi", "N30001", "--municipality", "0561"],
     ):
         line = one_line(cli("--cache-dir", str(path), *argv), 1)
-        assert f"kunde inte använda cachen i {path} (ingen mapp)" in line
+        assert f"kunde inte använda cachen i {path}: inte en mapp" in line
     with pytest.raises(RefreshFailed, match="kunde inte använda cachen") as failure:
         refresh(Store(path), FakeClient(), kpis=KPIS)
     assert "\n" not in str(failure.value)
@@ -359,7 +359,7 @@ def test_a_read_error_of_the_system_fails_the_refresh_instead_of_looking_like_no
 
     monkeypatch.setattr(store_module.pq, "read_table", denied)
     assert "values" not in Store(filled).read_all()  # a reader carries on without it
-    with pytest.raises(RefreshFailed, match="Permission denied"):
+    with pytest.raises(RefreshFailed, match="behörighet saknas"):
         fill(filled, full=True)
     monkeypatch.undo()
     assert digest(filled) == before
