@@ -20,9 +20,10 @@ from kolada.ids import MUNICIPALITY_ID
 
 GENDERS = frozenset({"T", "K", "M"})
 KEEP_SHARE = 0.98  # a full fetch must bring back at least 98 % of the T values cached …
-CHANGE_SHARE = 0.02  # … and change at most 2 % of them (outside the two newest years)
+CHANGE_SHARE = 0.02  # … and change at most 2 % of them (before the last five years)
 MAX_ABS = 1e9  # no Kolada value is this large
-PRELIMINARY_YEARS = 2  # the newest years of a KPI, which Kolada revises freely
+OPEN_YEARS = 5  # the last five calendar years: Kolada revises them (preliminary, then final)
+COUNT_FLOOR = -0.5  # a count below this would show as negative (−0,01 rounds to 0)
 LISTING_SHARE = 0.90  # a metadata listing must keep at least 90 % of the cached entries
 
 
@@ -198,11 +199,15 @@ class Rewrite:
 
 
 def find_rewrites(
-    old: pd.DataFrame | None, new: pd.DataFrame, kpis: Iterable[str], years: Iterable[int]
+    old: pd.DataFrame | None,
+    new: pd.DataFrame,
+    kpis: Iterable[str],
+    years: Iterable[int],
+    this_year: int,
 ) -> list[Rewrite]:
     """KPIs of a full fetch whose T values in ``years`` change for more than ``CHANGE_SHARE``
-    of those the cache holds, leaving out each KPI's ``PRELIMINARY_YEARS`` newest years (which
-    Kolada revises as it finalises them)."""
+    of those the cache holds, leaving out the last ``OPEN_YEARS`` calendar years before
+    ``this_year`` (Kolada revises them as it finalises them): history is not rewritten."""
     if old is None or old.empty:
         return []
     years = list(years)
@@ -214,10 +219,9 @@ def find_rewrites(
         return rows[[*key, "value"]]
 
     before = totals(old)
+    before = before[before["period"] < this_year - OPEN_YEARS]
     if before.empty:
         return []
-    newest = before.groupby("kpi")["period"].transform("max")
-    before = before[before["period"] <= newest - PRELIMINARY_YEARS]
     both = before.merge(totals(new), on=key, suffixes=("_old", "_new"))
     moved = ~((both["value_old"] - both["value_new"]).abs() <= 1e-9 * both["value_old"].abs())
     out = []
@@ -262,7 +266,7 @@ def check_values_frame(
             f"{r['value']:g}; svaret godtas inte",
             url,
         )
-    negative = frame[frame["kpi"].isin(set(counts)) & (values < 0)]
+    negative = frame[frame["kpi"].isin(set(counts)) & (values < COUNT_FLOOR)]
     if not negative.empty:
         r = negative.iloc[0]
         raise KoladaError(

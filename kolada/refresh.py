@@ -458,7 +458,7 @@ class _Run:
             )
         self.result.unit_changes = find_unit_changes(old, new, [*full, *delta])
         shrinks = find_shrinks(old, new, full, years=years) + find_shrinks(old, new, delta)
-        shrinks += find_rewrites(old, new, full, years)
+        shrinks += find_rewrites(old, new, full, years, self.now.year)
         if shrinks and not self.accept_shrink:
             raise shrink_error(shrinks)
         self.result.shrinks = shrinks

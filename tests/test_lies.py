@@ -1,8 +1,8 @@
 """Lies on HTTP 200 (issue 20): each answer below is well-formed JSON, and each would have
 changed the cache. Every one is refused — the refresh fails and the cache stays byte-identical —
 unless it is within the stated thresholds (``kolada.checks``: 98 % of a KPI's total values
-kept, at most 2 % changed outside the two newest years, only kommuner of the listing, no value
-beyond ±1e9, no negative count). No network: a fake Kolada."""
+kept, at most 2 % changed before the last five years, only kommuner of the listing, no value
+beyond ±1e9, no count below −0,5). No network: a fake Kolada."""
 
 from __future__ import annotations
 
@@ -132,16 +132,20 @@ def test_a_shorter_kommun_list_is_refused(cache):
     assert digest(cache) == before
 
 
-def test_a_revision_of_the_newest_years_is_accepted(cache):
-    """Kolada revises its newest (preliminary) years: a full fetch that changes them passes."""
+def test_a_revision_of_the_last_five_years_is_accepted(cache):
+    """Kolada revises the last years (preliminary, then final; the mirror's ``--revise`` changes
+    every value from 2021 on): a full fetch that changes them passes, and a count revised to
+    −0,01 is not a negative count."""
 
-    def revise_newest(rows):
+    def revise_recent(rows):
         for r in rows:
-            if r["period"] >= max(x["period"] for x in rows) - 1:
+            if r["period"] >= NOW.year - 5:
                 r["values"][0]["value"] += 1
+            if r["kpi"] == POPULATION and r["period"] == NOW.year:
+                r["values"][0]["value"] = -0.01
         return rows
 
-    result = fill_kpis(cache, Lying(revise_newest), now=NOW + timedelta(days=2), full=True)
+    result = fill_kpis(cache, Lying(revise_recent), now=NOW + timedelta(days=2), full=True)
     assert result.changes.changed > 0
 
 

@@ -151,5 +151,6 @@ def test_nginx_answers_with_security_headers_and_hides_streamlits_internals(farm
         urllib.request.urlopen(farm["url"] + "/_stcore/metrics", timeout=30)
     assert missing.value.code == 404
     assert missing.value.headers["X-Content-Type-Options"] == "nosniff"
+    missing.value.close()  # an HTTPError holds the answer open
     with urllib.request.urlopen(farm["url"] + "/_stcore/host-config", timeout=30) as answer:
         assert json.load(answer)["allowedOrigins"] == []
