@@ -14,6 +14,7 @@ read every dataset as a new process would, and compare with the undamaged readin
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import shutil
 import sys
@@ -66,6 +67,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cache", type=Path, help="a cache with two commits (default: fill)")
     args = parser.parse_args()
+    logging.getLogger("kolada").setLevel(logging.ERROR)  # each damage is logged: counted below
     rng = random.Random(args.seed)
     tmp = Path(tempfile.mkdtemp())
     source = args.cache or filled(tmp)
