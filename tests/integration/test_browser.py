@@ -176,7 +176,8 @@ def test_budgetmal_downloads_png_and_bundle(server, browser, tmp_path):
     page = new_page(browser, viewport={"width": 1400, "height": 2400}, accept_downloads=True)
     page.goto(f"{server}/budgetmal?kommun=0561&omrade=ifo")
     wait_for_title(page, "Budgetmål – Individ- och familjeomsorg – Åtvidaberg")
-    assert "Skillnad i kronor" in page.get_by_test_id("stMarkdown").all_inner_texts()[2]
+    # the page's text after its title: wait for it rather than count its elements
+    page.get_by_test_id("stMarkdown").filter(has_text="Skillnad i kronor").first.wait_for()
     shot(page, "7-budgetmal")
 
     with page.expect_download(timeout=60_000) as png:
