@@ -33,6 +33,8 @@ from kolada.drivers import (
     Driver,
     DriverTree,
     Identity,
+    basis_population,
+    derived_unit_cost,
     inhabitants,
     persons,
 )
@@ -371,7 +373,6 @@ class IdentityFigure:
     n: int  # peers with cost, volume and basis
     total: int
     basis_population: float | None  # the kommun's invånare of the basis, for mnkr
-    unit_cost_derived: bool  # always: the unit cost is cost / (volume × factor)
     why_not: str | None = None  # why there is no split
 
     def parts(self) -> pd.DataFrame:
@@ -425,7 +426,7 @@ def identity_split(
     n = len(inputs)
 
     def without(reason: str) -> IdentityFigure:
-        return IdentityFigure(identity, year, None, n, len(peers), None, True, reason)
+        return IdentityFigure(identity, year, None, n, len(peers), None, reason)
 
     own = rows.get(kommun, {})
     cost, volume = own.get(identity.cost), own.get(identity.volume)
@@ -436,10 +437,9 @@ def identity_split(
     if not analytics.covered(n, len(peers)):
         return without(analytics.coverage_text(n, len(peers)))
     ref = pooled_reference(inputs, identity.factor)
-    split = split_two_factors(
-        volume, cost / (volume * identity.factor), ref.volume, ref.unit_cost, identity.factor
-    )
-    return IdentityFigure(identity, year, split, n, len(peers), _basis(identity, own), True)
+    unit_cost = derived_unit_cost(identity, cost, volume)  # so that v × s × factor = cost
+    split = split_two_factors(volume, unit_cost, ref.volume, ref.unit_cost, identity.factor)
+    return IdentityFigure(identity, year, split, n, len(peers), _basis(identity, own))
 
 
 def _pooled_inputs(
@@ -457,10 +457,7 @@ def _basis(identity: Identity, own: Mapping[str, float]) -> float | None:
     of users / (volume × factor)."""
     if identity.basis == "invånare":
         return inhabitants(COST_BASIS[identity.basis], own)
-    count, volume = own.get(identity.count or ""), own.get(identity.volume)
-    if count is None or not volume:
-        return None
-    return count / (volume * identity.factor)
+    return basis_population(identity, own.get(identity.count or ""), own.get(identity.volume))
 
 
 # ---- one tree, as a page shows it --------------------------------------------------------------
