@@ -29,7 +29,7 @@ notes.peer_note(ctx)
 notes.edition_note(f.peer_years)
 group, held = ctx.peers.group, f.peer_years.held
 o = f.o
-own, year, prel_from = o.own, o.year, o.prel_from
+year, prel_from = o.year, o.prel_from
 if year is None:
     st.info(escape_markdown(f.without_value))
     st.stop()
@@ -94,8 +94,7 @@ if gap is not None:
         ref_text += " Invånarantal saknas för året, så beloppet per invånare kan inte räknas."
     st.caption(f"{ref_text} {COMPUTED}.")
 
-shown_stats = o.shown_stats  # no band or median where too few peers report
-lines = charts.trend_data(own, shown_stats, ctx.kommun_name, prel_from)
+shown_stats, lines = o.shown_stats, f.lines  # no band or median where too few peers report
 peer_rows, peer_names = None, {}
 if st.toggle("Visa varje jämförelsekommun", key="w_peer_lines"):
     peer_rows = f.peer_lines

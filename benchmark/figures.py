@@ -17,6 +17,7 @@ import pandas as pd
 from benchmark import (
     analytics,
     budget,
+    charts,
     driver_figures,
     editions,
     fmt,
@@ -75,6 +76,8 @@ class OverviewFigures:
     values: pd.DataFrame  # the area's KPIs and the population, the kommun and every peer
     o: overview.Overview
     fetched: bool  # the NKA KPI was fetched (else a missing value says nothing of Kolada)
+    lines: pd.DataFrame  # the chart's lines (``charts.trend_data``): the kommun, median, mean
+    table: pd.DataFrame  # the values behind the chart, by year (for the table and downloads)
 
     @property
     def peers(self):
@@ -175,11 +178,6 @@ class OverviewFigures:
         rows = v[(v["kpi"] == self.area.nka_pct) & v["period"].between(*self.span)]
         return analytics.members_by_year_only(rows, self.peer_years.by_year)
 
-    @property
-    def table(self) -> pd.DataFrame:
-        """The values behind the chart, by year (for the table and the downloads)."""
-        return overview.series_table(self.o, self.kommun_name)
-
 
 def overview_figures(src: Source, view: View) -> OverviewFigures:
     a = area(view.area)
@@ -193,7 +191,11 @@ def overview_figures(src: Source, view: View) -> OverviewFigures:
         values, a, view.kommun, py.by_year, span, src.first_preliminary(a.nka_pct)
     )
     name = src.names.get(view.kommun, view.kommun)
-    return OverviewFigures(view, a, name, span, py, values, o, src.fetched_all([a.nka_pct]))
+    return OverviewFigures(
+        view, a, name, span, py, values, o, src.fetched_all([a.nka_pct]),
+        charts.trend_data(o.own, o.shown_stats, name, o.prel_from),
+        overview.series_table(o, name),
+    )  # fmt: skip
 
 
 # ---- Jämförelse -----------------------------------------------------------------------------

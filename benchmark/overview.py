@@ -29,6 +29,7 @@ class Overview:
     ref: analytics.ReferenceCost | None
     gap: analytics.Gap | None  # to the median, in p.e., kr/invånare and mnkr
     population: float | None
+    shown_stats: pd.DataFrame  # ``stats`` without band or median where too few peers report
 
     @property
     def preliminary(self) -> bool:
@@ -47,11 +48,6 @@ class Overview:
     @property
     def too_few(self) -> str:
         return analytics.coverage_text(self.peers_n, self.peers_total)
-
-    @property
-    def shown_stats(self) -> pd.DataFrame:
-        """No band or median where too few peers report."""
-        return analytics.only_covered(self.stats)
 
     @property
     def uncovered_years(self) -> list[int]:
@@ -78,8 +74,11 @@ def overview(
     own = own[(own.index >= span[0]) & (own.index <= span[1])]
     stats = analytics.peer_stats_by_year(values, a.nka_pct, by_year, span)
     year = analytics.latest_year(values, a.nka_pct, kommun, span)
+    shown = analytics.only_covered(stats)
     if year is None:
-        return Overview(own, stats, None, None, None, prel_from, 0, 0, None, None, None, None, None)
+        return Overview(
+            own, stats, None, None, None, prel_from, 0, 0, None, None, None, None, None, shown
+        )
     nka = analytics.value_at(values, a.nka_pct, kommun, year)
     row = stats[stats["period"] == year]
     n, total, has_cover = analytics.coverage_at(stats, year)
@@ -105,6 +104,7 @@ def overview(
         ref,
         gap,
         analytics.population(values, kommun, year),
+        shown,
     )
 
 

@@ -93,14 +93,13 @@ def key_figures(d: OverviewFigures) -> Table:
 
 def trend_figure(d: OverviewFigures) -> Figure:
     o, span = d.o, d.span
-    lines = charts.trend_data(o.own, o.shown_stats, d.kommun_name, o.prel_from)
-    chart = charts.trend_chart(lines, o.shown_stats, d.kommun_name, "Nettokostnadsavvikelse (%)")
+    chart = charts.trend_chart(d.lines, o.shown_stats, d.kommun_name, "Nettokostnadsavvikelse (%)")
     area_text = narrative.area_in_sentence(d.area.title)
     caption = (
         f"{narrative.genitive(d.kommun_name)} nettokostnadsavvikelse för {area_text} "
         f"{span[0]}–{span[1]} jämfört med jämförelsegruppens median, ovägda medel och spridning "
         "(ljust fält: lägsta–högsta värde; mörkare fält: mittersta hälften)"
-        + ("; trianglar: preliminära värden" if lines["preliminary"].any() else "")
+        + ("; trianglar: preliminära värden" if d.lines["preliminary"].any() else "")
         + (
             f"; streckad lodrät linje: ny modell för referenskostnaden från "
             f"{analytics.METHOD_BREAK_YEAR}"
