@@ -36,6 +36,7 @@ import urllib3
 
 from kolada.errors import BadInput, KoladaError
 from kolada.ids import (
+    FIRST_YEAR,
     chunked,
     validate_kpi_ids,
     validate_municipality_ids,
@@ -43,6 +44,7 @@ from kolada.ids import (
 )
 from kolada.transport import (
     DeadlinePassed,
+    InFlight,
     Watchdog,
     build_session,
     origin,
@@ -53,8 +55,16 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 PER_PAGE = 5000
-MAX_PAGES = 2000  # pages per query: a next_url that changes forever ends here
+MAX_RPS = 4.8  # requests per second, at most
+# Pages per query: a next_url that changes forever ends here. The largest real query (25 KPIs ×
+# every municipality × the years a refresh asks for) has a few dozen pages; 500 pages at MAX_RPS
+# take ~105 s, so the cap is reached well inside a refresh's deadline (300 s).
+MAX_PAGES = 500
 EMPTY_PAGES = 2  # empty pages in a row that still point further: an endless next_url
+# A data row is one KPI × municipality × year: a query cannot hold more rows than the product of
+# its segments. Without a municipality segment, every municipality Kolada lists answers (290
+# kommuner, 21 regioner, riket: at most 400 with room); without a year segment, every year.
+MUNICIPALITIES_MAX = 400
 MAX_BODY_BYTES = 64 * 1024 * 1024  # decompressed; a full page of 5000 data rows is ~1 MB
 REQUEST_DEADLINE = 120.0  # seconds for one request, redirects and body included
 MAX_REDIRECTS = 5
@@ -151,7 +161,7 @@ class KoladaClient:
         *,
         session: requests.Session | None = None,
         timeout: tuple[float, float] = (5.0, 60.0),
-        max_rps: float = 4.8,
+        max_rps: float = MAX_RPS,
         per_page: int = PER_PAGE,
         body_retries: int = 3,
         max_pages: int = MAX_PAGES,
@@ -172,6 +182,7 @@ class KoladaClient:
         self.stop_reason = ""
         self.requests_sent = 0
         self._count_lock = threading.Lock()
+        self._in_flight: set[InFlight] = set()  # requests under way, on any thread
         self._local = threading.local()
         self._throttle = _Throttle(max_rps)
 
@@ -184,8 +195,10 @@ class KoladaClient:
         self._local.sent = self.thread_requests() + 1
 
     def _time_left(self) -> float:
-        """Seconds until the calling thread's request must be done."""
-        return seconds_left(getattr(self._local, "ends_at", None))
+        """Seconds until the calling thread's request must be done (sooner after ``abort``)."""
+        left = seconds_left(getattr(self._local, "ends_at", None))
+        stop = self.stop_at
+        return left if stop is None else min(left, max(stop - time.monotonic(), 0.0))
 
     @contextmanager
     def deadline(self, seconds: float | None, reason: str) -> Iterator[None]:
@@ -199,9 +212,27 @@ class KoladaClient:
             self.stop_at, self.stop_reason = outer
 
     def abort(self, reason: str) -> None:
-        """Send no further request (another part of a refresh failed); one in flight ends at
-        its own deadline."""
+        """Send no further request and cut the ones in flight now (another part of a refresh
+        failed: it fails at once, not when a hung request reaches its own deadline)."""
         self.stop_at, self.stop_reason = time.monotonic(), reason
+        with self._count_lock:
+            in_flight = list(self._in_flight)
+        for request in in_flight:
+            request.expire()
+
+    @contextmanager
+    def _watched(self, ends_at: float) -> Iterator[InFlight]:
+        """A request cut at ``ends_at`` by a watchdog, or sooner by ``abort``."""
+        with Watchdog(ends_at - time.monotonic()) as request:
+            with self._count_lock:
+                self._in_flight.add(request)
+            try:
+                if self.stop_at is not None and self.stop_at <= time.monotonic():
+                    request.expire()  # aborted between the deadline check and here
+                yield request
+            finally:
+                with self._count_lock:
+                    self._in_flight.discard(request)
 
     def thread_requests(self) -> int:
         """Requests sent by the calling thread (exact per task when a few threads share us)."""
@@ -239,7 +270,8 @@ class KoladaClient:
 
     def _send(self, url: str, ends_at: float) -> requests.Response:
         self._throttle.wait()
-        left = ends_at - time.monotonic()
+        stop = self.stop_at  # moved earlier by ``abort`` since ``ends_at`` was set
+        left = (ends_at if stop is None else min(ends_at, stop)) - time.monotonic()
         if left <= 0:
             raise self._late(ends_at, url)
         self._count_request()
@@ -278,7 +310,7 @@ class KoladaClient:
 
     def _get_once(self, url: str, ends_at: float) -> dict:
         """One GET (redirects on the same host followed), cut at ``ends_at`` by a watchdog."""
-        with Watchdog(ends_at - time.monotonic()) as request:
+        with self._watched(ends_at) as request:
             try:
                 response = self._follow(url, ends_at)
                 with response:
@@ -329,10 +361,13 @@ class KoladaClient:
         query = {"per_page": self.per_page, **(params or {})}
         return f"{self.base_url}/{path.lstrip('/')}?{urlencode(query)}"
 
-    def iter_pages(self, path: str, params: dict | None = None) -> Iterator[Page]:
+    def iter_pages(
+        self, path: str, params: dict | None = None, *, max_rows: int | None = None
+    ) -> Iterator[Page]:
         """Every page of a listing, following ``next_url`` until it is null: only on the base
-        URL's host, never in a circle, at most ``max_pages`` pages, and never more than
-        ``EMPTY_PAGES`` empty pages in a row that still point further (an endless ``next_url``).
+        URL's host, never in a circle, at most ``max_pages`` pages, never more than
+        ``EMPTY_PAGES`` empty pages in a row that still point further, and never more than
+        ``max_rows`` rows (what the query can hold: an endless ``next_url`` of full pages).
         A ``count`` larger than the rows sent, on the last page, is an error (rows went
         missing)."""
         url: str | None = self.url(path, params)
@@ -346,6 +381,12 @@ class KoladaClient:
             seen.add(url)
             body = self.get_json(url)
             rows += len(body["values"])
+            if max_rows is not None and rows > max_rows:
+                raise KoladaError(
+                    f"Kolada skickade fler än {max_rows} rader för en fråga som kan ha högst så "
+                    "många; svaret godtas inte",
+                    url,
+                )
             next_url = body.get("next_url")
             count = body.get("count")
             empty = empty + 1 if next_url and not body["values"] else 0
@@ -443,7 +484,7 @@ class KoladaClient:
         path = "data/" + "/".join(f"{name}/{_seg(ids)}" for name, ids in segments.items())
         pages = 0
         try:
-            for page in self.iter_pages(path, params):
+            for page in self.iter_pages(path, params, max_rows=most_rows(segments)):
                 pages += 1
                 if on_page:
                     on_page(page.url)
@@ -456,6 +497,17 @@ class KoladaClient:
             logger.info("422 for %s: splitting %s in two", e.url, longest)
             for part in (segments[longest][:half], segments[longest][half:]):
                 yield from self._split_pages({**segments, longest: part}, params, on_page)
+
+
+def most_rows(segments: dict[str, list[str]], *, today: date | None = None) -> int | None:
+    """The most data rows a query on ``segments`` can hold: one per KPI × municipality × year
+    (every municipality, or every year Kolada may have, where a segment is not given; no bound
+    of ours for every KPI)."""
+    if "kpi" not in segments:
+        return None
+    municipalities = len(segments.get("municipality", ())) or MUNICIPALITIES_MAX
+    years = len(segments.get("year", ())) or (today or date.today()).year + 2 - FIRST_YEAR
+    return len(segments["kpi"]) * municipalities * years
 
 
 def _seg(ids: Sequence[str]) -> str:

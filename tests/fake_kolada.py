@@ -114,6 +114,8 @@ class FakeKolada:
             rows[2] = {**rows[2], "period": 1850}
         if scenario == "endless_next":
             return [], self._url(parts, page + 1)
+        if scenario == "endless_full":  # full pages that point further for ever
+            return rows, self._url(parts, page + 1)
         if scenario == "next_backslash" and page == 1:  # other port to urllib3, ours to urlsplit
             url = f"http://127.0.0.1:{self.other_port}\\@127.0.0.1:{self.port}/v3/kpi?page=2"
             return rows, url
@@ -142,6 +144,13 @@ class _Handler(BaseHTTPRequestHandler):
         is_data = "/data/" in split.path
         if fake.scenario == "hang":
             time.sleep(30)
+        if fake.scenario == "fail_while_hung":  # the group listing hangs; the kommun listing
+            if "municipality_groups" in split.path:  # fails while it does
+                time.sleep(30)
+            elif split.path.endswith("/municipality"):
+                time.sleep(0.3)
+                self.send_error(404)
+                return
         if is_data and fake.scenario == "header_drip":
             self._drip_headers()
             return

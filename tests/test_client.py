@@ -2,13 +2,23 @@
 
 import json
 import re
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 import responses
 
-from kolada.client import DEFAULT_BASE_URL, KoladaClient, base_url_from_env, parse_body
+from kolada.client import (
+    DEFAULT_BASE_URL,
+    MAX_PAGES,
+    MAX_RPS,
+    MUNICIPALITIES_MAX,
+    KoladaClient,
+    base_url_from_env,
+    most_rows,
+    parse_body,
+)
 from kolada.errors import BadInput, KoladaError
 from tests.conftest import load_fixture
 
@@ -248,3 +258,20 @@ def test_no_pace_stays_no_pace_after_a_429():
     with KoladaClient(BASE, max_rps=0) as c:
         c._count_request(429)
         assert c._throttle.interval == 0
+
+
+def test_the_page_cap_is_reached_inside_a_refresh_deadline():
+    """An endless next_url ends at the cap before the refresh's deadline would: the cap can
+    actually be reached at the polite request rate."""
+    from kolada.refresh import DEFAULT_DEADLINE
+
+    assert MAX_PAGES / MAX_RPS < DEFAULT_DEADLINE / 2
+
+
+def test_most_rows_is_the_product_of_the_segments():
+    seg = {"kpi": ["N1", "N2"], "municipality": ["0561", "0780", "1267"], "year": ["2021"]}
+    assert most_rows(seg) == 6
+    assert most_rows({"kpi": ["N1"], "year": ["2021", "2022"]}) == MUNICIPALITIES_MAX * 2
+    today = date(2026, 12, 7)  # every year from 1990 to next year: 38
+    assert most_rows({"kpi": ["N1"], "municipality": ["0561"]}, today=today) == 38
+    assert most_rows({"municipality": ["0561"], "year": ["2021"]}) is None

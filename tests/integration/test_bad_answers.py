@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kolada.client import KoladaClient
+from kolada.client import MAX_PAGES, MUNICIPALITIES_MAX, KoladaClient, most_rows
 from kolada.errors import KoladaError
 from kolada.refresh import RefreshFailed, refresh
 from kolada.store import Store
@@ -127,6 +127,33 @@ def test_endless_next_url_ends_within_a_few_requests(kolada):
             client.fetch_values(KPIS, None, YEARS)
         assert client.requests_sent == 3
     assert time.monotonic() - start < 10
+
+
+def test_endless_full_pages_end_when_the_query_cannot_hold_more_rows(kolada):
+    """Full pages that point further forever: stopped when the rows exceed what the query can
+    hold (KPIs × every municipality × years), long before the page cap or the deadline."""
+    kolada.scenario = "endless_full"
+    per_page = len(KPIS) * len(KOMMUNER) * len(YEARS)  # the fake sends every row on each page
+    most = most_rows({"kpi": KPIS, "year": [str(y) for y in YEARS]})
+    assert most == len(KPIS) * MUNICIPALITIES_MAX * len(YEARS)
+    with KoladaClient(kolada.base_url, max_rps=0) as client:
+        with pytest.raises(KoladaError, match=f"fler än {most} rader"):
+            client.fetch_values(KPIS, None, YEARS)
+        assert client.requests_sent == most // per_page + 1 < MAX_PAGES
+    print(f"endless full pages: {client.requests_sent} requests (cap {MAX_PAGES})")
+
+
+def test_a_failed_part_cuts_the_hung_one_at_once(cached, kolada):
+    """One listing fails while another hangs: the refresh fails at once, not when the hung
+    request reaches its own deadline (here 30 s)."""
+    before = digest(cached)
+    kolada.scenario = "fail_while_hung"
+    start = time.monotonic()
+    with pytest.raises(RefreshFailed, match="kommuner"):
+        run(cached, kolada, full=True, client_kw={"request_deadline": 30})
+    seconds = time.monotonic() - start
+    assert seconds < 5, seconds
+    assert digest(cached) == before
 
 
 @pytest.mark.parametrize("scenario", ["drip", "header_drip", "retry_after"])
