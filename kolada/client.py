@@ -47,6 +47,7 @@ from kolada.transport import (
     InFlight,
     Watchdog,
     build_session,
+    network_error_text,
     origin,
     seconds_left,
 )
@@ -68,6 +69,18 @@ MUNICIPALITIES_MAX = 400
 MAX_BODY_BYTES = 64 * 1024 * 1024  # decompressed; a full page of 5000 data rows is ~1 MB
 REQUEST_DEADLINE = 120.0  # seconds for one request, redirects and body included
 MAX_REDIRECTS = 5
+STATUS_SV = {  # what an HTTP status means, for a message
+    400: "felaktig fråga",
+    401: "inloggning krävs",
+    403: "åtkomst nekad",
+    404: "finns inte",
+    422: "frågan kan inte besvaras",
+    429: "för många förfrågningar",
+    500: "serverfel",
+    502: "tillfälligt otillgänglig",
+    503: "tillfälligt otillgänglig",
+    504: "tillfälligt otillgänglig",
+}
 READ_CHUNK = 64 * 1024
 
 
@@ -287,7 +300,7 @@ class KoladaClient:
         except DeadlinePassed:
             raise self._late(ends_at, url) from None
         except requests.RequestException as e:
-            raise KoladaError(f"Kunde inte nå Kolada: {e}", url) from None
+            raise KoladaError(f"Kunde inte nå Kolada: {network_error_text(e)}", url) from None
 
     def _read_body(self, response: requests.Response, url: str, ends_at: float) -> bytes:
         """The decompressed body, read as it arrives, within the deadline and size limit."""
@@ -298,7 +311,9 @@ class KoladaClient:
             try:
                 chunk = response.raw.read1(READ_CHUNK, decode_content=True)
             except (urllib3.exceptions.HTTPError, OSError) as e:
-                raise _BodyError(KoladaError(f"Svaret från Kolada avbröts ({e})", url)) from None
+                raise _BodyError(
+                    KoladaError(f"Svaret från Kolada avbröts ({network_error_text(e)})", url)
+                ) from None
             if not chunk:
                 return b"".join(parts)
             size += len(chunk)
@@ -320,10 +335,13 @@ class KoladaClient:
                     raise self._late(ends_at, url) from None
                 raise
         if response.status_code != 200:
+            status = response.status_code
+            said = STATUS_SV.get(status) or ("serverfel" if status >= 500 else "fel i frågan")
+            body = _short(content)
             raise KoladaError(
-                f"Kolada svarade HTTP {response.status_code}: {_short(content)}",
+                f"Kolada svarade HTTP {status} ({said})" + (f": {body}" if body else ""),
                 url,
-                status=response.status_code,
+                status=status,
             )
         try:
             return parse_body(content, url)

@@ -28,7 +28,7 @@ import contextlib
 import logging
 import queue
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -400,7 +400,8 @@ class _Run:
             ids = sorted(set(wanted) | known)
             tasks["nyckeltal (metadata)"] = lambda: self.client.fetch_kpis(ids)
             if explicit:  # unknown ids must be named before any data request is sent
-                kpi_data = self._kpi_dataset(self._run_tasks(tasks).pop("nyckeltal (metadata)"))
+                fetched = self._run_tasks(tasks).pop("nyckeltal (metadata)")
+                kpi_data = self._kpi_dataset(fetched, wanted)
                 out["kpis"] = kpi_data
                 tasks = {}
         if explicit and kpi_data is not None:
@@ -473,9 +474,13 @@ class _Run:
             tidy, _ = results[chunk.label]
             check_values_frame(tidy, chunk.label, known, ())
 
-    def _kpi_dataset(self, fetched: tuple[object, int]) -> Dataset:
+    def _kpi_dataset(self, fetched: tuple[object, int], wanted: Sequence[str] = ()) -> Dataset:
+        """The KPI listing, checked; ``wanted`` ids asked for by name that Kolada does not list
+        are named (``BadInput``) when there is no cached listing to compare with."""
         rows, requests = fetched
         frame = tidy_kpis(rows)
+        if not self.known_kpis:
+            require_known(wanted, frame["id"], "nyckeltal")
         check_listing("nyckeltal", len(frame), self.known_kpis)
         return Dataset(frame, self._meta(len(frame), requests, kpis=list(frame["id"])))
 

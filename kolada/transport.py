@@ -11,8 +11,11 @@ ends whatever read is blocked on it. Retries never sleep past the deadline eithe
 from __future__ import annotations
 
 import contextlib
+import errno
 import math
+import re
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +28,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util import parse_url
 from urllib3.util.retry import Retry
+
+from kolada.errors import shorten
 
 USER_AGENT = "nka-jamforelse/0.1 (Streamlit-app för nettokostnadsavvikelse; python-requests)"
 MAX_RETRY_AFTER = 60.0  # seconds: a Retry-After longer than this is shortened
@@ -221,3 +226,61 @@ def build_session(
 
 def seconds_left(ends_at: float | None) -> float:
     return math.inf if ends_at is None else ends_at - time.monotonic()
+
+
+# ---- failures, in Swedish -------------------------------------------------------------------
+def _chain(error: BaseException):
+    """``error`` and what lies behind it: the exceptions it wraps (requests puts urllib3's in
+    its args; urllib3's ``MaxRetryError`` names its ``reason``), causes and contexts."""
+    seen: set[int] = set()
+    todo = [error]
+    while todo:
+        e = todo.pop(0)
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        inner = [a for a in getattr(e, "args", ()) if isinstance(a, BaseException)]
+        reason = getattr(e, "reason", None)
+        todo += [*inner, *([reason] if isinstance(reason, BaseException) else [])]
+        todo += [x for x in (e.__cause__, e.__context__) if x is not None]
+
+
+_TOO_MANY = re.compile(r"too many (\d{3}) error responses")
+
+
+def _said(e: BaseException) -> str | None:
+    if isinstance(e, urllib3.exceptions.NameResolutionError | socket.gaierror):
+        return "servernamnet gick inte att slå upp (fel adress eller inget DNS)"
+    if isinstance(e, ConnectionRefusedError):
+        return "servern tog inte emot anslutningen"
+    if isinstance(e, ConnectionResetError | urllib3.exceptions.ProtocolError):
+        return "anslutningen bröts"
+    if isinstance(e, OSError) and e.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return "nätverket eller servern går inte att nå"
+    if isinstance(e, ssl.SSLError | urllib3.exceptions.SSLError | requests.exceptions.SSLError):
+        return "en säker anslutning (TLS) gick inte att upprätta"
+    if isinstance(e, urllib3.exceptions.NewConnectionError):
+        return None  # look behind it: refused, unreachable …
+    if isinstance(e, urllib3.exceptions.ConnectTimeoutError | requests.ConnectTimeout):
+        return "ingen anslutning inom tidsgränsen"
+    if isinstance(e, urllib3.exceptions.ReadTimeoutError | requests.ReadTimeout):
+        return "inget svar inom tidsgränsen"
+    if isinstance(e, requests.exceptions.InvalidSchema | requests.exceptions.MissingSchema):
+        return "adressen måste börja med http:// eller https://"
+    if isinstance(e, requests.exceptions.InvalidURL | urllib3.exceptions.LocationParseError):
+        return "ogiltig adress"
+    match = _TOO_MANY.search(str(e)) if isinstance(e, urllib3.exceptions.ResponseError) else None
+    if match:
+        return f"Kolada svarade med fel (HTTP {match.group(1)}) vid varje nytt försök"
+    return None
+
+
+def network_error_text(error: BaseException) -> str:
+    """A network failure as one Swedish phrase ("servern tog inte emot anslutningen"); what is
+    not recognised keeps the library's words as a short detail."""
+    for e in _chain(error):
+        said = _said(e)
+        if said:
+            return said
+    return f"nätverksfel ({shorten(' '.join(str(error).split()), 120)})"

@@ -2,12 +2,14 @@
 
 import json
 import re
+import socket
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 import responses
+import urllib3
 
 from kolada.client import (
     DEFAULT_BASE_URL,
@@ -20,6 +22,7 @@ from kolada.client import (
     parse_body,
 )
 from kolada.errors import BadInput, KoladaError
+from kolada.transport import network_error_text
 from tests.conftest import load_fixture
 
 BASE = "https://kolada.test/v3"
@@ -275,3 +278,53 @@ def test_most_rows_is_the_product_of_the_segments():
     today = date(2026, 12, 7)  # every year from 1990 to next year: 38
     assert most_rows({"kpi": ["N1"], "municipality": ["0561"]}, today=today) == 38
     assert most_rows({"municipality": ["0561"], "year": ["2021"]}) is None
+
+
+def _wrapped(reason: BaseException) -> requests.ConnectionError:
+    """What requests raises when urllib3 gave up: its error wrapping urllib3's MaxRetryError."""
+    url = "/v3/municipality"
+    return requests.ConnectionError(urllib3.exceptions.MaxRetryError(None, url, reason))
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (
+            _wrapped(urllib3.exceptions.NameResolutionError("kolada.se", None, OSError("x"))),
+            "servernamnet gick inte att slå upp",
+        ),
+        (
+            _wrapped(urllib3.exceptions.ResponseError("too many 503 error responses")),
+            "Kolada svarade med fel (HTTP 503) vid varje nytt försök",
+        ),
+        (requests.ConnectTimeout("HTTPSConnectionPool: timed out"), "ingen anslutning inom"),
+        (requests.ReadTimeout("Read timed out."), "inget svar inom tidsgränsen"),
+        (requests.exceptions.InvalidSchema("No connection adapters were found"), "http://"),
+        (requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED"), "säker anslutning (TLS)"),
+        (requests.ConnectionError(ConnectionResetError(104, "reset")), "anslutningen bröts"),
+    ],
+)
+def test_network_errors_are_said_in_swedish(error, said):
+    text = network_error_text(error)
+    assert said in text
+    for english in ("Max retries", "No connection adapters", "timed out", "Caused by"):
+        assert english not in text
+
+
+def test_a_refused_connection_and_a_wrong_scheme_are_said_in_swedish():
+    """Real requests, to a loopback port nobody listens on and to an ftp:// address."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for base, said in [
+        (f"http://127.0.0.1:{port}/v3", "servern tog inte emot anslutningen"),
+        ("ftp://127.0.0.1/v3", "adressen måste börja med http:// eller https://"),
+    ]:
+        with KoladaClient(base, max_rps=0) as client, pytest.raises(KoladaError) as info:
+            client.fetch_municipalities()
+        assert f"Kunde inte nå Kolada: {said} ({base}/municipality" in str(info.value)
+        assert "Max retries" not in str(info.value)
+
+
+def test_an_unrecognised_network_error_keeps_its_words_as_a_detail():
+    assert network_error_text(requests.RequestException("odd thing")) == "nätverksfel (odd thing)"

@@ -120,6 +120,15 @@ def test_unknown_kpi_is_named_before_any_data_request(tmp_path, fake_client):
     assert digest(tmp_path) == {}
 
 
+def test_only_unknown_kpis_are_named_not_called_an_empty_listing(tmp_path, fake_client):
+    """`refresh --kpi N99999` on an empty cache: Kolada lists nothing for it, and the message
+    names the id instead of "Kolada skickade en tom lista med nyckeltal"."""
+    with pytest.raises(BadInput, match=r"Okänt nyckeltal i Kolada: N99999\."):
+        run(tmp_path, fake_client, kpis=["N99999"])
+    assert [c[0] for c in fake_client.calls] == ["kpis"]
+    assert digest(tmp_path) == {}
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
