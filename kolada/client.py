@@ -371,7 +371,7 @@ class KoladaClient:
             except _BodyError as e:
                 if attempt == self.body_retries:
                     raise e.error from None
-                logger.info("retrying %s after a bad body: %s", url, e.error)
+                logger.info("frågar igen efter ett trasigt svar: %s (%s)", url, e.error)
         raise AssertionError("unreachable")
 
     # ---- paging ----------------------------------------------------------------------------
@@ -512,7 +512,7 @@ class KoladaClient:
             if e.status != 422 or pages or len(segments[longest]) < 2:
                 raise
             half = len(segments[longest]) // 2
-            logger.info("422 for %s: splitting %s in two", e.url, longest)
+            logger.info("HTTP 422 för %s: delar %s i två", e.url, longest)
             for part in (segments[longest][:half], segments[longest][half:]):
                 yield from self._split_pages({**segments, longest: part}, params, on_page)
 

@@ -227,7 +227,9 @@ def record_outcome(store: Store, ok: bool, message: str, at: str) -> None:
     try:
         store.record_refresh(ok, message, at)
     except OSError as e:
-        logger.warning("could not record the refresh outcome in %s: %s", store.root, e)
+        logger.warning(
+            "kunde inte spara uppdateringens utfall i %s: %s", store.root, os_error_text(e)
+        )
         if not ok:
             with contextlib.suppress(OSError):
                 (store.root / "last_refresh.json").unlink(missing_ok=True)

@@ -51,7 +51,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
-from kolada.errors import BadInput, Busy
+from kolada.errors import BadInput, Busy, os_error_text
 from kolada.ids import require_known, validate_kpi_ids, validate_municipality_ids, validate_years
 
 logger = logging.getLogger(__name__)
@@ -96,22 +96,26 @@ class Store:
             body = path.read_bytes()
         except FileNotFoundError:
             if any((self.root / VERSIONS).glob("v*")):  # lost, not a cache from before it
-                logger.warning("cache manifest %s is missing; using the newest files", path)
+                logger.warning("cachens manifest %s saknas; de senaste filerna används", path)
                 return self._recovered()
             return self._legacy()
         except NotADirectoryError:
             return {**self._legacy(), "trusted": False}
         except OSError as e:
-            logger.warning("cache manifest %s cannot be read (%s)", path, e)
+            logger.warning("cachens manifest %s går inte att läsa (%s)", path, os_error_text(e))
             return self._recovered()
         try:
             manifest = _parse_manifest(json.loads(body.decode("utf-8")))
         except (ValueError, KeyError, TypeError, AttributeError) as e:  # UnicodeError included
-            logger.warning("cache manifest %s is damaged (%s); using the newest files", path, e)
+            logger.warning(
+                "cachens manifest %s är skadat (%s); de senaste filerna används", path, e
+            )
             return self._recovered()
         missing = [f for f in manifest["datasets"].values() if not (self.root / f).is_file()]
         if missing:
-            logger.warning("cache manifest %s names missing files %s", path, ", ".join(missing))
+            logger.warning(
+                "cachens manifest %s nämner filer som saknas: %s", path, ", ".join(missing)
+            )
             return self._recovered()
         return manifest
 
@@ -200,7 +204,7 @@ class Store:
         except FileNotFoundError:
             return {}
         except (OSError, ValueError, pa.ArrowException) as e:
-            logger.warning("cached %s (%s) cannot be read: %s", entity, path, e)
+            logger.warning("cachad %s (%s) går inte att läsa: %s", entity, path, e)
             return {}
 
     def health(self, entity: str, *, deep: bool = False) -> str:
@@ -238,7 +242,7 @@ class Store:
             try:
                 return self._load(self._manifest(), entity, filters, columns, strict=False)
             except _Vanished:
-                logger.info("cached %s was replaced while being read (try %d)", entity, attempt)
+                logger.info("cachad %s byttes ut medan den lästes (försök %d)", entity, attempt)
         return None
 
     def read_all(self, *, strict: bool = False) -> dict[str, Dataset]:
@@ -251,7 +255,7 @@ class Store:
             try:
                 loaded = {e: self._load(manifest, e, strict=strict) for e in ENTITIES}
             except _Vanished:
-                logger.info("the cache was replaced while being read (try %d)", attempt)
+                logger.info("cachen byttes ut medan den lästes (försök %d)", attempt)
                 continue
             return {entity: data for entity, data in loaded.items() if data is not None}
         return {}
@@ -270,7 +274,7 @@ class Store:
         previous = manifest["previous"].get(entity)
         if previous is None or previous == name or not (self.root / previous).is_file():
             return None
-        logger.warning("cached %s: %s is damaged, reading the previous %s", entity, name, previous)
+        logger.warning("cachad %s: %s är skadad, den föregående %s läses", entity, name, previous)
         return self._load_file(manifest, entity, previous, filters, columns, strict=strict)
 
     def _load_file(
@@ -280,7 +284,9 @@ class Store:
         entry = manifest.get("files", {}).get(name)
         if entry is not None and path.is_file() and not _matches(path, entry):
             _DAMAGED.add(str(path))
-            logger.warning("cached %s (%s) does not match its checksum: damaged", entity, path)
+            logger.warning(
+                "cachad %s (%s) stämmer inte med sin kontrollsumma: skadad", entity, path
+            )
             return None
         try:
             table = pq.read_table(path, filters=filters, columns=columns)
@@ -293,14 +299,16 @@ class Store:
             if e.errno is not None:  # the system's error, not the file's content
                 if strict:
                     raise
-                logger.warning("cached %s (%s) cannot be read now: %s", entity, path, e)
+                logger.warning(
+                    "cachad %s (%s) går inte att läsa just nu: %s", entity, path, os_error_text(e)
+                )
                 return None
             _DAMAGED.add(str(path))
-            logger.warning("cached %s (%s) is damaged and treated as missing: %s", entity, path, e)
+            logger.warning("cachad %s (%s) är skadad och räknas som saknad: %s", entity, path, e)
             return None
         except (ValueError, pa.ArrowException) as e:
             _DAMAGED.add(str(path))
-            logger.warning("cached %s (%s) is damaged and treated as missing: %s", entity, path, e)
+            logger.warning("cachad %s (%s) är skadad och räknas som saknad: %s", entity, path, e)
             return None
         return Dataset(table.to_pandas(), meta)
 
@@ -393,7 +401,7 @@ class Store:
         try:  # published: a failed clean-up only leaves files for the next refresh
             self.remove_leftovers()
         except OSError as e:
-            logger.warning("clean-up of %s failed: %s", self.root, e)
+            logger.warning("städningen av %s misslyckades: %s", self.root, os_error_text(e))
 
     def _files_of(self, old: dict, version: str, sums: dict, names: list[str]) -> dict:
         """The checksums of ``names``: the new folder's, the old manifest's, or computed now
@@ -422,7 +430,9 @@ class Store:
                 "files": manifest["files"],
             }
             _write_atomic(self.root / MANIFEST, json.dumps(body, indent=1).encode("utf-8"))
-            logger.warning("rewrote the manifest of %s from the newest verified files", self.root)
+            logger.warning(
+                "manifestet i %s skrevs om från de senaste kontrollerade filerna", self.root
+            )
             # nothing is deleted now: the next commit's manifest says what is unused
             return [t.name for t in self._remove_temp_files()]
         return self.remove_leftovers()
@@ -448,7 +458,7 @@ class Store:
                     (self.root / name).unlink()
                     removed.append(name)
         if removed:
-            logger.info("removed leftovers in %s: %s", self.root, ", ".join(removed))
+            logger.info("tog bort rester i %s: %s", self.root, ", ".join(removed))
         return removed
 
     def _remove_temp_files(self) -> list[Path]:

@@ -86,6 +86,25 @@ def test_damaged_cache_that_cannot_be_rewritten_gives_a_swedish_message(
     assert "HTTP 503" in text  # the technical reason, escaped, under the Swedish message
 
 
+def test_a_read_only_replica_names_a_damaged_file_instead_of_saying_no_data(
+    filled, tmp_path, monkeypatch
+):
+    """One version, its values file damaged, no earlier set to fall back on: the replica says
+    which data is damaged and who rewrites it, not "Det finns ingen data ännu"."""
+    copy_cache(filled, tmp_path)
+    path = Store(tmp_path).path("values")
+    path.write_bytes(b"garbage")
+    use_cache(tmp_path, monkeypatch)
+    monkeypatch.setenv("KOLADA_READ_ONLY", "1")
+    at = run_app()
+    assert not at.exception, at.exception
+    text = shown(at)
+    assert "Den delade datan är skadad (värden)" in text
+    assert "nästa schemalagda uppdatering skriver filen på nytt" in text
+    assert "Det finns ingen data ännu" not in text
+    assert path.read_bytes() == b"garbage"  # a replica writes nothing
+
+
 def test_another_refresh_holding_the_lock_ends_in_bounded_time(tmp_path, monkeypatch):
     """A hung refresh in another process holds the lock: the first-run fetch waits
     FETCH_LOCK_WAIT, then explains in Swedish."""

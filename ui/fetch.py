@@ -86,8 +86,13 @@ def ensure_data(kpis: Iterable[str]) -> None:
     _cannot_fetch()
 
 
+def _damaged() -> list[str]:
+    """The cached datasets found damaged (and not served from an earlier set), by title."""
+    return [ENTITY_TITLES[s.entity].lower() for s in cache_status(data.store()) if s.damaged]
+
+
 def _cannot_fetch() -> None:
-    damaged = [ENTITY_TITLES[s.entity].lower() for s in cache_status(data.store()) if s.damaged]
+    damaged = _damaged()
     if st.session_state.get("_fetch_busy"):
         headline = "**Datan hämtas just nu av en annan uppdatering. Ladda om sidan om en stund.**"
     elif damaged:
@@ -108,7 +113,20 @@ def _cannot_fetch() -> None:
 
 
 def _read_only_without_data(some: bool) -> None:
-    """Read-only: say what is missing and who fills it; stop when there is nothing to show."""
+    """Read-only: say what is missing or damaged and who fills it; stop when there is nothing
+    to show."""
+    damaged = _damaged()
+    if damaged:
+        text = (
+            f"**Den delade datan är skadad ({', '.join(damaged)}).** Appen körs i läsläge och "
+            "skriver inte själv; nästa schemalagda uppdatering skriver filen på nytt. Meddela "
+            "den som driver appen om felet står kvar."
+        )
+        if some:
+            st.warning(text + " Visar det som går att läsa.")
+            return
+        st.error(text)
+        st.stop()
     if some:
         st.warning(
             "Några nyckeltal finns inte i den delade datan ännu. De hämtas av nästa schemalagda "

@@ -46,7 +46,7 @@ def failures_in_swedish() -> Iterator[None]:
     try:
         yield
     except Exception as e:
-        logger.exception("unexpected error while rendering the page")
+        logger.exception("oväntat fel när sidan ritades")
         if os.environ.get(STRICT_ERRORS):  # tests: the error must fail the test, not hide
             raise
         st.error(
