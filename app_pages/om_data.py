@@ -1,16 +1,17 @@
 """Om data: sources and Kolada's terms, method notes, when each dataset was fetched, and a
 refresh from Kolada with a progress bar that reports what changed."""
 
+from datetime import UTC, datetime
+
 import pandas as pd
 import streamlit as st
 
 import kolada
 from benchmark import driver_figures, fmt
 from benchmark.escaping import escape_markdown
-from benchmark.source import read_only
 from kolada.drivers import SHARE_0_20
 from kolada.status import cache_status, format_age
-from ui import data, fetch, notes, sidebar
+from ui import admin, data, fetch, notes, sidebar
 
 sidebar.current()  # the shared sidebar and URL state
 st.title("Om data")
@@ -125,12 +126,30 @@ if last:
     at, message = escape_markdown(when), escape_markdown(last["message"])
     st.caption(f"Senaste uppdatering {outcome} {at} UTC: {message}")
 
-if read_only():
+mode = admin.access()
+asked, refused = False, None
+if mode == admin.READ:
     st.info(
         "Appen körs i läsläge (`KOLADA_READ_ONLY=1`): datan uppdateras av en schemalagd körning "
         "av `python -m kolada refresh` och delas av alla instanser av appen."
     )
-elif st.button("Uppdatera från Kolada", type="primary"):
+elif mode == admin.OFF:
+    st.info(
+        "Uppdatering från appen är avstängd i den här installationen (skrivbar, men ingen "
+        "administratörsnyckel `KOLADA_ADMIN_TOKEN` är satt). Datan uppdateras av "
+        "`python -m kolada refresh`."
+    )
+else:
+    key = (
+        st.text_input("Administratörsnyckel", type="password", key="admin_key")
+        if mode == admin.TOKEN
+        else None
+    )
+    asked = st.button("Uppdatera från Kolada", type="primary")
+    refused = asked and admin.refusal(mode, key, (last or {}).get("at"), datetime.now(UTC))
+    if refused:
+        st.warning(refused)
+if asked and not refused:
     try:
         result = fetch.refresh_with_bar(
             "Uppdaterar från Kolada",

@@ -13,6 +13,7 @@ from kolada.refresh import refresh
 from kolada.store import Store
 from tests.conftest import (
     FakeClient,
+    digest,
     fill_cache,
     load_fixture,
     open_expanders,
@@ -227,6 +228,40 @@ def test_om_data_refresh_reports_changes(cache):
     at.button[0].click().run()
     assert not at.exception
     assert "Ändrat sedan förra hämtningen" in at.success[0].value
+
+
+def test_a_shared_writable_deployment_asks_for_the_admin_key_and_pauses(cache, monkeypatch):
+    """KOLADA_READ_ONLY=0 with KOLADA_ADMIN_TOKEN: a wrong key refreshes nothing; the right one
+    refreshes; another refresh right after is refused until the pause has passed."""
+    from ui import admin
+
+    monkeypatch.setenv("KOLADA_READ_ONLY", "0")
+    monkeypatch.setenv("KOLADA_ADMIN_TOKEN", "hemlig-nyckel")
+    monkeypatch.setattr(admin, "WRONG", admin.WrongKeys())
+    Store(cache).record_refresh(True, "ok", "2020-01-01T00:00:00+00:00")  # long ago
+    before = digest(cache)
+    at = app()
+    at.switch_page("app_pages/om_data.py").run()
+    at.text_input(key="admin_key").input("fel").run()
+    at.button[0].click().run()
+    assert "Fel administratörsnyckel." in texts(at)
+    assert digest(cache) == before
+    at.text_input(key="admin_key").input("hemlig-nyckel").run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Ändrat sedan förra hämtningen" in at.success[0].value
+    at.button[0].click().run()
+    assert "Nästa kan startas om 10 min" in texts(at)
+    assert not at.success
+
+
+def test_a_shared_writable_deployment_without_a_key_has_no_refresh_button(cache, monkeypatch):
+    monkeypatch.setenv("KOLADA_READ_ONLY", "0")
+    monkeypatch.delenv("KOLADA_ADMIN_TOKEN", raising=False)
+    at = app()
+    at.switch_page("app_pages/om_data.py").run()
+    assert not [b for b in at.button if b.label == "Uppdatera från Kolada"]
+    assert "Uppdatering från appen är avstängd" in texts(at)
 
 
 def test_report_paragraph_on_oversikt(cache):
