@@ -5,7 +5,8 @@
     python3 dev.py test    # create/update .venv, then ruff + the whole test suite
     python3 dev.py bench   # create/update .venv, then the benchmark scripts in bench/
 
-The venv is (re)installed from pyproject.toml whenever that file changes.
+The venv is (re)installed whenever pyproject.toml or deploy/requirements.lock changes: first the
+locked packages with their hashes (the image's versions), then the project and its test tools.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed-from"
+LOCK = ROOT / "deploy" / "requirements.lock"  # the image's packages, with their hashes
 
 
 def run(*cmd: str | Path) -> None:
@@ -33,7 +35,7 @@ def run(*cmd: str | Path) -> None:
 def ensure_venv() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - a clear message on an old Python
         sys.exit(f"Python 3.11 eller senare krävs (du har {sys.version.split()[0]}).")
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + LOCK.read_bytes()).hexdigest()
     if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
         return
     if not PYTHON.exists():
@@ -41,6 +43,9 @@ def ensure_venv() -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("Installerar beroenden i .venv …", flush=True)
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    # the image's exact versions first, each file checked against its hash (so the tests run on
+    # what the image runs, and a lock whose hashes no longer match fails here), then the rest
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--require-hashes", "--no-deps", "-r", LOCK)
     run(PYTHON, "-m", "pip", "install", "--quiet", "-e", ".[test]")
     STAMP.write_text(wanted)
 

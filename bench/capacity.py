@@ -154,7 +154,7 @@ def main() -> None:
         try:
             url = f"http://127.0.0.1:{ports[0]}"
             if args.replicas > 1:
-                nginx, url, _ = start_nginx(ports, tmp)
+                nginx, url, _, _ = start_nginx(ports, tmp)
             print(
                 f"{args.replicas} replik(er){' bakom nginx' if nginx else ''}, {os.cpu_count()} "
                 f"kärnor; varje session: Översikt + {CHANGES} byten av kommun"

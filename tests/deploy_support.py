@@ -24,9 +24,27 @@ def nginx_binary() -> str:
     return nginx
 
 
-def nginx_conf_for(upstreams: list[str], port: int, prefix: Path) -> Path:
-    """deploy/nginx.conf with loopback upstreams and port, and its files under ``prefix``."""
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key (openssl), for nginx's TLS server in tests."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cert, key = folder / "tls.crt", folder / "tls.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def nginx_conf_for(upstreams: list[str], port: int, prefix: Path, tls_port: int = 0) -> Path:
+    """deploy/nginx.conf with loopback upstreams and ports (HTTP ``port``, HTTPS ``tls_port``
+    with a self-signed certificate), and its files under ``prefix``."""
     text = (DEPLOY / "nginx.conf").read_text()
+    cert, key = self_signed(prefix / "tls")
+    text = text.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{tls_port or free_port()} ssl;")
+    text = text.replace("/etc/nginx/tls/tls.crt", str(cert))
+    text = text.replace("/etc/nginx/tls/tls.key", str(key))
     servers = re.findall(r"server app\d:8501", text)
     assert len(servers) == len(upstreams) == 3
     for old, new in zip(servers, upstreams, strict=True):
@@ -91,10 +109,10 @@ def start_replicas(cache: Path, count: int, tmp: Path, **env: str):
 def start_nginx(ports: list[int], tmp: Path):
     """Debian's nginx with deploy/nginx.conf in front of ``ports``: (process, its URL, its
     access log)."""
-    front = free_port()
+    front, tls = free_port(), free_port()
     folder = tmp / "nginx"
     folder.mkdir()
-    conf = nginx_conf_for([f"127.0.0.1:{p}" for p in ports], front, folder)
+    conf = nginx_conf_for([f"127.0.0.1:{p}" for p in ports], front, folder, tls)
     with (folder / "error.log").open("wb") as err:
         proc = subprocess.Popen(
             [nginx_binary(), "-p", str(folder), "-c", str(conf), "-g", "daemon off;"],
@@ -102,7 +120,7 @@ def start_nginx(ports: list[int], tmp: Path):
         )  # fmt: skip
     url = f"http://127.0.0.1:{front}"
     wait_healthy(f"{url}/healthz", folder / "error.log")
-    return proc, url, folder / "access.log"
+    return proc, url, folder / "access.log", f"https://127.0.0.1:{tls}"
 
 
 def stop(*procs: subprocess.Popen) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -91,6 +92,34 @@ def test_compose_file_matches_the_compose_spec():
     for name in apps:
         assert compose["services"][name]["environment"]["KOLADA_READ_ONLY"] == "1"
         assert compose["services"][name]["volumes"] == ["cache:/data/cache:ro"]
+
+
+def test_images_are_pinned_by_digest_and_packages_by_hash():
+    """The base images by digest; the image's Python packages from the lock, every pin with its
+    hashes, every dependency of pyproject.toml in it at a version it allows. (dev.py installs
+    the lock with --require-hashes before the tests, so CI checks the hashes against the index.)"""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert re.search(r"^FROM \S+@sha256:[0-9a-f]{64}$", dockerfile, re.MULTILINE)
+    assert "pip install --require-hashes --no-deps -r requirements.lock" in dockerfile
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    foreign = [s["image"] for s in compose["services"].values() if "nka" not in s["image"]]
+    assert foreign and all(re.search(r"@sha256:[0-9a-f]{64}$", i) for i in foreign)
+    lock = (DEPLOY / "requirements.lock").read_text()
+    pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+) \\$", lock, re.MULTILINE))
+    blocks = re.split(r"^(?=[A-Za-z0-9_.-]+==)", lock, flags=re.MULTILINE)[1:]
+    assert len(blocks) == len(pins) > 20
+    assert all("--hash=sha256:" in b for b in blocks)
+    pinned = {canonicalize_name(n): v for n, v in pins.items()}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for line in project["dependencies"]:
+        req = Requirement(line)
+        name = canonicalize_name(req.name)
+        assert name in pinned, name
+        assert req.specifier.contains(pinned[name]), (name, pinned[name])
+    print(f"{len(pins)} packages locked with {lock.count('--hash=sha256:')} hashes")
 
 
 def test_dockerfile_passes_hadolint():

@@ -37,8 +37,8 @@ def farm(reference_cache, tmp_path_factory):
     nginx_binary()  # fails with the reason when Debian's nginx is missing
     # a replica must never need Kolada: its base URL leads nowhere
     procs, ports = start_replicas(cache, REPLICAS, tmp, KOLADA_BASE_URL="http://127.0.0.1:9/v3")
-    nginx, url, log = start_nginx(ports, tmp)
-    yield {"url": url, "cache": cache, "ports": ports, "log": log, "tmp": tmp}
+    nginx, url, log, tls_url = start_nginx(ports, tmp)
+    yield {"url": url, "tls_url": tls_url, "cache": cache, "ports": ports, "log": log, "tmp": tmp}
     stop(nginx, *procs)
 
 
@@ -154,3 +154,21 @@ def test_nginx_answers_with_security_headers_and_hides_streamlits_internals(farm
     missing.value.close()  # an HTTPError holds the answer open
     with urllib.request.urlopen(farm["url"] + "/_stcore/host-config", timeout=30) as answer:
         assert json.load(answer)["allowedOrigins"] == []
+
+
+def test_nginx_serves_tls_with_hsts_and_a_secure_cookie(farm):
+    """The TLS server block with a (here self-signed) mounted certificate: the app over HTTPS,
+    HSTS, and the affinity cookie marked Secure; plain HTTP has no HSTS."""
+    import ssl
+    import urllib.request
+
+    context = ssl.create_default_context(cafile=str(farm["tmp"] / "nginx" / "tls" / "tls.crt"))
+    with urllib.request.urlopen(farm["tls_url"] + "/", timeout=30, context=context) as answer:
+        headers = answer.headers
+        assert answer.status == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    cookie = headers["Set-Cookie"]
+    assert cookie.startswith("nka_affinity=") and "; Secure" in cookie and "HttpOnly" in cookie
+    with urllib.request.urlopen(farm["url"] + "/", timeout=30) as answer:
+        assert "Strict-Transport-Security" not in answer.headers
