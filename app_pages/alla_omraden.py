@@ -117,4 +117,10 @@ for i, a in enumerate(AREAS):
 
 with lazy.expander("Tabell: värdena bakom diagrammen", "alla_tabell") as is_open:
     if is_open:
-        st.dataframe(table.drop(columns="Område-id"), hide_index=True)
+        shown = table.drop(columns="Område-id")  # Swedish number format, as in every table
+        for column in ("Avvikelse (%)", "Gruppens median (%)"):
+            shown[column] = shown[column].map(fmt.number)
+        shown["Skillnad (p.e.)"] = shown["Skillnad (p.e.)"].map(lambda v: fmt.number(v, sign=True))
+        shown["Kommuner med värde"] = shown["Kommuner med värde"].map(fmt.integer)
+        shown["År"] = shown["År"].astype(str)
+        st.dataframe(shown, hide_index=True)

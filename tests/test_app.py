@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -173,6 +174,11 @@ def test_alla_omraden_links_to_oversikt_per_area(cache):
     assert not at.exception
     links = [p.label for p in at.get("page_link")]
     assert len(links) == 8 and "Äldreomsorg" in links
+    table = open_expanders(at).dataframe[0].value  # "Tabell: värdena bakom diagrammen"
+    cells = [str(v) for v in table.to_numpy().ravel()]
+    assert not [c for c in cells if re.fullmatch(r"-?\d+\.\d+", c)]  # no 56.2386, -5.8976
+    assert any(re.fullmatch(r"−?\d+,\d", c) for c in table["Avvikelse (%)"])
+    assert all(re.fullmatch(r"[+−]?\d+,\d|0,0|saknas", c) for c in table["Skillnad (p.e.)"])
 
 
 def test_first_run_fetches_what_the_view_needs(tmp_path, monkeypatch):
