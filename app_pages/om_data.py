@@ -104,7 +104,7 @@ table = pd.DataFrame(
     {
         "Datamängd": [fetch.ENTITY_TITLES[s.entity] for s in statuses],
         "Rader": [fmt.integer(s.rows) if s.cached else "–" for s in statuses],
-        "Hämtad (UTC)": [(s.fetched_at or "–")[:16].replace("T", " ") for s in statuses],
+        "Hämtad": [fmt.local_time(s.fetched_at) if s.fetched_at else "–" for s in statuses],
         "Status": [
             f"skadad: {s.file}"
             if s.damaged
@@ -122,9 +122,8 @@ if sources:
 last = store.last_refresh()
 if last:
     outcome = "lyckades" if last.get("ok") else "misslyckades"
-    when = last.get("at", "")[:16].replace("T", " ")
-    at, message = escape_markdown(when), escape_markdown(last["message"])
-    st.caption(f"Senaste uppdatering {outcome} {at} UTC: {message}")
+    at, message = fmt.local_time(last.get("at")), escape_markdown(last["message"])
+    st.caption(f"Senaste uppdatering {outcome} {at} (svensk tid): {message}")
 
 mode = admin.access()
 asked, refused = False, None
@@ -173,4 +172,5 @@ if asked and not refused:
                 "Nyckeltal som saknas i Koladas katalog: "
                 + escape_markdown(", ".join(result.missing_kpis))
             )
-st.caption(f"Cachemapp: {escape_markdown(store.root)}")
+with st.expander("Teknisk information"):
+    st.caption(f"Cachemapp på servern: {escape_markdown(store.root)}")

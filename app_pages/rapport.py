@@ -122,8 +122,5 @@ if made is not None:
         )
 st.caption(
     f"Kommunens värden – {RAW}. Medianer, placeringar, skillnader, belopp och uppdelningar – "
-    f"{COMPUTED}. Att skriva ut en sida i webbläsaren (Ctrl+P) döljer sidomenyn och knapparna. "
-    "Samma rapport utan webbläsare, till exempel i ett schemalagt jobb: "
-    f"`python -m benchmark report --kommun {view.kommun} --omrade "
-    f"{document.ALL if scope == document.ALL else view.area} --format pdf`."
+    f"{COMPUTED}. Att skriva ut en sida i webbläsaren (Ctrl+P) döljer sidomenyn och knapparna."
 )

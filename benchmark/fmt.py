@@ -6,6 +6,8 @@ Pure functions; ``None``/NaN become "saknas".
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 MINUS = "\u2212"  # typographic minus, as in "−20,8 %"
 SPACE = "\u00a0"  # no-break space: a number never wraps in the middle
@@ -70,3 +72,18 @@ def years_text(years: list[int]) -> str:
             runs.append([y])
     texts = [f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
     return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} och {texts[-1]}"
+
+
+SWEDEN = "Europe/Stockholm"
+
+
+def local_time(iso: str | None) -> str:
+    """An ISO time from the cache (UTC) as Swedish local time, "2026-12-03 06:00"; "okänt" when
+    there is none or it cannot be read."""
+    try:
+        moment = datetime.fromisoformat(iso or "")
+    except ValueError:
+        return "okänt"
+    if moment.tzinfo is None:  # the cache writes UTC with an offset; an old one may not
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(SWEDEN)).strftime("%Y-%m-%d %H:%M")

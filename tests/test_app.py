@@ -229,7 +229,7 @@ def test_om_data_refresh_reports_changes(cache):
     at.switch_page("app_pages/om_data.py").run()
     assert "Egen bearbetning av data från" in texts(at)
     status = at.table[0].value  # a static table of four short columns: it fits a phone
-    assert list(status.columns) == ["Datamängd", "Rader", "Hämtad (UTC)", "Status"]
+    assert list(status.columns) == ["Datamängd", "Rader", "Hämtad", "Status"]
     assert "Hämtat från " in texts(at)
     at.button[0].click().run()
     assert not at.exception
@@ -467,7 +467,9 @@ def test_read_only_serves_the_shared_cache_without_a_refresh_button(cache, monke
     assert not at.exception, at.exception
     assert at.title[0].value == "LSS – Åtvidaberg"
     captions = [visible(c.value) for c in at.sidebar.caption]
-    assert any("uppdaterad 2026-12-03 05:00 UTC av en schemalagd" in c for c in captions), captions
+    assert any(
+        "uppdaterad 2026-12-03 06:00 (svensk tid) av en schemalagd" in c for c in captions
+    ), captions
     at.switch_page("app_pages/om_data.py").run()
     assert not at.exception, at.exception
     assert not [b for b in at.button if b.label == "Uppdatera från Kolada"]

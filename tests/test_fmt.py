@@ -38,3 +38,10 @@ def test_years_text_joins_runs():
     assert years_text([2021, 2019, 2020]) == "2019–2021"
     assert years_text([2019, 2020, 2021, 2023]) == "2019–2021 och 2023"
     assert years_text([2015, 2017, 2019, 2020]) == "2015, 2017 och 2019–2020"
+
+
+def test_local_time_is_swedish_time_summer_and_winter():
+    assert fmt.local_time("2026-12-03T05:00:00+00:00") == "2026-12-03 06:00"  # CET
+    assert fmt.local_time("2026-07-03T05:00:00+00:00") == "2026-07-03 07:00"  # CEST
+    assert fmt.local_time("2026-07-03T05:00:00") == "2026-07-03 07:00"  # no offset: UTC
+    assert fmt.local_time(None) == fmt.local_time("nonsense") == "okänt"

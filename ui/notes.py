@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from benchmark import analytics
+from benchmark import analytics, fmt
 from benchmark.escaping import escape_markdown
 from benchmark.source import PeerYears, read_only
 from kolada.status import cache_status, format_age
@@ -21,9 +21,14 @@ from ui import data
 TTL = timedelta(hours=24)  # the cache is "old" after this: the banner says so
 logger = logging.getLogger(__name__)
 STRICT_ERRORS = "NKA_STRICT_ERRORS"  # set (tests do): an unexpected error is raised, not shown
+# On screen: static tables (st.table) wrap their text instead of scrolling sideways, so every
+# column stays in view on a phone and no scroll region needs keyboard focus (WCAG 2.1.1).
 # Printing a page from the browser (Ctrl+P): only the page's content, no sidebar, header,
 # buttons, downloads or links to other pages; charts not cut across pages.
 PRINT_CSS = """<style>
+.stTable > div { overflow: visible !important; }
+.stTable table { width: 100%; }
+.stTable th, .stTable td { white-space: normal !important; overflow-wrap: break-word; }
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stDecoration"], [data-testid="stStatusWidget"],
@@ -68,7 +73,7 @@ def banner() -> None:
     if last and not last.get("ok"):
         st.warning(
             "Senaste uppdateringen från Kolada misslyckades "
-            f"({escape_markdown(last.get('at', '')[:16])} UTC). "
+            f"({fmt.local_time(last.get('at'))}). "
             "Appen visar tidigare hämtad data. Se **Om data**."
         )
     where = (
@@ -88,9 +93,8 @@ def refreshed_note() -> None:
     s = data.store()
     last = s.last_refresh() or {}  # a small file the job writes, also when nothing changed
     when = last.get("at") if last.get("ok") else data.source().fetched_at()
-    when = (when or "")[:16].replace("T", " ")
     st.sidebar.caption(
-        f"Data från Kolada, uppdaterad {escape_markdown(when) or 'okänt när'} UTC av en "
+        f"Data från Kolada, uppdaterad {fmt.local_time(when)} (svensk tid) av en "
         "schemalagd körning."
     )
 
@@ -98,6 +102,17 @@ def refreshed_note() -> None:
 def print_stylesheet() -> None:
     """app.py: what printing a page shows (``PRINT_CSS``); takes no room on the screen."""
     st.html(PRINT_CSS)
+
+
+# Streamlit serves index.html with lang="en": a screen reader would read the Swedish pages with
+# English pronunciation (WCAG 3.1.1). nginx rewrites the served page (deploy/nginx.conf); this
+# constant script sets it where the app runs without nginx (python3 dev.py app).
+LANG_SCRIPT = "<script>document.documentElement.lang = 'sv';</script>"
+
+
+def page_language() -> None:
+    """app.py: the page's language is Swedish (``LANG_SCRIPT``: a constant, no input)."""
+    st.html(LANG_SCRIPT, unsafe_allow_javascript=True)
 
 
 def method_break_note(first_year: int) -> None:

@@ -139,6 +139,8 @@ def test_nginx_answers_with_security_headers_and_hides_streamlits_internals(farm
 
     with urllib.request.urlopen(farm["url"] + "/", timeout=30) as answer:
         headers = answer.headers
+        page = answer.read().decode()
+    assert '<html lang="sv">' in page and 'lang="en"' not in page  # Swedish, for screen readers
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "SAMEORIGIN"
