@@ -28,7 +28,7 @@ page = st.navigation(
         st.Page(ui.PAGES["om"], title="Om data", icon=":material/info:"),
     ]
 )
-notes.page_language()
+notes.accessibility_script()
 notes.print_stylesheet()
 with notes.failures_in_swedish():
     sidebar.context()

@@ -21,12 +21,11 @@ from ui import data
 TTL = timedelta(hours=24)  # the cache is "old" after this: the banner says so
 logger = logging.getLogger(__name__)
 STRICT_ERRORS = "NKA_STRICT_ERRORS"  # set (tests do): an unexpected error is raised, not shown
-# On screen: static tables (st.table) wrap their text instead of scrolling sideways, so every
-# column stays in view on a phone and no scroll region needs keyboard focus (WCAG 2.1.1).
+# On screen: static tables (st.table) wrap their text as far as it goes (a table still wider
+# than a phone scrolls sideways; ``A11Y_SCRIPT`` makes that scroll reachable by keyboard).
 # Printing a page from the browser (Ctrl+P): only the page's content, no sidebar, header,
 # buttons, downloads or links to other pages; charts not cut across pages.
 PRINT_CSS = """<style>
-.stTable > div { overflow: visible !important; }
 .stTable table { width: 100%; }
 .stTable th, .stTable td { white-space: normal !important; overflow-wrap: break-word; }
 @media print {
@@ -104,15 +103,44 @@ def print_stylesheet() -> None:
     st.html(PRINT_CSS)
 
 
-# Streamlit serves index.html with lang="en": a screen reader would read the Swedish pages with
-# English pronunciation (WCAG 3.1.1). nginx rewrites the served page (deploy/nginx.conf); this
-# constant script sets it where the app runs without nginx (python3 dev.py app).
-LANG_SCRIPT = "<script>document.documentElement.lang = 'sv';</script>"
+# Two things Streamlit leaves out, set once per page (a constant script, no input):
+# - lang="sv": Streamlit serves index.html with lang="en", so a screen reader would read the
+#   Swedish pages with English pronunciation (WCAG 3.1.1). nginx also rewrites the served page
+#   (deploy/nginx.conf); this covers the app run without nginx (python3 dev.py app).
+# - a static table wider than its box (a phone) scrolls sideways: its scroll box gets a tab stop
+#   and a name, so the keyboard can reach and scroll it (WCAG 2.1.1; axe: scrollable-region-
+#   focusable). Tables that fit get no extra tab stop.
+A11Y_SCRIPT = """<script>
+(() => {
+  document.documentElement.lang = "sv";
+  if (window.__nkaA11y) return;
+  window.__nkaA11y = true;
+  const reachable = () => {
+    for (const box of document.querySelectorAll(".stTable > div")) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Tabell som kan rullas i sidled");
+      }
+    }
+  };
+  let queued = false;
+  const soon = () => {
+    if (!queued) {
+      queued = true;
+      requestAnimationFrame(() => { queued = false; reachable(); });
+    }
+  };
+  new MutationObserver(soon).observe(document.body, { childList: true, subtree: true });
+  window.addEventListener("resize", soon);
+  soon();
+})();
+</script>"""
 
 
-def page_language() -> None:
-    """app.py: the page's language is Swedish (``LANG_SCRIPT``: a constant, no input)."""
-    st.html(LANG_SCRIPT, unsafe_allow_javascript=True)
+def accessibility_script() -> None:
+    """app.py: the page's language and keyboard-reachable wide tables (``A11Y_SCRIPT``)."""
+    st.html(A11Y_SCRIPT, unsafe_allow_javascript=True)
 
 
 def method_break_note(first_year: int) -> None:
