@@ -6,7 +6,7 @@ from dataclasses import replace
 import streamlit as st
 
 import ui
-from benchmark import analytics, charts, figures, fmt
+from benchmark import analytics, charts, figures, fmt, narrative
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from benchmark.viewstate import GROUP_KINDS
@@ -58,7 +58,12 @@ groups = dict(
     members=[(p, ctx.names.get(p, p)) for p in m.members],
 )
 st.subheader("Nettokostnadsavvikelse (%)")
-nka_chart = exports.show_chart(charts.heatmap, matrix, "nka", "Avvikelse (%)")
+genitive = narrative.genitive(ctx.kommun_name)
+nka_chart = exports.show_chart(
+    charts.heatmap, matrix, "nka", "Avvikelse (%)",
+    alt_text=f"Rutdiagram: {genitive} nettokostnadsavvikelse per verksamhetsområde och år, "
+    "med värdet i varje ruta. Samma värden står i tabellen längst ned.",
+)  # fmt: skip
 st.caption(
     f"Rutdiagram: {ctx.kommun_genitive_md} nettokostnadsavvikelse per verksamhetsområde och år; "
     f"varje ruta har sitt värde utskrivet. Blått: lägre kostnad än referenskostnaden; orange: "
@@ -85,8 +90,10 @@ exports.export_buttons(
 )
 st.subheader("Skillnad mot jämförelsegruppens median (procentenheter)")
 diff_chart = exports.show_chart(
-    charts.heatmap, matrix.dropna(subset=["diff"]), "diff", "Skillnad (p.e.)"
-)
+    charts.heatmap, matrix.dropna(subset=["diff"]), "diff", "Skillnad (p.e.)",
+    alt_text=f"Rutdiagram: skillnaden i procentenheter mellan {genitive} avvikelse och "
+    "jämförelsegruppens median, per område och år. Samma värden står i tabellen längst ned.",
+)  # fmt: skip
 exports.export_buttons(
     diff_chart,
     table,

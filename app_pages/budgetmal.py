@@ -256,7 +256,11 @@ if cut is not None:
 st.subheader(f"Väg till målet {target_year}")
 path = glide.glide_path(target)
 if target.must_cut:
-    chart = exports.show_chart(charts.glide_chart, path, level)
+    chart = exports.show_chart(
+        charts.glide_chart, path, level,
+        alt_text=f"Linjediagram: vägen från nettokostnadsavvikelsen i utgångsläget {base} till "
+        f"målnivån {fmt.percent(level)}. Beloppen per år står i tabellen under.",
+    )  # fmt: skip
     gap_years = f"Året {base + 1}" if start - base == 2 else f"Åren {base + 1}–{start - 1}"
     between = (
         f" {gap_years} ingår inte i vägen: beloppen räknas från utgångsläget."
@@ -277,7 +281,11 @@ else:
         f"{position}: ingen minskning behövs för att nå målet till {target_year}. "
         f"{words[0].upper()}{words[1:]}."
     )
-    chart = exports.show_chart(charts.glide_chart, path.iloc[:1], level)
+    chart = exports.show_chart(
+        charts.glide_chart, path.iloc[:1], level,
+        alt_text=f"Diagram: nettokostnadsavvikelsen i utgångsläget {base} ({fmt.percent(nka)}) "
+        f"och målnivån {fmt.percent(level)}.",
+    )  # fmt: skip
     st.caption(
         f"Diagram: nettokostnadsavvikelsen i utgångsläget {base} ({fmt.percent(nka)}) och "
         f"målnivån {fmt.percent(level)} (streckad linje). {COMPUTED}."

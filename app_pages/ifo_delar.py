@@ -50,8 +50,11 @@ for part in IFO_PARTS:
         continue
     lines = charts.trend_data(own, stats, ctx.kommun_name, prel, unit="kr")
     chart = exports.show_chart(
-        charts.trend_chart, lines, stats, ctx.kommun_name, f"{measure} (kr/invånare)", False
-    )
+        charts.trend_chart, lines, stats, ctx.kommun_name, f"{measure} (kr/invånare)", False,
+        alt_text=f"Linjediagram: {measure.lower()} för {part_text} i kronor per invånare för "
+        f"{ctx.kommun_name} {span[0]}–{span[1]} jämfört med jämförelsegruppens median. Samma "
+        "värden står i tabellen under.",
+    )  # fmt: skip
     last_value = ps.last_value
     if last_value is not None and last_value < span[1]:
         st.caption(

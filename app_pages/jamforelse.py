@@ -57,8 +57,11 @@ prel_label = f" {fmt.PRELIMINARY}" if preliminary else ""
 left, right = st.columns([3, 2])
 with left:
     chart = exports.show_chart(
-        charts.ranking_chart, frame, f"Nettokostnadsavvikelse {year} (%){prel_label}"
-    )
+        charts.ranking_chart, frame, f"Nettokostnadsavvikelse {year} (%){prel_label}",
+        alt_text=f"Stapeldiagram: nettokostnadsavvikelsen för {area_text} {year} för "
+        f"{ctx.kommun_name} och jämförelsekommunerna, från lägst till högst. Samma värden står "
+        "i tabellen bredvid.",
+    )  # fmt: skip
 with right:
     table = frame.assign(
         Plats=[fmt.integer(r) if r == r else "–" for r in frame["rank"]],

@@ -120,8 +120,11 @@ for t in data.cached(figures.tree_views)(view, span):
         mnkr = fig.basis_population is not None
         split_parts = fig.parts()
         chart = exports.show_chart(
-            charts.split_chart, split_parts, "Miljoner kronor" if mnkr else "Kronor per invånare"
-        )
+            charts.split_chart, split_parts, "Miljoner kronor" if mnkr else "Kronor per invånare",
+            alt_text=f"Stapeldiagram: skillnaden i kostnad för {what} {year} mot "
+            "jämförelsegruppen, uppdelad i volym och kostnad per enhet. Samma belopp står i "
+            "texten och tabellen under.",
+        )  # fmt: skip
         basis = identity.basis
         detail = pd.DataFrame(
             {
@@ -223,7 +226,11 @@ for t in data.cached(figures.tree_views)(view, span):
                 where = f"åren {span[0]}–{span[1]}"
                 st.info(escape_markdown(figures.absent(fetched, d.kpi, where)))
                 continue
-            exports.show_chart(_mini, over.lines, stats, ctx.kommun_name, d.unit)
+            exports.show_chart(
+                _mini, over.lines, stats, ctx.kommun_name, d.unit,
+                alt_text=f"Linjediagram: {d.title} för {ctx.kommun_name} {span[0]}–{span[1]} "
+                "jämfört med jämförelsegruppens median. Värdena står i tabellen ovan.",
+            )  # fmt: skip
             # the export: full size, with legends
             full = partial(charts.trend_chart, over.lines, stats, ctx.kommun_name, d.unit, False)
             series_data = stats.drop(columns=["covered"], errors="ignore").rename(

@@ -107,8 +107,11 @@ def trend_with_peers(lines, stats, name, peer_rows, peer_names):
 
 
 chart = exports.show_chart(
-    trend_with_peers, lines, shown_stats, ctx.kommun_name, peer_rows, peer_names
-)
+    trend_with_peers, lines, shown_stats, ctx.kommun_name, peer_rows, peer_names,
+    alt_text=f"Linjediagram: {narrative.genitive(ctx.kommun_name)} nettokostnadsavvikelse för "
+    f"{area_text} {span[0]}–{span[1]} jämfört med jämförelsegruppens median, ovägda medel och "
+    "spridning. Samma värden står i tabellen under diagrammet.",
+)  # fmt: skip
 st.caption(
     f"Linjediagram: {ctx.kommun_genitive_md} nettokostnadsavvikelse för {area_text} "
     f"{span[0]}–{span[1]} jämfört med jämförelsegruppens median, ovägda medel och spridning. "

@@ -75,6 +75,22 @@ def test_every_page_renders(cache, page):
     assert at.title[0].value
 
 
+def test_every_chart_has_alt_text(cache):
+    """Each chart on every page (expanders open) carries a sentence for screen readers, in
+    plain text (no Markdown escapes)."""
+    charts = 0
+    for page in PAGES:
+        at = app()
+        at.switch_page(page).run()
+        at = open_expanders(at)
+        for chart in at.get("vega_lite_chart"):
+            charts += 1
+            alt = chart.proto.alt
+            assert len(alt) > 40 and alt.endswith(".") and "\\" not in alt, (page, alt)
+    print(f"{charts} charts with alt text")
+    assert charts >= 8
+
+
 def test_default_view_is_atvidaberg_ifo_with_rka_peers(cache):
     at = app()
     assert not at.exception

@@ -76,13 +76,16 @@ def _chart_spec(key: str, _build: Callable[..., alt.TopLevelMixin], args: tuple)
     return spec
 
 
-def show_chart(build: Callable[..., alt.TopLevelMixin], *args) -> Callable[[], alt.TopLevelMixin]:
-    """Draw ``build(*args)`` across the container. The spec is cached by the builder and its
-    arguments (frames by content), so a rerun with the same view neither builds nor converts
-    the Altair chart again. Returns a function that builds the chart for the export buttons,
-    which only run it when a file is asked for."""
+def show_chart(
+    build: Callable[..., alt.TopLevelMixin], *args, alt_text: str
+) -> Callable[[], alt.TopLevelMixin]:
+    """Draw ``build(*args)`` across the container, with ``alt_text`` (plain text: what the
+    chart shows, in one or two sentences) for screen readers. The spec is cached by the builder
+    and its arguments (frames by content), so a rerun with the same view neither builds nor
+    converts the Altair chart again. Returns a function that builds the chart for the export
+    buttons, which only run it when a file is asked for."""
     key = f"{build.__code__.co_filename}:{build.__qualname__}"
-    st.vega_lite_chart(_chart_spec(key, build, args), width="stretch")
+    st.vega_lite_chart(_chart_spec(key, build, args), width="stretch", alt=alt_text)
     return lambda: build(*args)
 
 
