@@ -73,6 +73,16 @@ def test_kolada_text_is_literal_text_in_word_and_pdf(source):
     assert pdf.metadata.title == doc.title
 
 
+def test_every_picture_in_word_has_its_caption_as_alt_text(source):
+    doc = document.make_document(source, View("0561", "ifo"), target="median", today=TODAY)
+    word = docx.Document(io.BytesIO(report_docx.to_docx(doc)))
+    pictures = word.inline_shapes
+    assert len(pictures) == len(doc.figures) >= 1
+    captions = {model.typeset(f.caption) for f in doc.figures}
+    for picture in pictures:
+        assert picture._inline.docPr.get("descr") in captions
+
+
 def test_a_kommun_without_values_gets_a_document_that_says_so(source):
     doc = document.make_document(source, View("2031", "ifo"), today=TODAY)  # no values here
     text = doc.text()

@@ -150,7 +150,9 @@ def to_docx(report: Document) -> bytes:
         elif isinstance(block, Table):
             _table(doc, block)
         elif isinstance(block, Figure):
-            doc.add_picture(io.BytesIO(block.png), width=Cm(TEXT_WIDTH_CM))
+            picture = doc.add_picture(io.BytesIO(block.png), width=Cm(TEXT_WIDTH_CM))
+            # alt text (Word's "Beskrivning"): the caption, for screen readers
+            picture._inline.docPr.set("descr", typeset(block.caption))
             doc.paragraphs[-1].paragraph_format.keep_with_next = True
             doc.add_paragraph(typeset(block.caption), style="Caption")
     out = io.BytesIO()
