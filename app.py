@@ -26,6 +26,9 @@ page = st.navigation(
         st.Page(ui.PAGES["budget"], title="Budgetmål", icon=":material/flag:"),
         st.Page(ui.PAGES["rapport"], title="Rapport", icon=":material/description:"),
         st.Page(ui.PAGES["om"], title="Om data", icon=":material/info:"),
+        st.Page(
+            ui.PAGES["tillganglighet"], title="Tillgänglighet", icon=":material/accessibility:"
+        ),
     ]
 )
 notes.accessibility_script()

@@ -33,6 +33,7 @@ PAGES = [
     "app_pages/budgetmal.py",
     "app_pages/rapport.py",
     "app_pages/om_data.py",
+    "app_pages/tillganglighet.py",
 ]
 KOMMUNER = [m["id"] for m in load_fixture("municipality.json")["values"] if m["type"] == "K"]
 WITHOUT_VALUES = "2031"  # Rättvik, a member of Åtvidaberg's IFO group, has no values here
@@ -89,6 +90,19 @@ def test_every_chart_has_alt_text(cache):
             assert len(alt) > 40 and alt.endswith(".") and "\\" not in alt, (page, alt)
     print(f"{charts} charts with alt text")
     assert charts >= 8
+
+
+def test_the_accessibility_statement_says_what_does_not_conform(cache, monkeypatch):
+    monkeypatch.setenv("NKA_TILLGANGLIGHET_KONTAKT", "tillganglighet@kommun.se [x](http://e.vil)")
+    at = app()
+    at.switch_page("app_pages/tillganglighet.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Tillgänglighetsredogörelse"
+    text = texts(at)
+    assert "delvis förenlig" in text and "PDF-rapporten är inte taggad" in text
+    assert "36 sidvisningar" in text and "hittade 0 fel" in text
+    assert "tillganglighet@kommun.se [x](http://e.vil)" in text  # the contact, as literal text
+    assert "digg.se/tdosanmalan" in "\n".join(m.value for m in at.markdown)
 
 
 def test_default_view_is_atvidaberg_ifo_with_rka_peers(cache):

@@ -19,4 +19,5 @@ PAGES = {
     "budget": "app_pages/budgetmal.py",
     "rapport": "app_pages/rapport.py",
     "om": "app_pages/om_data.py",
+    "tillganglighet": "app_pages/tillganglighet.py",
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from benchmark import accessibility as a11y
 from tests.integration.test_browser import browser, new_page, server  # noqa: F401 fixtures
 
 pytestmark = pytest.mark.integration
@@ -15,6 +16,7 @@ PAGES = ["", "jamforelse", "alla_omraden", "ifo_delar", "kostnadsdrivare", "budg
          "rapport", "om_data"]  # fmt: skip
 VIEWS = ["kommun=0561&omrade=ifo", "kommun=1267&omrade=ifo&fran=2018&till=2025"]
 WIDTHS = [1440, 400]
+PAGES.append("tillganglighet")
 WCAG_21_AA = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
@@ -31,7 +33,9 @@ def scan(browser, url: str, width: int) -> list[dict]:  # noqa: F811 - the fixtu
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(1000)  # let Vega draw
         page.wait_for_function("document.documentElement.lang === 'sv'", timeout=30_000)
-        return Axe().run(page, options=WCAG_21_AA).response["violations"]
+        response = Axe().run(page, options=WCAG_21_AA).response
+        assert response["testEngine"]["version"].startswith(a11y.AXE_VERSION + ".")
+        return response["violations"]
     finally:
         page.context.close()
 
@@ -48,3 +52,6 @@ def test_every_page_has_no_wcag_21_aa_violation(server, browser):  # noqa: F811
                                  f"{view}: {v['help']} — {targets}")  # fmt: skip
     print(f"axe-core: {scans} page scans, {len(found)} violations")
     assert not found, "\n".join(found)
+    # what the tillgänglighetsredogörelse says was tested
+    assert len(PAGES) * len(WIDTHS) * len(VIEWS) == a11y.SCANS
+    assert tuple(WIDTHS) == a11y.WIDTHS and a11y.VIOLATIONS == 0
