@@ -55,3 +55,49 @@ def test_every_page_has_no_wcag_21_aa_violation(server, browser):  # noqa: F811
     # what the tillgänglighetsredogörelse says was tested
     assert len(PAGES) * len(WIDTHS) * len(VIEWS) == a11y.SCANS
     assert tuple(WIDTHS) == a11y.WIDTHS and a11y.VIOLATIONS == 0
+
+
+def tab_to(page, test: str, most: int = 250) -> None:
+    """Press Tab until ``test`` (JS, given the focused element ``el``) holds."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!({test}); }})()"):
+            return
+    raise AssertionError(f"the keyboard never reached: {test}")
+
+
+def test_the_keyboard_alone_changes_kommun_opens_every_page_and_downloads(server, browser):  # noqa: F811
+    """Without a mouse: Tab to the kommun picker and choose Västerås, Tab to each page's link in
+    the sidebar and open it, and on Översikt download the chart's CSV."""
+    page = new_page(browser, viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(f"{server}/?kommun=0561&omrade=ifo")
+        page.get_by_role("heading", level=1).filter(has_text="Åtvidaberg").wait_for(timeout=90_000)
+        page.wait_for_load_state("networkidle")
+        in_sidebar = "el.closest('[data-testid=stSidebar]')"
+        tab_to(page, f"el.getAttribute('role') === 'combobox' && {in_sidebar}")
+        page.keyboard.type("Västerås")
+        page.keyboard.press("Enter")
+        page.get_by_role("heading", level=1).filter(has_text="Västerås").wait_for(timeout=90_000)
+        links = {"Jämförelse": "jamforelse", "Alla områden": "alla_omraden",
+                 "IFO i delar": "ifo_delar", "Kostnadsdrivare": "kostnadsdrivare",
+                 "Budgetmål": "budgetmal", "Rapport": "rapport", "Om data": "om_data",
+                 "Tillgänglighet": "tillganglighet", "Översikt": ""}  # fmt: skip
+        for title, slug in links.items():
+            page.locator("body").focus()
+            tab_to(page, f"el.tagName === 'A' && el.textContent.trim().endsWith({title!r})")
+            page.keyboard.press("Enter")
+            page.wait_for_url(lambda url, s=slug: url.split("?")[0].rstrip("/").endswith(
+                f"/{s}" if s else str(server).rstrip("/")), timeout=60_000)  # fmt: skip
+            page.get_by_role("heading", level=1).first.wait_for(timeout=90_000)
+            page.wait_for_load_state("networkidle")
+        page.get_by_role("heading", level=1).filter(has_text="Västerås").wait_for(timeout=90_000)
+        page.locator("body").focus()
+        tab_to(
+            page, "el.textContent.includes('CSV') && el.closest('[data-testid=stDownloadButton]')"
+        )
+        with page.expect_download(timeout=60_000) as download:
+            page.keyboard.press("Enter")
+        assert download.value.suggested_filename.endswith(".csv")
+    finally:
+        page.context.close()
