@@ -23,12 +23,18 @@ logger = logging.getLogger(__name__)
 STRICT_ERRORS = "NKA_STRICT_ERRORS"  # set (tests do): an unexpected error is raised, not shown
 # On screen: static tables (st.table) wrap their text as far as it goes (a table still wider
 # than a phone scrolls sideways; ``A11Y_SCRIPT`` makes that scroll reachable by keyboard).
-# Printing a page from the browser (Ctrl+P): only the page's content, no sidebar, header,
-# buttons, downloads or links to other pages; charts not cut across pages.
+# The sidebar's page links show keyboard focus as a ring (Streamlit's grey background alone is
+# hard to see; WCAG 2.4.7). Printing a page from the browser (Ctrl+P): A4 with margins, only
+# the page's content — no sidebar, header, buttons, downloads, links to other pages, help icons
+# or closed expanders; charts not cut across pages.
 PRINT_CSS = """<style>
 .stTable table { width: 100%; }
 .stTable th, .stTable td { white-space: normal !important; overflow-wrap: break-word; }
+[data-testid="stSidebarNavLink"]:focus-visible { outline: 2px solid #111111; outline-offset: 1px; }
+@page { size: A4; margin: 15mm; }
 @media print {
+  [data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] svg,
+  [data-testid="stExpander"] details:not([open]) { display: none !important; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stDecoration"], [data-testid="stStatusWidget"],
   [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
