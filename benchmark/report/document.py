@@ -69,7 +69,7 @@ def area_blocks(
     progress(f"diagram: {a.title}")
     blocks += [trend_figure(d), series_table(d)]
     trees = figures.tree_views(src, d.view, d.span)
-    blocks += [Heading("Bedömning", h)]
+    blocks += [Heading("Sammanfattning", h)]  # generated text; "Bedömning" is the förvaltning's own
     blocks += [
         Text(p)
         for p in d.report_text(figures.largest_sentence(trees, *d.paragraph_year_and_group)).split(

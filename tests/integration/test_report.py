@@ -134,7 +134,7 @@ def test_the_driver_sentence_is_the_one_oversikt_gives(atvidaberg, reference_cac
     sentence = figures.largest_sentence(trees)  # what Översikt's text adds
     assert (
         sentence
-        and sentence in doc.text().split("\n")[doc.text().split("\n").index("Bedömning") + 1]
+        and sentence in doc.text().split("\n")[doc.text().split("\n").index("Sammanfattning") + 1]
     )
 
 
