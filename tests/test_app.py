@@ -100,6 +100,7 @@ def test_the_accessibility_statement_says_what_does_not_conform(cache, monkeypat
     assert at.title[0].value == "Tillgänglighetsredogörelse"
     text = texts(at)
     assert "delvis förenlig" in text and "PDF-rapporten är inte taggad" in text
+    assert "Axeltexten i diagrammen är ljusgrå" in text  # said, not claimed away
     assert "36 sidvisningar" in text and "hittade 0 fel" in text
     assert "tillganglighet@kommun.se [x](http://e.vil)" in text  # the contact, as literal text
     assert "digg.se/tdosanmalan" in "\n".join(m.value for m in at.markdown)
