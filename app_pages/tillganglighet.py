@@ -10,7 +10,7 @@ from benchmark.report.model import swedish_date
 from ui import sidebar
 
 sidebar.current()  # the shared sidebar and URL state
-st.title("Tillgänglighetsredogörelse")
+st.title("Tillgänglighets\u00adredogörelse")  # a soft hyphen: a phone breaks it there
 st.markdown(
     "Den här appen används av kommuner för att jämföra sina kostnader med liknande kommuners. "
     "Vi vill att så många som möjligt ska kunna använda den. Här beskriver vi hur appen "

@@ -326,3 +326,29 @@ def test_to_spec_has_no_row_limit_and_no_fixed_view_size():
     assert "continuousWidth" not in json.dumps(spec)  # Streamlit sizes the chart to its column
     with pytest.raises(alt.MaxRowsError):  # the global setting is left as it was
         alt.Chart(many).mark_line().encode(x="period:Q").to_dict()
+
+
+def _contrast(colour: str, background: str = "#ffffff") -> float:
+    """WCAG 2.1 contrast ratio of two sRGB colours."""
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_chart_text_is_dark_enough_where_the_chart_sets_no_colour_of_its_own():
+    import altair as alt
+
+    data = pd.DataFrame({"period": [2020, 2021], "value": [1.0, 2.0]})
+    base = alt.Chart(data).mark_line().encode(x="period:O", y="value:Q")
+    config = charts.to_spec(base)["config"]
+    for part in ("axis", "legend", "header", "title"):
+        for key, colour in config[part].items():
+            assert _contrast(colour) >= 4.5, (part, key, colour)
+    assert _contrast("#808495") < 4.5  # Streamlit's chart grey, which the spec now overrides
+    own = charts.to_spec(base.configure_axis(labelColor="#000000"))["config"]["axis"]
+    assert own == {"labelColor": "#000000", "titleColor": charts.TEXT}
