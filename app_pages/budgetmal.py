@@ -95,9 +95,10 @@ def _comparison_table() -> None:
     st.table(shown, hide_index=True)  # a static table: its text wraps on a narrow screen
     st.caption(
         f"Skillnaden mellan nettokostnadsavvikelsen för {ctx.kommun_md} {base} och varje mål, "
-        f"i kronor räknat på {base} års referenskostnad och invånarantal. Vägt = Σ nettokostnad "
-        f"/ Σ referenskostnad − 1 över de {pooled.n} jämförelsekommuner som har båda (kronor = "
-        "kr/invånare × invånare), till skillnad från Koladas ovägda medel. "
+        f"i kronor räknat på {base} års referenskostnad och invånarantal. Vägd nivå: hela "
+        "gruppens nettokostnad mot hela gruppens referenskostnad, så att stora kommuner väger "
+        f"tyngre, till skillnad från Koladas ovägda medel (Σ nettokostnad / Σ referenskostnad − 1 "
+        f"över de {pooled.n} jämförelsekommuner som har båda; kronor = kr/invånare × invånare). "
         "Nettokostnadsavvikelsen mäts mot varje års nationella kostnadsnivå, så ett mål i "
         "procent är rörligt: samma procent kan motsvara ett annat belopp när riket ändras. "
         f"{COMPUTED}."
@@ -363,7 +364,7 @@ else:
     now_place, _ = glide.rank_among(nka, peer_values)
     st.markdown(
         f"**{budget.change_words(cut).capitalize()}** → nettokostnadsavvikelsen "
-        f"{fmt.percent(what_if.nka)} och placering {what_if.place} av {what_if.n} "
+        f"{fmt.percent(what_if.nka)} och plats {what_if.place} av {what_if.n} "
         f"(i dag {fmt.percent(nka)}, {now_place} av {what_if.n})."
     )
     cols = st.columns(2)
@@ -376,7 +377,7 @@ else:
         border=True,
     )
     cols[1].metric(
-        "Placering efter förändringen",
+        "Plats efter förändringen",
         f"{what_if.place} av {what_if.n}",
         delta=f"i dag {now_place} av {what_if.n}",
         delta_color="off",

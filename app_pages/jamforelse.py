@@ -43,7 +43,7 @@ if r.own_rank is not None:
     placed = f" {ctx.kommun_md} har plats {r.own_rank} av {r.ranked} (1 = lägst kostnadsnivå)."
 elif not r.covered:
     placed = (
-        f" Ingen placering visas: {analytics.coverage_text(r.with_value, r.total)}"
+        f" Ingen plats i rangordningen visas: {analytics.coverage_text(r.with_value, r.total)}"
         f" – det krävs minst {analytics.MIN_PEERS} och minst hälften av gruppen."
     )
 else:
@@ -87,7 +87,7 @@ info = exports.export_info(
     f"Nettokostnadsavvikelse {area_text} {year}: {ctx.kommun_name} och jämförelsegruppen",
     [a.nka_pct],
     [
-        "Placering: 1 = lägst kostnadsnivå i förhållande till referenskostnaden (lägst NKA) "
+        "Plats: 1 = lägst kostnadsnivå i förhållande till referenskostnaden (lägst NKA) "
         "bland kommunerna med värde."
     ],
     years=(year, year),
@@ -111,5 +111,5 @@ st.caption(
     )
     + "Färgerna skiljer bara vald kommun "
     "från jämförelsekommunerna; en negativ avvikelse är inte i sig bra och en positiv inte dålig. "
-    f"Värden från Kolada ({a.nka_pct}). Placering: {COMPUTED}."
+    f"Värden från Kolada ({a.nka_pct}). Plats i rangordningen: {COMPUTED}."
 )

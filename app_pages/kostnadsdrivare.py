@@ -31,8 +31,8 @@ st.caption(
     "per invånare: hur många som får insatser (volym), vad en insats kostar (styckkostnad) och "
     "hur mycket som köps från andra. Volymerna är inte behovsjusterade: kommunernas struktur "
     "(ålder, socioekonomi, geografi) skiljer sig, och ett lågt värde är inte i sig bättre. "
-    f"Kommunens värden: {RAW}. Medianer, kvartiler, vägda genomsnitt, placeringar och "
-    f"uppdelningar: {COMPUTED}."
+    f"{RAW} (kommunens värden). Medianer, kvartiler, vägda genomsnitt, platser i rangordningen "
+    f"och uppdelningar: {COMPUTED}."
 )
 
 
@@ -80,7 +80,7 @@ for t in data.cached(figures.tree_views)(view, span):
                 else "–"
                 for f in figs
             ],
-            "Placering": [f.placement.text if f.placement is not None else "–" for f in figs],
+            "Plats": [f.placement.text if f.placement is not None else "–" for f in figs],
             "Med värde": [f"{f.n} av {f.total}" for f in figs],
             "Vad det mäter": [f.driver.means for f in figs],
         }
@@ -88,7 +88,7 @@ for t in data.cached(figures.tree_views)(view, span):
     st.subheader(f"Kommunen mot jämförelsegruppen {year}")
     st.table(table, hide_index=True)  # static: every column shown, text wraps
     st.caption(
-        "Placering: 1 = lägst värde bland kommunen och jämförelsekommunerna med värde; ett lågt "
+        "Plats: 1 = lägst värde bland kommunen och jämförelsekommunerna med värde; ett lågt "
         "värde är inte i sig bättre. Gruppens genomsnitt, vägt: jämförelsekommunernas samlade "
         "kostnad delad med deras samlade invånare"
         + (
@@ -99,9 +99,9 @@ for t in data.cached(figures.tree_views)(view, span):
         + f". {driver_figures.RULE_TEXT} Förändring i kommunen: från det första "
         f"året med värde i "
         f"den valda perioden till {year}, i procent (andelar i procentenheter; kronor i löpande "
-        f"priser, inte justerade för pris- och löneökningar). Kommunens "
-        f"värden: {RAW} ({', '.join(kpis)}). Förändring, median, kvartiler, vägt genomsnitt och "
-        f"placering: {COMPUTED}; de visas bara "
+        f"priser, inte justerade för pris- och löneökningar). {RAW} (kommunens värden: "
+        f"{', '.join(kpis)}). Förändring, median, kvartiler, vägt genomsnitt och "
+        f"plats: {COMPUTED}; de visas bara "
         f"när minst {analytics.MIN_PEERS} och minst hälften av jämförelsekommunerna har värde."
     )
     if t.largest is not None:

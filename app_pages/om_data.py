@@ -20,7 +20,7 @@ st.markdown(
 **Källa.** Alla nyckeltal kommer från [Kolada](https://www.kolada.se), Rådet för främjande av
 kommunala analyser (RKA), via Koladas öppna API (v3). Enligt Koladas villkor anges
 obearbetade värden med **"Källa: Kolada"**. Det appen själv räknar fram — medianer, ovägda medel,
-placeringar, skillnader och belopp i kronor — anges som **"Egen bearbetning av data från
+platser i rangordningen, skillnader och belopp i kronor — anges som **"Egen bearbetning av data från
 Kolada"**; Kolada är inte källa till de beräkningarna. Appen är inte knuten till RKA.
 
 **Nettokostnadsavvikelse (NKA).** Skillnaden i procent mellan kommunens nettokostnad och dess
@@ -53,8 +53,8 @@ st.markdown(
 **Kostnadsdrivare.** För individ- och familjeomsorg, LSS och äldreomsorg visas Koladas nyckeltal
 för vad som driver kostnaden per invånare: volymer (hur många som får insatser), styckkostnader
 (vad en insats kostar), andelen som köps av andra och antal. Volymerna är inte behovsjusterade,
-och ett lågt värde är inte i sig bättre. Antal visas utan median och placering, eftersom ett
-antal följer kommunens storlek.
+och ett lågt värde är inte i sig bättre. Antal visas utan median och plats i rangordningen,
+eftersom ett antal följer kommunens storlek.
 
 **Gruppens genomsnitt, vägt.** Bredvid medianen visas jämförelsegruppens samlade kostnad delad
 med gruppens samlade invånare (för kostnader per invånare 65+ härleds antalet invånare 65+ ur
@@ -80,7 +80,7 @@ citeras.
 100 %, ett antal per 10 000 invånare under 10 000, och vissa nyckeltal mot varandra (invånare
 med någon LSS-insats minst lika många som de med LSS-boende; en dels kostnad högst lika stor som
 helhetens). Ett värde som inte klarar kontrollen visas med "⚠ enheten eller värdet stämmer inte
-med …" och används aldrig i en mening, en uppdelning, en median eller en placering. Faller
+med …" och används aldrig i en mening, en uppdelning, en median eller en rangordning. Faller
 kontrollen för de flesta kommuner ett år har Kolada troligen bytt enhet, och då tas alla
 värden det året bort (så med N28892 i cachen, som är lagrad i procent men betitlad per 10 000
 invånare).

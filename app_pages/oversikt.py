@@ -55,7 +55,7 @@ cols[1].metric(
     border=True,
 )
 cols[2].metric(
-    f"Placering {year}",
+    f"Plats {year}",
     place.text if place else too_few,
     help="1 = lägst kostnadsnivå i förhållande till referenskostnaden (lägst NKA) bland "
     f"kommunen och jämförelsekommunerna med värde. {COMPUTED}.",
@@ -85,14 +85,29 @@ if gap is not None:
     )
     if ref.derived:
         ref_text = (
-            f"Referenskostnaden är härledd ({ref.how}) eftersom Kolada saknar "
-            f"{a.reference_cost} för {year}."
+            f"Beloppen räknas på en referenskostnad som appen har räknat fram ur {ref.words}, "
+            f"eftersom Kolada inte har publicerat referenskostnaden för {year}."
         )
     else:
-        ref_text = f"Referenskostnad: {ref.how}."
+        ref_text = f"Beloppen räknas på {ref.words} ({a.reference_cost})."
     if ref.kr_per_inhabitant is None:
         ref_text += " Invånarantal saknas för året, så beloppet per invånare kan inte räknas."
     st.caption(f"{ref_text} {COMPUTED}.")
+    with st.popover("Så räknas det", type="tertiary"):
+        titles = ctx.src.kpi_titles
+        if ref.derived:
+            named = [k for k in (a.net_cost, a.nka_pct, a.nka_mnkr) if k and k in ref.how]
+            ref_line = f"Referenskostnad {year} = {ref.how}" + "".join(
+                f"; {k}: {titles.get(k, k)}" for k in named
+            )
+        else:
+            ref_line = f"Referenskostnad {year}: {a.reference_cost} från Kolada"
+        st.markdown(
+            "- Mot medianen, kronor = (NKA − median) / 100 × referenskostnad × invånare.\n"
+            "- Mot medianen, kr/invånare = (NKA − median) / 100 × referenskostnad per "
+            f"invånare.\n- {escape_markdown(ref_line)}.\n"
+            f"- Median: jämförelsekommunernas mittersta NKA {year}. {COMPUTED}."
+        )
 
 shown_stats, lines = o.shown_stats, f.lines  # no band or median where too few peers report
 peer_rows, peer_names = None, {}
@@ -123,7 +138,7 @@ st.caption(
         if span[0] < analytics.METHOD_BREAK_YEAR <= span[1]
         else ""
     )
-    + f". Kommunens värden: {RAW}. Median, medel och fält: {COMPUTED}."
+    + f". {RAW} (kommunens värden). Median, medel och fält: {COMPUTED}."
 )
 table = f.table
 chart_data = table.reset_index()

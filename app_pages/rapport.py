@@ -121,6 +121,7 @@ if made is not None:
             on_click="ignore",
         )
 st.caption(
-    f"Kommunens värden – {RAW}. Medianer, placeringar, skillnader, belopp och uppdelningar – "
-    f"{COMPUTED}. Att skriva ut en sida i webbläsaren (Ctrl+P) döljer sidomenyn och knapparna."
+    f"Kommunens värden – {RAW}. Medianer, platser i rangordningen, skillnader, belopp och "
+    f"uppdelningar – {COMPUTED}. Att skriva ut en sida i webbläsaren (Ctrl+P) döljer sidomenyn "
+    "och knapparna."
 )

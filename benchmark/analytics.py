@@ -191,7 +191,8 @@ class ReferenceCost:
     kr_per_inhabitant: float | None
     total_mnkr: float | None  # referenskostnad × invånare
     derived: bool  # True: not Kolada's own referenskostnad figure
-    how: str
+    how: str  # the formula, with KPI ids: "N30005 / (1 + N30001/100)"
+    words: str = "Koladas referenskostnad"  # plain words: "nettokostnaden och …"
 
 
 MIN_NKA_FOR_MNKR_ROUTE = 1.0  # dividing by NKA % near zero amplifies rounding (peers.md §3.6)
@@ -241,12 +242,18 @@ def reference_cost_of(got: Mapping[str, float], area: Area) -> ReferenceCost | N
     net = got.get(area.net_cost) if area.net_cost else None
     if net is not None and nka is not None and nka > -100:
         per = net / (1 + nka / 100)
-        return ReferenceCost(per, total(per), True, f"{area.net_cost} / (1 + {area.nka_pct}/100)")
+        how = f"{area.net_cost} / (1 + {area.nka_pct}/100)"
+        return ReferenceCost(
+            per, total(per), True, how, "nettokostnaden och nettokostnadsavvikelsen i procent"
+        )
     mnkr = got.get(area.nka_mnkr) if area.nka_mnkr else None
     if mnkr is not None and nka is not None and abs(nka) >= MIN_NKA_FOR_MNKR_ROUTE:
         whole = mnkr / (nka / 100)
         per = whole * 1e6 / pop if pop else None
-        return ReferenceCost(per, whole, True, f"{area.nka_mnkr} / ({area.nka_pct}/100)")
+        how = f"{area.nka_mnkr} / ({area.nka_pct}/100)"
+        return ReferenceCost(
+            per, whole, True, how, "nettokostnadsavvikelsen i kronor och i procent"
+        )
     return None
 
 

@@ -29,7 +29,7 @@ from kolada.catalogue import POPULATION, Area
 TARGETS = {
     "median": "Jämförelsegruppens median",
     "mean": "Jämförelsegruppens ovägda medel",
-    "pooled": "Jämförelsegruppens vägda nivå (Σ nettokostnad / Σ referenskostnad − 1)",
+    "pooled": "Jämförelsegruppens vägda nivå (stora kommuner väger tyngre)",
     "q1": "Bästa kvartilen i gruppen (nedre kvartilen: lägst kostnadsnivå)",
     "zero": "0 % (referenskostnadens nivå)",
     "custom": "Egen nivå (%)",
@@ -37,7 +37,7 @@ TARGETS = {
 SHORT = {  # in the table of targets side by side
     "median": "Median",
     "mean": "Ovägt medel",
-    "pooled": "Vägt (Σ nettokostnad / Σ referenskostnad − 1)",
+    "pooled": "Vägd nivå",
     "q1": "Bästa kvartilen",
     "zero": "0 % (referenskostnadens nivå)",
     "custom": "Egen nivå",

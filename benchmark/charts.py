@@ -37,7 +37,14 @@ SWEDISH_DECIMALS = (
 
 
 def _year_axis(title: str = "År") -> alt.X:
-    return alt.X("period:Q", title=title, axis=alt.Axis(format="d", tickMinStep=1, grid=False))
+    """Years on a linear axis, with room at both ends so the first and last points are drawn
+    whole (not cut in half by the plot's edge)."""
+    return alt.X(
+        "period:Q",
+        title=title,
+        axis=alt.Axis(format="d", tickMinStep=1, grid=False),
+        scale=alt.Scale(padding=10),
+    )
 
 
 def _value_axis(title: str, **kw) -> alt.Axis:

@@ -24,8 +24,8 @@ EXPORT_WIDTH = 760  # layout width in CSS px
 PRINT_PPI = 300  # PNG pixels per inch (vl-convert scales by ppi/72: ~3 300 px wide, 300 dpi)
 TERMS = (
     'Data från Kolada (RKA), Koladas öppna API. Obearbetade värden: "Källa: Kolada". '
-    'Medianer, medel, placeringar, skillnader och belopp: "Egen bearbetning av data från '
-    'Kolada"; Kolada är inte källa till dem.'
+    "Medianer, medel, platser i rangordningen, skillnader och belopp: "
+    '"Egen bearbetning av data från Kolada"; Kolada är inte källa till dem.'
 )
 
 

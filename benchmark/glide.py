@@ -201,7 +201,7 @@ def export_table(
             ("Tänk om", "Minska nettokostnaden med", base, what_if.cut_mnkr, "mnkr",
              change_words(what_if.cut_mnkr), "inmatat"),
             ("Tänk om", "NKA efter förändringen", base, what_if.nka, "%", "", computed),
-            ("Tänk om", "Placering efter förändringen", base, float(what_if.place), "",
+            ("Tänk om", "Plats efter förändringen", base, float(what_if.place), "",
              f"{what_if.place} av {what_if.n}", computed),
         ]  # fmt: skip
     frame = pd.DataFrame(rows, columns=EXPORT_COLUMNS)

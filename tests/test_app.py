@@ -113,10 +113,14 @@ def test_default_view_is_atvidaberg_ifo_with_rka_peers(cache):
     assert at.title[0].value == "Individ- och familjeomsorg – Åtvidaberg"
     assert "G36722" in texts(at)
     labels = [m.label for m in at.metric]
-    assert labels[:3] == ["NKA 2026 ▲ prel.", "NKA i mnkr 2026", "Placering 2026"]
+    assert labels[:3] == ["NKA 2026 ▲ prel.", "NKA i mnkr 2026", "Plats 2026"]
     assert at.metric[2].value.endswith("av 7")  # Rättvik has no value
     assert "Egen bearbetning av data från Kolada" in texts(at)
     assert param(at, "kommun") == "0561"
+    # plain words under the cards; the formula behind "Så räknas det" (a popover)
+    text = texts(at)
+    assert "Beloppen räknas på Koladas referenskostnad (N30007)." in text
+    assert "Referenskostnad 2026: N30007 från Kolada." in text and "härledd" not in text
 
 
 def param(at: AppTest, key: str) -> str:

@@ -40,6 +40,7 @@ PRINT_CSS = """<style>
   [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
   [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stCheckbox"],
   [data-testid="stPageLink"], [data-testid="stSidebarCollapsedControl"], .stDownloadButton,
+  [data-testid="stPopover"],
   .stButton { display: none !important; }
   [data-testid="stMain"], [data-testid="stAppViewContainer"] { margin-left: 0 !important; }
   [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import open_expanders
+from tests.markdown_support import visible
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("apptest_env")]
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -30,16 +31,21 @@ def cards(at: AppTest) -> dict[str, str]:
 def test_atvidaberg_default_range_ends_at_the_latest_covered_year(real_cache):
     at = run()
     assert at.slider(key="w_years").value[1] == 2022  # not 2025: no peer values after 2022
-    assert "Placering 2022" in cards(at)
-    assert cards(at)["Placering 2022"].endswith("av 8")
+    assert "Plats 2022" in cards(at)
+    assert cards(at)["Plats 2022"].endswith("av 8")
+    # Kolada has no N30007 for 2022: plain words under the cards, the formula behind
+    # "Så räknas det", with the KPIs named
+    text = "\n".join(visible(t.value) for t in [*at.caption, *at.markdown])
+    assert "räknat fram ur nettokostnaden och nettokostnadsavvikelsen i procent, eftersom " in text
+    assert "Referenskostnad 2022 = N30005 / (1 + N30001/100); N30005: " in text
 
 
 @pytest.mark.parametrize("kommun", ["0764", "1260"])  # Alvesta, Bjuv
 def test_no_placement_or_median_among_too_few_peers(real_cache, kommun):
     at = run(kommun=kommun, omrade="ifo", fran="2019", till="2025")
     shown = cards(at)
-    placement = next(v for k, v in shown.items() if k.startswith("Placering"))
-    year = int(next(k for k in shown if k.startswith("Placering")).split()[-1])
+    placement = next(v for k, v in shown.items() if k.startswith("Plats"))
+    year = int(next(k for k in shown if k.startswith("Plats")).split()[-1])
     if year >= 2023:  # only a few kommuner around Höör have values after 2022
         assert placement.startswith("för få jämförelsevärden (")
         assert shown["Mot gruppens median"] == "–"

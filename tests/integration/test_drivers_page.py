@@ -94,10 +94,10 @@ def test_umea_children_and_young_people_bought_care_and_hvb_against_the_median(r
         r = row(table, title)
         assert r["Umeå"] == sv(own, 1) + unit
         assert r["Median"] == sv(statistics.median(others), 1) + unit
-        assert r["Placering"] == f"{1 + sum(v < own for v in others)} av {len(others) + 1}"
+        assert r["Plats"] == f"{1 + sum(v < own for v in others)} av {len(others) + 1}"
         assert r["Med värde"] == f"{len(others)} av {len(peers)}"
-    assert row(table, "Köp av barn- och ungdomsvård")["Placering"] == "8 av 8"
-    assert row(table, "Placerade på HVB")["Placering"] == "8 av 8"
+    assert row(table, "Köp av barn- och ungdomsvård")["Plats"] == "8 av 8"
+    assert row(table, "Placerade på HVB")["Plats"] == "8 av 8"
     sentence = next(plain(m.value) for m in at.markdown if "Störst skillnad" in m.value)
     assert sentence.startswith(
         "Störst skillnad mot jämförelsegruppen bland kostnadsdrivarna för barn och unga 2022: "
@@ -174,7 +174,7 @@ def test_atvidaberg_lss_boende_split_adds_up_and_reads_the_right_way(real_cache)
     )
     n28892 = row(table, "Invånare med insatser enl. LSS")
     assert n28892["Åtvidaberg"].startswith("0,8 ⚠ enheten eller värdet stämmer inte med")
-    assert n28892["Placering"] == "–"
+    assert n28892["Plats"] == "–"
 
 
 def why(at: AppTest, start: int, end: int) -> str:
