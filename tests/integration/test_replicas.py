@@ -20,7 +20,7 @@ from benchmark.source import Source
 from kolada.store import Store
 from tests.deploy_support import nginx_binary, start_nginx, start_replicas, stop
 from tests.integration.conftest import copy_cache, start_mirror
-from tests.integration.test_browser import CHROMIUM, metric_card, new_page
+from tests.integration.test_browser import CHROMIUM, metric_card, new_page, wait_for_title
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,6 +141,7 @@ def test_nginx_answers_with_security_headers_and_hides_streamlits_internals(farm
         headers = answer.headers
         page = answer.read().decode()
     assert '<html lang="sv">' in page and 'lang="en"' not in page  # Swedish, for screen readers
+    assert "window.__streamlit={BACKEND_BASE_URL:" in page  # no probing from a page's link
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "SAMEORIGIN"
@@ -174,3 +175,27 @@ def test_nginx_serves_tls_with_hsts_and_a_secure_cookie(farm):
     assert cookie.startswith("nka_affinity=") and "; Secure" in cookie and "HttpOnly" in cookie
     with urllib.request.urlopen(farm["url"] + "/", timeout=30) as answer:
         assert "Strict-Transport-Security" not in answer.headers
+
+
+def test_a_link_straight_to_a_page_loads_without_a_404(farm):
+    """Streamlit finds its server by probing the link's path first (/jamforelse/_stcore/health:
+    a 404 in the console on every direct link); nginx tells it the root instead."""
+    if CHROMIUM is None:
+        pytest.fail("Chromium not found: install Debian's package (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    from tests.integration.test_browser import BROWSER_ARGS
+
+    missing, errors = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        for page_name, title in (("jamforelse", "Jämförelse"), ("om_data", "Om data")):
+            page = new_page(browser)
+            page.on("response", lambda r: r.status >= 400 and missing.append(r.url))
+            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+            page.goto(f"{farm['url']}/{page_name}?kommun=0561&omrade=ifo")
+            wait_for_title(page, title)
+            page.context.close()
+        browser.close()
+    print(f"direct links opened: 2; answers ≥ 400: {len(missing)}; console errors: {len(errors)}")
+    assert missing == [] and errors == [], (missing, errors)
