@@ -197,7 +197,11 @@ st.markdown(
 _comparison_table()
 
 st.subheader("Indata")
-ref_source = f"härledd: {ref.how} ({COMPUTED})" if ref.derived else f"{RAW} ({a.reference_cost})"
+ref_source = (
+    f"räknad ur {ref.words}: {ref.how} ({COMPUTED})"
+    if ref.derived
+    else f"{RAW} ({a.reference_cost})"
+)
 inputs = pd.DataFrame(
     [
         (f"Nettokostnadsavvikelse {base}", fmt.percent(nka), f"{RAW} ({a.nka_pct})"),

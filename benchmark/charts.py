@@ -503,20 +503,29 @@ def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
     NKA % per year (line, labelled) with the target level as a dashed rule on top; under it,
     how much lower the net cost is in total each year (bars labelled in tkr/mnkr, no axis of
     their own). One chart, not a concatenation, so it fits its container's width. The x axis
-    is the path's ``Period`` (the utgångsläge, then the budget years) in the path's order."""
-    periods = path["Period"] if "Period" in path else path["År"].astype(str)
+    is time: the utgångsläge (labelled so) and the budget years at their distance in years, so
+    a gap between the base year and the first budget year looks like one."""
+    years = [int(y) for y in path["År"]]
     lower = -path["Ackumulerad förändring (mnkr)"]
     data = path.assign(
-        Period=periods,
+        Period=path["Period"] if "Period" in path else path["År"].astype(str),
         nka_text=[fmt.percent(v) for v in path["NKA (%)"]],
         lower=lower,
         lower_text=[money(v) for v in lower],
+        bar_from=[y - 0.3 for y in years],
+        bar_to=[y + 0.3 for y in years],
     )
     x = alt.X(
-        "Period:O",
+        "År:Q",
         title=None,
-        sort=list(periods),
-        axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')"),
+        scale=alt.Scale(domain=[years[0] - 0.5, years[-1] + 0.5], nice=False, zero=False),
+        axis=alt.Axis(
+            values=years,
+            format="d",
+            labelAngle=0,
+            grid=False,
+            labelExpr=f"datum.value == {years[0]} ? ['Utgångsläge', datum.label] : datum.label",
+        ),
     )
     has_bars = len(path) >= 2  # the utgångsläge alone (already at or below the target): none
     # pixel ranges relative to the plot's height, which Streamlit fits to the container
@@ -531,7 +540,7 @@ def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
             ),
             scale=nka_scale,
         ),
-        tooltip=[alt.Tooltip("Period:O", title="År"), alt.Tooltip("nka_text:N", title="NKA")],
+        tooltip=[alt.Tooltip("Period:N", title="År"), alt.Tooltip("nka_text:N", title="NKA")],
     )
     target = alt.Chart(
         pd.DataFrame({"target": [target_nka], "label": [f"Mål {fmt.percent(target_nka)}"]})
@@ -559,7 +568,7 @@ def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
         x=x,
         y=alt.Y("lower:Q", axis=None, scale=bar_scale),
         tooltip=[
-            alt.Tooltip("Period:O", title="År"),
+            alt.Tooltip("Period:N", title="År"),
             alt.Tooltip("lower_text:N", title="Sammanlagt lägre nettokostnad"),
         ],
     )
@@ -575,7 +584,8 @@ def glide_chart(path: pd.DataFrame, target_nka: float) -> alt.LayerChart:
         .encode(text="label:N", x=alt.value(0))
     )
     band = alt.layer(
-        bars.mark_bar(color=OTHER_BAR, width=alt.RelativeBandSize(0.6)),
+        # from year − 0,3 to year + 0,3, and upwards from 0 (a vertical bar on a time axis)
+        bars.mark_bar(color=OTHER_BAR).encode(x="bar_from:Q", x2="bar_to:Q", y2=alt.datum(0)),
         bars.mark_text(baseline="bottom", dy=-3, color="black").encode(text="lower_text:N"),
     )
     return (

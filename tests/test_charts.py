@@ -70,6 +70,23 @@ def test_glide_chart_uses_the_path_columns():
     assert "Sammanlagt lägre nettokostnad" in fields
 
 
+def test_glide_chart_x_axis_is_proportional_in_time():
+    """Utgångsläge 2022 and budget years 2026–2027: four years apart on the axis, not one step."""
+    from benchmark import budget
+    from benchmark.analytics import ReferenceCost
+
+    ref = ReferenceCost(3000.0, 30.0, False, "Kolada N30007")
+    path = glide.glide_path(budget.make_target(25.0, 10.0, 2022, 2027, ref, start_year=2026))
+    spec_dict = charts.glide_chart(path, 10.0).to_dict()
+    xs = [lay["encoding"]["x"] for lay in _layers(spec_dict) if "x" in lay.get("encoding", {})]
+    year_axes = [x for x in xs if x.get("field") == "År"]
+    assert year_axes and all(x["type"] == "quantitative" for x in year_axes)
+    axis = next(x["axis"] for x in year_axes if x.get("axis"))
+    assert axis["values"] == [2022, 2026, 2027] and "Utgångsläge" in axis["labelExpr"]
+    bars = [lay for lay in _layers(spec_dict) if _mark(lay) == "bar"]
+    assert bars[0]["encoding"]["x"]["field"] == "bar_from"  # a bar 0,6 years wide, centred
+
+
 # ---- issue 8 §6: charts fit for a report ----------------------------------------------------
 def _layers(spec: dict) -> list[dict]:
     """Every unit spec inside a (nested) layer spec, with the data it inherits."""
