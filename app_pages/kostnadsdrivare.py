@@ -192,7 +192,9 @@ for t in data.cached(figures.tree_views)(view, span):
 
     st.subheader("Över tid")
     st.caption(
-        f"Blå linje med punkter: {ctx.kommun_md} (▲ = preliminärt). Grå linje: "
+        f"Blå linje med punkter: {ctx.kommun_md}"
+        + (" (▲ = preliminärt)" if shown.preliminary else "")
+        + ". Grå linje: "
         "jämförelsegruppens median; streckad: ovägt medel. Mörkt band: mittersta hälften av "
         "jämförelsekommunerna; ljust band: lägst–högst. Inget gruppvärde för år då för få "
         "jämförelsekommuner har värde."

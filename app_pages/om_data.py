@@ -127,16 +127,10 @@ if last:
 
 mode = admin.access()
 asked, refused = False, None
-if mode == admin.READ:
+if mode in (admin.READ, admin.OFF):
     st.info(
-        "Appen körs i läsläge (`KOLADA_READ_ONLY=1`): datan uppdateras av en schemalagd körning "
-        "av `python -m kolada refresh` och delas av alla instanser av appen."
-    )
-elif mode == admin.OFF:
-    st.info(
-        "Uppdatering från appen är avstängd i den här installationen (skrivbar, men ingen "
-        "administratörsnyckel `KOLADA_ADMIN_TOKEN` är satt). Datan uppdateras av "
-        "`python -m kolada refresh`."
+        "Datan uppdateras automatiskt från Kolada av en schemalagd körning och är densamma för "
+        "alla som använder appen."
     )
 else:
     key = (
@@ -174,3 +168,13 @@ if asked and not refused:
             )
 with st.expander("Teknisk information"):
     st.caption(f"Cachemapp på servern: {escape_markdown(store.root)}")
+    if mode == admin.READ:
+        st.caption(
+            "Läsläge (`KOLADA_READ_ONLY=1`): den schemalagda körningen är "
+            "`python -m kolada refresh`, och alla instanser av appen läser samma data."
+        )
+    elif mode == admin.OFF:
+        st.caption(
+            "Skrivbar, men ingen administratörsnyckel (`KOLADA_ADMIN_TOKEN`) är satt, så "
+            "uppdatering från appen är avstängd. Datan uppdateras av `python -m kolada refresh`."
+        )

@@ -79,8 +79,8 @@ TIME_RE = re.compile(
 # "skapad på 2,8 s" (Rapport) and the refresh's own duration "… rader, 12,1 s" (Om data)
 SECONDS_RE = re.compile(rf"(skapad på |rader{E}, )\d+(?:{E}[,.]\d+)? s\b")
 # kolada.status.format_age: "12 min", "3 h", "5 dagar" after "för … sedan" or in Status cells
-AGE_SENTENCE_RE = re.compile(r"\bför \d+ (?:min|h|dagar) sedan")
-AGE_CELL_RE = re.compile(r"^(\w+), \d+ (?:min|h|dagar)$")
+AGE_SENTENCE_RE = re.compile(r"\bför \d+[ \u00a0](?:min|h|dagar) sedan")
+AGE_CELL_RE = re.compile(r"^(\w+), \d+[ \u00a0](?:min|h|dagar)$")
 TMP_RE = re.compile(rf"{E}/tmp\b(?:{E}[/.\-_~+]|\u2060|\w)*")
 # the mirror that filled the cache listens on a new port each time
 MIRROR_RE = re.compile(rf"http{E}:{J}{E}/{E}/127{E}\.0{E}\.0{E}\.1{E}:\d+")

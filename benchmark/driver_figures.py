@@ -483,6 +483,11 @@ class TreeFigures:
     identities: tuple[IdentityFigure, ...]
     over_time: tuple[DriverSeries, ...]
 
+    @property
+    def preliminary(self) -> bool:
+        """A preliminary value is drawn in some chart over time (its ▲ needs explaining)."""
+        return any(not o.empty and bool(o.lines["preliminary"].any()) for o in self.over_time)
+
 
 def tree_figures(
     values: pd.DataFrame,

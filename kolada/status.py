@@ -49,12 +49,12 @@ class EntityStatus:
 def format_age(age: timedelta | None) -> str:
     if age is None:
         return "okänt"
-    minutes = int(age.total_seconds() // 60)
+    minutes = int(age.total_seconds() // 60)  # a no-break space: "8 h" never splits a line
     if minutes < 60:
-        return f"{minutes} min"
+        return f"{minutes}\u00a0min"
     if minutes < 48 * 60:
-        return f"{minutes // 60} h"
-    return f"{minutes // (24 * 60)} dagar"
+        return f"{minutes // 60}\u00a0h"
+    return f"{minutes // (24 * 60)}\u00a0dagar"
 
 
 def cache_status(

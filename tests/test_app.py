@@ -303,7 +303,8 @@ def test_a_shared_writable_deployment_without_a_key_has_no_refresh_button(cache,
     at = app()
     at.switch_page("app_pages/om_data.py").run()
     assert not [b for b in at.button if b.label == "Uppdatera från Kolada"]
-    assert "Uppdatering från appen är avstängd" in texts(at)
+    assert "Datan uppdateras automatiskt från Kolada" in at.info[0].value  # plain words
+    assert "uppdatering från appen är avstängd" in texts(at)  # under Teknisk information
 
 
 def test_report_paragraph_on_oversikt(cache):
@@ -509,7 +510,8 @@ def test_read_only_serves_the_shared_cache_without_a_refresh_button(cache, monke
     at.switch_page("app_pages/om_data.py").run()
     assert not at.exception, at.exception
     assert not [b for b in at.button if b.label == "Uppdatera från Kolada"]
-    assert "KOLADA_READ_ONLY=1" in at.info[0].value
+    assert "schemalagd körning" in at.info[0].value and "KOLADA" not in at.info[0].value
+    assert "KOLADA_READ_ONLY=1" in texts(at)  # for the technician, under Teknisk information
 
 
 def test_sessions_share_the_data_instead_of_copying_it(cache):

@@ -272,3 +272,11 @@ def test_a_negative_cost_or_volume_gives_no_split_and_no_crash(lss_values):
     bad = lss_values.copy()
     bad.loc[(bad.municipality == "P1") & (bad.kpi == "N28820"), "value"] = -3.0
     assert df.identity_figure(bad, identity, "K", PEERS, Y).n == 3  # the peer is left out
+
+
+def test_the_tree_knows_whether_a_preliminary_value_is_drawn(lss_values):
+    """Kostnadsdrivare explains the ▲ only when a chart over time draws one."""
+    final = df.tree_figures(lss_values, LSS, "K", PEERS, {Y: set(PEERS)}, (Y, Y), "K", {})
+    first = {d.kpi: Y for d in LSS.drivers}
+    prel = df.tree_figures(lss_values, LSS, "K", PEERS, {Y: set(PEERS)}, (Y, Y), "K", first)
+    assert not final.preliminary and prel.preliminary

@@ -21,8 +21,10 @@ from ui import data
 TTL = timedelta(hours=24)  # the cache is "old" after this: the banner says so
 logger = logging.getLogger(__name__)
 STRICT_ERRORS = "NKA_STRICT_ERRORS"  # set (tests do): an unexpected error is raised, not shown
-# On screen: static tables (st.table) wrap their text as far as it goes (a table still wider
-# than a phone scrolls sideways; ``A11Y_SCRIPT`` makes that scroll reachable by keyboard).
+# On screen: static tables (st.table) wrap their text as far as it goes; on a phone a table of
+# many columns is a list, a block per row with each value under its column's name
+# (``A11Y_SCRIPT`` marks such tables); a table still wider than a phone scrolls sideways, and
+# ``A11Y_SCRIPT`` makes that scroll reachable by keyboard.
 # The sidebar's page links show keyboard focus as a ring (Streamlit's grey background alone is
 # hard to see; WCAG 2.4.7). Printing a page from the browser (Ctrl+P): A4 with margins, only
 # the page's content — no sidebar, header, buttons, downloads, links to other pages, help icons
@@ -31,6 +33,18 @@ PRINT_CSS = """<style>
 .stTable table { width: 100%; }
 .stTable th, .stTable td { white-space: normal !important; overflow-wrap: break-word; }
 [data-testid="stSidebarNavLink"]:focus-visible { outline: 2px solid #111111; outline-offset: 1px; }
+@media screen and (max-width: 640px) {
+  .stTable table.nka-stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip-path: inset(50%); white-space: nowrap; }
+  .stTable table.nka-stack, .stTable table.nka-stack tbody, .stTable table.nka-stack tr {
+    display: block; width: 100%; }
+  .stTable table.nka-stack tr { border-bottom: 1px solid #d5d5d5; padding: 0.35rem 0; }
+  .stTable table.nka-stack td, .stTable table.nka-stack tbody th { display: grid;
+    grid-template-columns: minmax(6.5rem, 42%) 1fr; gap: 0.6rem; border: none;
+    padding: 0.15rem 0.5rem; text-align: left !important; }
+  .stTable table.nka-stack td::before, .stTable table.nka-stack tbody th::before {
+    content: attr(data-label); font-weight: 600; }
+}
 @page { size: A4; margin: 15mm; }
 @media print {
   [data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] svg,
@@ -114,15 +128,37 @@ def print_stylesheet() -> None:
 # - lang="sv": Streamlit serves index.html with lang="en", so a screen reader would read the
 #   Swedish pages with English pronunciation (WCAG 3.1.1). nginx also rewrites the served page
 #   (deploy/nginx.conf); this covers the app run without nginx (python3 dev.py app).
-# - a static table wider than its box (a phone) scrolls sideways: its scroll box gets a tab stop
+# - a static table of STACK_COLUMNS or more columns becomes a list on a phone (``STACK_CSS``):
+#   each row a block, each cell with its column's name (data-label) before its value. Its
+#   elements get their table roles, which Chromium drops once CSS changes their display, so a
+#   screen reader still reads a table.
+# - a static table still wider than its box scrolls sideways: its scroll box gets a tab stop
 #   and a name, so the keyboard can reach and scroll it (WCAG 2.1.1; axe: scrollable-region-
 #   focusable). Tables that fit get no extra tab stop.
+STACK_COLUMNS = 5
 A11Y_SCRIPT = """<script>
 (() => {
   document.documentElement.lang = "sv";
   if (window.__nkaA11y) return;
   window.__nkaA11y = true;
-  const reachable = () => {
+  const ROLES = { TABLE: "table", THEAD: "rowgroup", TBODY: "rowgroup", TR: "row", TD: "cell" };
+  const stackable = (table) => {
+    const heads = [...table.querySelectorAll("thead th")].map((th) => th.innerText.trim());
+    table.classList.toggle("nka-stack", heads.length >= STACK_COLUMNS);
+    for (const el of table.querySelectorAll("*")) {
+      const role = el.tagName === "TH"
+        ? (el.closest("thead") ? "columnheader" : "rowheader") : ROLES[el.tagName];
+      if (role && el.getAttribute("role") !== role) el.setAttribute("role", role);
+    }
+    table.setAttribute("role", "table");
+    for (const row of table.querySelectorAll("tbody tr")) {
+      [...row.children].forEach((cell, i) => {
+        if (heads[i] && cell.dataset.label !== heads[i]) cell.dataset.label = heads[i];
+      });
+    }
+  };
+  const tidy = () => {
+    for (const table of document.querySelectorAll(".stTable table")) stackable(table);
     for (const box of document.querySelectorAll(".stTable > div")) {
       if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
         box.tabIndex = 0;
@@ -135,14 +171,14 @@ A11Y_SCRIPT = """<script>
   const soon = () => {
     if (!queued) {
       queued = true;
-      requestAnimationFrame(() => { queued = false; reachable(); });
+      requestAnimationFrame(() => { queued = false; tidy(); });
     }
   };
   new MutationObserver(soon).observe(document.body, { childList: true, subtree: true });
   window.addEventListener("resize", soon);
   soon();
 })();
-</script>"""
+</script>""".replace("STACK_COLUMNS", str(STACK_COLUMNS))
 
 
 def accessibility_script() -> None:

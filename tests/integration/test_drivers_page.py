@@ -79,6 +79,8 @@ def test_atvidaberg_ifo_shows_each_part_with_a_table_charts_and_a_split(real_cac
     assert splits == ["Ekonomiskt bistånd: volym × styckkostnad 2022"]
     assert len(at.get("vega_lite_chart")) == 15 + 1
     assert not [i.value for i in at.info if "inga värden" in i.value]
+    # no preliminary value up to 2022: the triangle is not explained
+    assert not [c.value for c in at.caption if "▲" in c.value]
 
 
 def test_umea_children_and_young_people_bought_care_and_hvb_against_the_median(real_cache):
