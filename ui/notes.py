@@ -26,13 +26,16 @@ STRICT_ERRORS = "NKA_STRICT_ERRORS"  # set (tests do): an unexpected error is ra
 # (``A11Y_SCRIPT`` marks such tables); a table still wider than a phone scrolls sideways, and
 # ``A11Y_SCRIPT`` makes that scroll reachable by keyboard.
 # The sidebar's page links show keyboard focus as a ring (Streamlit's grey background alone is
-# hard to see; WCAG 2.4.7). Printing a page from the browser (Ctrl+P): A4 with margins, only
+# hard to see; WCAG 2.4.7). A chart is at most 1032 px wide, the printable width of A4
+# landscape with 12 mm margins: printed, it is never scaled down, so its 11 px text prints at
+# 8 pt or more. Printing a page from the browser (Ctrl+P): A4 landscape, only
 # the page's content — no sidebar, header, buttons, downloads, links to other pages, help icons
 # or closed expanders; charts not cut across pages.
 PRINT_CSS = """<style>
 .stTable table { width: 100%; }
 .stTable th, .stTable td { white-space: normal !important; overflow-wrap: break-word; }
 [data-testid="stSidebarNavLink"]:focus-visible { outline: 2px solid #111111; outline-offset: 1px; }
+[data-testid="stVegaLiteChart"] { max-width: 1032px; }
 @media screen and (max-width: 640px) {
   .stTable table.nka-stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
     clip-path: inset(50%); white-space: nowrap; }
@@ -45,7 +48,7 @@ PRINT_CSS = """<style>
   .stTable table.nka-stack td::before, .stTable table.nka-stack tbody th::before {
     content: attr(data-label); font-weight: 600; }
 }
-@page { size: A4; margin: 15mm; }
+@page { size: A4 landscape; margin: 12mm; }
 @media print {
   [data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] svg,
   [data-testid="stExpander"] details:not([open]) { display: none !important; }

@@ -240,9 +240,22 @@ def test_printing_a_page_hides_the_sidebar_and_buttons(server, browser):
     expect(page.get_by_role("button", name="Skapa rapport")).to_be_hidden()
     expect(page.get_by_role("button", name="⬇ PNG").first).to_be_hidden()
     expect(page.get_by_test_id("stMetric").first).to_be_visible()  # the content stays
+    # the chart, drawn again for the print layout
+    page.locator("[data-testid=stVegaLiteChart] svg.marks text").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.pdf(path=str(ARTIFACTS / "utskrift-oversikt.pdf"), format="A4")
+    printed = ARTIFACTS / "utskrift-oversikt.pdf"
+    page.pdf(path=str(printed), prefer_css_page_size=True)  # the page's @page: A4 landscape
     page.context.close()
+    # the chart's year labels, printed: a digit of Source Sans is 0,5 em wide, so a label's
+    # width gives its size (the body text's "2019" checks the rule: 12 pt)
+    words = subprocess.run(
+        ["pdftotext", "-bbox", str(printed), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    years = re.findall(r'xMin="([\d.]+)"[^>]*xMax="([\d.]+)"[^>]*>(20\d\d)</word>', words)
+    sizes = sorted((float(x1) - float(x0)) / (4 * 0.5) for x0, x1, _ in years)
+    print(f"printed year labels: {len(sizes)}, smallest {sizes[0]:.1f} pt, largest {sizes[-1]:.1f}")
+    assert sizes[0] >= 7.0 and 11 <= sizes[-1] <= 13, sizes
 
 
 def test_the_benchmark_client_runs_what_a_browser_runs(server, browser):
