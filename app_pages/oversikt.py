@@ -56,7 +56,10 @@ cols[1].metric(
 )
 cols[2].metric(
     f"Plats {year}",
-    place.text if place else too_few,
+    place.text if place else "–",
+    delta=None if place else too_few,  # the reason in small text, wrapped on a phone
+    delta_color="off",
+    delta_arrow="off",
     help="1 = lägst kostnadsnivå i förhållande till referenskostnaden (lägst NKA) bland "
     f"kommunen och jämförelsekommunerna med värde. {COMPUTED}.",
     border=True,
