@@ -211,7 +211,7 @@ for t in data.cached(figures.tree_views)(view, span):
     for note, ids in changes.items():
         st.caption(f"⚠ {note} Gäller {', '.join(ids)}.")
     for i, over in enumerate(shown.over_time):
-        d, own, stats = over.driver, over.own, over.stats
+        d, stats = over.driver, over.stats
         if i % 2 == 0:  # a row per pair: on a phone the charts stack in the table's order
             grid = st.columns(2)
         with grid[i % 2]:
@@ -235,10 +235,7 @@ for t in data.cached(figures.tree_views)(view, span):
             )  # fmt: skip
             # the export: full size, with legends
             full = partial(charts.trend_chart, over.lines, stats, ctx.kommun_name, d.unit, False)
-            series_data = stats.drop(columns=["covered"], errors="ignore").rename(
-                columns={"period": "År", "n": "Med värde", "N": "I gruppen"}
-            )
-            series_data.insert(1, ctx.kommun_name, own.reindex(series_data["År"]).to_numpy())
+            series_data = over.table(ctx.kommun_name)
             with lazy.expander("Tabell och nedladdning", f"drivare_tabell_{d.kpi}") as is_open:
                 if is_open:
                     st.dataframe(

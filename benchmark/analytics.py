@@ -125,6 +125,18 @@ def peer_stats_by_year(
 
 
 PEER_VALUES = ["min", "q1", "median", "q3", "max", "mean"]
+# the statistics' column names in a table a reader sees (page, export, report)
+STAT_TITLES = {
+    "period": "År",
+    "n": "Kommuner med värde",
+    "N": "Kommuner i gruppen",
+    "min": "Lägst",
+    "q1": "Nedre kvartil",
+    "median": "Median",
+    "q3": "Övre kvartil",
+    "max": "Högst",
+    "mean": "Ovägt medel",
+}
 
 
 def only_covered(stats: pd.DataFrame) -> pd.DataFrame:

@@ -475,6 +475,15 @@ class DriverSeries:
         peers = self.stats.reindex(columns=analytics.PEER_VALUES)
         return self.own.empty and bool(peers.isna().all().all())
 
+    def table(self, kommun_name: str) -> pd.DataFrame:
+        """The values behind the chart, a row a year: the kommun's, then the peers' statistics
+        under their Swedish names (page table and export alike)."""
+        table = self.stats.drop(columns=["covered"], errors="ignore").rename(
+            columns=analytics.STAT_TITLES
+        )
+        table.insert(1, kommun_name, self.own.reindex(table["År"]).to_numpy())
+        return table
+
 
 @dataclass(frozen=True)
 class TreeFigures:

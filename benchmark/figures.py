@@ -26,7 +26,6 @@ from benchmark import (
     overview,
 )
 from benchmark.numbers import printed_difference
-from benchmark.overview import STAT_TITLES as STATS
 from benchmark.source import PeerYears, Source
 from benchmark.viewstate import View
 from kolada.catalogue import AREAS, POPULATION, RIKET, Area, Part, area
@@ -290,7 +289,10 @@ class PartSeries:
 
     def table(self, kommun_name: str) -> pd.DataFrame:
         """The values behind the chart, a row a year (kr/invånare)."""
-        titles = {k: v if k in ("period", "n", "N") else f"{v} (kr/inv)" for k, v in STATS.items()}
+        titles = {
+            k: v if k in ("period", "n", "N") else f"{v} (kr/inv)"
+            for k, v in analytics.STAT_TITLES.items()
+        }
         table = (
             self.stats.drop(columns=["covered"], errors="ignore")
             .rename(columns=titles)

@@ -153,25 +153,12 @@ def sentence_facts(
     )
 
 
-STAT_TITLES = {
-    "period": "År",
-    "n": "Kommuner med värde",
-    "N": "Kommuner i gruppen",
-    "min": "Lägst",
-    "q1": "Nedre kvartil",
-    "median": "Median",
-    "q3": "Övre kvartil",
-    "max": "Högst",
-    "mean": "Ovägt medel",
-}
-
-
 def series_table(o: Overview, kommun_name: str) -> pd.DataFrame:
     """The values behind Översikt's chart, a row a year: the kommun's NKA, whether it is
     preliminary, and the peers' statistics where they are covered (indexed by year)."""
     table = (
         o.shown_stats.drop(columns=["covered", "coverage"], errors="ignore")
-        .rename(columns=STAT_TITLES)
+        .rename(columns=analytics.STAT_TITLES)
         .set_index("År")
     )
     table = table.reindex(sorted(set(table.index) | set(o.own.index)))

@@ -280,3 +280,11 @@ def test_the_tree_knows_whether_a_preliminary_value_is_drawn(lss_values):
     first = {d.kpi: Y for d in LSS.drivers}
     prel = df.tree_figures(lss_values, LSS, "K", PEERS, {Y: set(PEERS)}, (Y, Y), "K", first)
     assert not final.preliminary and prel.preliminary
+
+
+def test_the_table_behind_a_chart_over_time_names_its_statistics_in_swedish(lss_values):
+    tf = df.tree_figures(lss_values, LSS, "K", PEERS, {Y: set(PEERS)}, (Y, Y), "K", {})
+    table = tf.over_time[0].table("Kommunen")
+    assert list(table.columns[:2]) == ["År", "Kommunen"]
+    assert {"Lägst", "Nedre kvartil", "Median", "Övre kvartil", "Högst"} <= set(table.columns)
+    assert not {"min", "q1", "q3", "max", "n", "N"} & set(table.columns)
