@@ -29,8 +29,9 @@ NOT_ACCESSIBLE = (
     "PDF-rapporten är inte taggad (biblioteket reportlab kan inte skriva taggad PDF). "
     "Word-rapporten är det tillgängliga formatet: rubriker, tabellhuvuden, svenska som språk "
     "och en beskrivning på varje bild.",
-    "Breda tabeller rullar i sidled på en smal skärm; rutan kan nås och rullas med "
-    "tangentbordet (Tabb, sedan piltangenterna).",
+    "På en smal skärm rullar de interaktiva tabellerna, och en statisk tabell som ändå är för "
+    "bred, i sidled; rutan kan nås och rullas med tangentbordet (Tabb, sedan piltangenterna). "
+    "Statiska tabeller med många kolumner visas i stället som en lista, en rad i taget.",
 )
 
 
