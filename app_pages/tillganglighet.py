@@ -47,7 +47,7 @@ st.markdown(
     f"varje sida i {widths} pixlars bredd, för två kommuner ({a11y.SCANS} sidvisningar). "
     f"Senaste testet gjordes {swedish_date(a11y.CHECKED)} och hittade {a11y.VIOLATIONS} fel. "
     "Testet körs med appens övriga tester vid varje ändring. Varje diagram har en "
-    "textbeskrivning, sidans språk är svenska och sidornas text har minst kontrasten 4,5:1 "
-    "(utom diagrammens axeltext, se ovan)."
+    "textbeskrivning, sidans språk är svenska och sidornas text, diagrammens axlar och "
+    "förklaringar medräknade, har minst kontrasten 4,5:1."
 )
 st.caption(f"Redogörelsen uppdaterades senast {swedish_date(a11y.CHECKED)}.")

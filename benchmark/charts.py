@@ -43,7 +43,7 @@ def _year_axis(title: str = "År") -> alt.X:
         "period:Q",
         title=title,
         axis=alt.Axis(format="d", tickMinStep=1, grid=False),
-        scale=alt.Scale(padding=10),
+        scale=alt.Scale(padding=10, nice=False, zero=False),  # no year outside the data
     )
 
 
@@ -370,38 +370,6 @@ def _ranking_columns(data: pd.DataFrame, y_title: str, median: float | None) -> 
     return alt.layer(*layers).properties(height=360)
 
 
-# Vega's "blueorange" scheme (vega-scale), which Vega interpolates linearly in RGB: used here
-# only to pick a readable text colour for each heatmap cell
-BLUEORANGE = [
-    "134b85", "2f78b3", "5da2cb", "9dcae1", "d2e5ef", "f2f0eb",
-    "fce0ba", "fbbf74", "e8932f", "c5690d", "994a07", "793304",
-]  # fmt: skip
-
-
-def _luminance(rgb: tuple[float, float, float]) -> float:
-    """WCAG relative luminance of an sRGB colour with channels 0–255."""
-    lin = [(c / 255) / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4
-           for c in rgb]  # fmt: skip
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-
-def scheme_colour(t: float) -> tuple[float, float, float]:
-    """The blueorange colour at ``t`` in [0, 1] (0 = darkest blue, 1 = darkest orange)."""
-    t = min(max(t, 0.0), 1.0) * (len(BLUEORANGE) - 1)
-    i = min(int(t), len(BLUEORANGE) - 2)
-    a, b = (tuple(int(h[k : k + 2], 16) for k in (0, 2, 4)) for h in BLUEORANGE[i : i + 2])
-    return tuple(x + (y - x) * (t - i) for x, y in zip(a, b, strict=True))
-
-
-def text_colour(value: float, limit: float) -> str:
-    """White on a dark cell, black on a light one: whichever contrasts more (WCAG) with the
-    cell's colour on the symmetric scale [−limit, limit]."""
-    if value != value or not limit:
-        return "black"
-    lum = _luminance(scheme_colour((value + limit) / (2 * limit)))
-    return "white" if (1.05 / (lum + 0.05)) > ((lum + 0.05) / 0.05) else "black"
-
-
 def symmetric_limit(values: Iterable[float]) -> float:
     """m = max |value| (1 when there is none), for a diverging scale over [−m, m]."""
     finite = [abs(float(v)) for v in values if v == v]
@@ -421,9 +389,9 @@ def heatmap(matrix: pd.DataFrame, value: str, title: str) -> alt.LayerChart:
     """Area × year cells coloured by ``value`` on a diverging blue–orange scale (not red/green)
     centred on 0 with symmetric limits [−m, m], m = max |value|, so equal distances from 0 look
     equally strong. Each cell shows its number (the unit is in the legend; ▲ = preliminary) in
-    white on dark cells and black on light ones. Every year of the span is a column (a year
-    without values is an empty column), and a rule marks the 2019 method break when earlier
-    years are shown."""
+    white or black, whichever contrasts more with the cell as Vega draws it. Every year of the
+    span is a column (a year without values is an empty column), and a rule marks the 2019
+    method break when earlier years are shown."""
     number = (lambda v: fmt.number(v)) if value == "nka" else (lambda v: fmt.number(v, sign=True))
     full = fmt.percent if value == "nka" else (lambda v: fmt.points(v, short=True))
     prel = matrix["preliminary"] if "preliminary" in matrix else [False] * len(matrix)
@@ -434,7 +402,6 @@ def heatmap(matrix: pd.DataFrame, value: str, title: str) -> alt.LayerChart:
             full(v) + (f" {fmt.PRELIMINARY}" if p else "")
             for v, p in zip(matrix[value], prel, strict=True)
         ],
-        ink=[text_colour(v, limit) for v in matrix[value]],
     )
     areas = list(dict.fromkeys(data["area_title"]))
     wrapped = {a: _two_lines(a) for a in areas if _two_lines(a) != a}
@@ -475,9 +442,16 @@ def heatmap(matrix: pd.DataFrame, value: str, title: str) -> alt.LayerChart:
             alt.Tooltip("full:N", title=title),
         ],
     )
+    # the ink is chosen by Vega from the cell's colour as drawn (the layer's shared "color"
+    # scale): whichever of white and black contrasts more (WCAG), so ≥ 4,6:1 on every cell
+    cell = f"scale('color', datum['{value}'])"
     labels = base.mark_text(fontSize=alt.ExprRef(expr=f"width < {NARROW} ? 9 : 11")).encode(
         text="text:N",
-        color=alt.condition(alt.datum.ink == "white", alt.value("white"), alt.value("black")),
+        color=alt.condition(
+            f"contrast('white', {cell}) > contrast('black', {cell})",
+            alt.value("white"),
+            alt.value("black"),
+        ),
     )
     layers = [cells, labels]
     if years and years[0] < METHOD_BREAK_YEAR <= years[-1]:

@@ -235,20 +235,57 @@ def test_heatmap_scale_is_symmetric_around_zero():
     assert charts.symmetric_limit([float("nan")]) == 1.0  # no values: still a valid scale
 
 
-def test_heatmap_text_is_white_on_dark_cells_and_black_on_light_ones():
-    assert charts.text_colour(-10.0, 10.0) == "white"  # darkest blue
-    assert charts.text_colour(10.0, 10.0) == "white"  # darkest orange
-    assert charts.text_colour(0.0, 10.0) == "black"  # near white
-    assert charts.text_colour(3.0, 10.0) == "black"  # light orange
-    assert charts.text_colour(float("nan"), 10.0) == "black"
-    spec = charts.heatmap(_matrix([-10.0, 0.0, 10.0]), "nka", "Avvikelse (%)").to_dict()
-    text = next(lay for lay in _layers(spec) if _mark(lay) == "text" and "ink" in
-                json.dumps(lay["encoding"]))  # fmt: skip
-    colour = text["encoding"]["color"]
-    assert colour["condition"]["value"] == "white" and colour["value"] == "black"
-    assert "datum.ink === 'white'" in colour["condition"]["test"].replace('"', "'")
-    assert [r["ink"] for r in _data(spec, text)] == ["white", "black", "white"]
-    assert [r["text"] for r in _data(spec, text)] == ["−10,0", "0,0", "10,0"]  # unit in legend
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    channels = [c / 255 for c in rgb]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _cells(image) -> list[tuple[tuple[int, int, int], list[tuple[int, int, int]]]]:
+    """The cells of a one-row heatmap image: each cell's colour and the pixels inside it."""
+    width, height = image.size
+    coloured = [
+        y for y in range(height)
+        if sum(max(image.getpixel((x, y))) - min(image.getpixel((x, y))) > 40
+               for x in range(width)) > width / 3
+    ]  # fmt: skip
+    top, bottom = coloured[0], coloured[0]
+    while bottom + 1 in coloured:
+        bottom += 1
+    runs, x = [], 0
+    row = [image.getpixel((x, top + 2)) for x in range(width)]
+    while x < width:
+        end = x
+        while end + 1 < width and row[end + 1] == row[x]:
+            end += 1
+        if end - x >= 20 and row[x] != (255, 255, 255):  # a cell, not the white gap
+            box = [image.getpixel((i, j)) for i in range(x, end + 1) for j in range(top, bottom)]
+            runs.append((row[x], box))
+        x = end + 1
+    return runs
+
+
+def test_heatmap_text_contrasts_at_least_4_5_with_every_cell_as_drawn():
+    """Rendered by Vega (vl-convert, as the exports are): each cell's number against the
+    cell's colour as drawn, over values across the whole scale."""
+    import io
+
+    import vl_convert as vlc
+    from PIL import Image
+
+    values = [-10.0, -8.0, -6.4, -5.0, -3.0, -1.0, 0.0, 1.5, 3.0, 4.5, 6.36, 8.0, 10.0]
+    spec = charts.to_spec(charts.heatmap(_matrix(values), "nka", "Avvikelse (%)"))
+    text = next(lay for lay in _layers(spec) if _mark(lay) == "text")
+    assert "contrast('white', scale('color'" in text["encoding"]["color"]["condition"]["test"]
+    png = vlc.vegalite_to_png(json.dumps(spec), scale=2)
+    cells = _cells(Image.open(io.BytesIO(png)).convert("RGB"))
+    ratios = []
+    for background, box in cells:
+        ink = max(box, key=lambda c: abs(_luminance(c) - _luminance(background)))
+        light, dark = sorted((_luminance(ink), _luminance(background)), reverse=True)
+        ratios.append((light + 0.05) / (dark + 0.05))
+    print(f"heatmap cells: {len(cells)}, lowest text contrast {min(ratios):.2f}:1")
+    assert len(cells) == len(values) and min(ratios) >= 4.5, ratios
 
 
 def test_heatmap_shows_every_year_and_the_method_break():

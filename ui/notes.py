@@ -47,6 +47,8 @@ PRINT_CSS = """<style>
     padding: 0.15rem 0.5rem; text-align: left !important; }
   .stTable table.nka-stack td::before, .stTable table.nka-stack tbody th::before {
     content: attr(data-label); font-weight: 600; }
+  .stTable table.nka-stack tr > :first-child { display: block; font-weight: 600; }
+  .stTable table.nka-stack tr > :first-child::before { content: none; }
 }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
@@ -57,7 +59,8 @@ PRINT_CSS = """<style>
   [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
   [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stCheckbox"],
   [data-testid="stPageLink"], [data-testid="stSidebarCollapsedControl"], .stDownloadButton,
-  [data-testid="stPopover"],
+  [data-testid="stPopover"], [data-testid="stRadio"], [data-testid="stSelectbox"],
+  [data-testid="stTextInput"], [data-testid="stMultiSelect"], [data-testid="stSlider"],
   .stButton { display: none !important; }
   [data-testid="stMain"], [data-testid="stAppViewContainer"] { margin-left: 0 !important; }
   [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
@@ -131,8 +134,9 @@ def print_stylesheet() -> None:
 # - lang="sv": Streamlit serves index.html with lang="en", so a screen reader would read the
 #   Swedish pages with English pronunciation (WCAG 3.1.1). nginx also rewrites the served page
 #   (deploy/nginx.conf); this covers the app run without nginx (python3 dev.py app).
-# - a static table of STACK_COLUMNS or more columns becomes a list on a phone (``STACK_CSS``):
-#   each row a block, each cell with its column's name (data-label) before its value. Its
+# - a static table of STACK_COLUMNS or more columns, or one wider than its box, becomes a list
+#   on a phone (``PRINT_CSS``): each row a block headed by its first cell (the row's name), each
+#   other cell with its column's name (data-label) before its value. Its
 #   elements get their table roles, which Chromium drops once CSS changes their display, so a
 #   screen reader still reads a table.
 # - a static table still wider than its box scrolls sideways: its scroll box gets a tab stop
@@ -147,7 +151,9 @@ A11Y_SCRIPT = """<script>
   const ROLES = { TABLE: "table", THEAD: "rowgroup", TBODY: "rowgroup", TR: "row", TD: "cell" };
   const stackable = (table) => {
     const heads = [...table.querySelectorAll("thead th")].map((th) => th.innerText.trim());
-    table.classList.toggle("nka-stack", heads.length >= STACK_COLUMNS);
+    const box = table.closest(".stTable > div");
+    const overflows = box && box.scrollWidth > box.clientWidth + 1;
+    if (heads.length >= STACK_COLUMNS || overflows) table.classList.add("nka-stack");
     for (const el of table.querySelectorAll("*")) {
       const role = el.tagName === "TH"
         ? (el.closest("thead") ? "columnheader" : "rowheader") : ROLES[el.tagName];
