@@ -23,9 +23,10 @@ def budget_section(b: BudgetBase, kommun_name: str, kind: str, today: date) -> l
         ("Mål", f"Nivå {base}", "Läge", "I kronor"),
         tuple(tuple(r) for r in rows.itertuples(index=False)),
         caption=f"Skillnaden mellan nettokostnadsavvikelsen {base} (utgångsläge) och varje mål, i "
-        f"kronor räknat på {base} års referenskostnad och invånarantal. Vägt = Σ nettokostnad / "
-        "Σ referenskostnad − 1 över jämförelsekommunerna. NKA mäts mot varje års nationella "
-        f"kostnadsnivå, så ett mål i procent är rörligt. {COMPUTED}.",
+        f"kronor räknat på {base} års referenskostnad och invånarantal. Vägd nivå: hela gruppens "
+        "nettokostnad mot hela gruppens referenskostnad, så att stora kommuner väger tyngre "
+        "(Σ nettokostnad / Σ referenskostnad − 1 över jämförelsekommunerna). NKA mäts mot varje "
+        f"års nationella kostnadsnivå, så ett mål i procent är rörligt. {COMPUTED}.",
         widths=(2.2, 1.4, 1.8, 4.6),
     )
     level = at.levels[kind]
@@ -44,13 +45,10 @@ def budget_section(b: BudgetBase, kommun_name: str, kind: str, today: date) -> l
     _, start = budget.budget_years(today.year, base)
     _, target_year = budget.target_years(start)
     target = budget.make_target(at.nka, level, base, target_year, at.ref, start_year=start)
-    blocks.append(
-        Text(
-            budget.position_text(kommun_name, at.nka, level, kind)
-            + ". "
-            + budget.target_sentence(kommun_name, kind, level, target)
-        )
-    )
+    sentence = budget.target_sentence(kommun_name, kind, level, target)
+    if target.must_cut:  # a target reached: the sentence says where the kommun stands itself
+        sentence = f"{budget.position_text(kommun_name, at.nka, level, kind)}. {sentence}"
+    blocks.append(Text(sentence))
     newest = b.newest(base)
     if newest is not None:
         blocks.append(Text(newest.text(kommun_name, base)))

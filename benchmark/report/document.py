@@ -8,12 +8,24 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
+import altair as alt
+
 from benchmark import charts, figures, fmt, narrative
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.numbers import money
 from benchmark.report.budget import budget_section
 from benchmark.report.drivers import driver_section
-from benchmark.report.model import Block, Bullets, Document, Figure, Heading, Table, Text
+from benchmark.report.model import (
+    Block,
+    Bullets,
+    Contents,
+    Document,
+    Figure,
+    Heading,
+    Table,
+    Text,
+    once,
+)
 from benchmark.report.sections import (
     caveats,
     key_figures,
@@ -22,6 +34,7 @@ from benchmark.report.sections import (
     prel,
     series_table,
     sources_section,
+    summary,
     trend_figure,
     why_nka_moved,
 )
@@ -52,44 +65,38 @@ def area_blocks(
     today: date,
     titled: bool,
     progress: Callable[[str], None],
-) -> tuple[list[Block], list[str]]:
-    """The sections of one area and the KPIs they use; ``titled``: under a heading with the
-    area's name (a document of every area), its sections one level down."""
+) -> tuple[list[Block], list[str], list[str]]:
+    """The sections of one area, the KPIs they use and its notes for "Att tänka på". First the
+    summary and the chart, so that the first page holds them; then the key figures, the
+    drivers and the budget target. ``titled``: under a heading with the area's name, its
+    sections one level down, and its notes left to the document's one "Att tänka på" (a
+    document of every area); else "Att tänka på" follows the key figures."""
     a, o = d.area, d.o
     h = 2 if titled else 1
     if o.year is None:
-        return [Heading(a.title, 1), Text(d.without_value)], []
-    kpis = [*a.kpis, POPULATION]
+        return [Heading(a.title, 1), Text(d.without_value)], [], []
     progress(f"nyckeltal: {a.title}")
+    trees = figures.tree_views(src, d.view, d.span)
+    driver = figures.largest_sentence(trees, *d.paragraph_year_and_group)
+    sentences, more = summary(d, driver)
+    notes = list(dict.fromkeys([*caveats(d), *more]))
+    progress(f"diagram: {a.title}")
     blocks: list[Block] = [
         *([Heading(a.title, 1)] if titled else []),
+        Heading("Sammanfattning", h),  # generated text; "Bedömning" is the förvaltning's own
+        Text(" ".join(sentences)),
+        trend_figure(d),
+        *_why(d, h + 1),
         Heading(f"Nyckeltal {o.year}", h),
         key_figures(d),
+        series_table(d),
+        *(_notes(notes, h) if not titled else []),
     ]
-    progress(f"diagram: {a.title}")
-    blocks += [trend_figure(d), series_table(d)]
-    trees = figures.tree_views(src, d.view, d.span)
-    blocks += [Heading("Sammanfattning", h)]  # generated text; "Bedömning" is the förvaltning's own
-    blocks += [
-        Text(p)
-        for p in d.report_text(figures.largest_sentence(trees, *d.paragraph_year_and_group)).split(
-            "\n\n"
-        )
-    ]
-    why = why_nka_moved(d)
-    if why:
-        blocks.append(Text(f"Varför ändrades NKA? {why}"))
+    kpis = [*a.kpis, POPULATION]
     if trees:
-        blocks.append(Heading("Kostnadsdrivare", h))
-        blocks.append(
-            Text(
-                "Vad som driver kostnaden per invånare: hur många som får insatser (volym), vad en "
-                "insats kostar (styckkostnad) och hur mycket som köps från andra.",
-                "caption",
-            )
-        )
+        blocks += [Heading("Kostnadsdrivare", h), Text(DRIVERS, "note")]
         for t in trees:
-            blocks += driver_section(t, d.kommun_name, d.span, progress)
+            blocks += driver_section(t, d.kommun_name, d.span, progress, level=h + 1, said=driver)
             kpis += list(t.tree.kpis)
     # the appendix lists the KPIs with values in the report, not every KPI it asked for
     everyone = {m for t in trees for m in t.peer_years.everyone} | set(d.peer_years.everyone)
@@ -97,10 +104,48 @@ def area_blocks(
     if target:
         section = budget_section(figures.budget_base(src, d.view), d.kommun_name, target, today)
         blocks += [replace(b, level=h) if isinstance(b, Heading) else b for b in section]
-    notes = caveats(d)
-    if notes:
-        blocks += [Heading("Att tänka på", h), Bullets(tuple(notes))]
-    return blocks, kpis
+    return blocks, kpis, notes
+
+
+DRIVERS = (
+    "Vad som driver kostnaden per invånare: hur många som får insatser (volym), vad en insats "
+    "kostar (styckkostnad) och hur mycket som köps från andra."
+)
+
+
+def _why(d: figures.OverviewFigures, level: int) -> list[Block]:
+    """The answer to "Varför ändrades NKA?" under that heading, when Översikt gives one."""
+    why = why_nka_moved(d)
+    return [Heading("Varför ändrades NKA?", level), Text(why)] if why else []
+
+
+def _notes(notes: list[str], level: int) -> list[Block]:
+    """The section "Att tänka på": every caveat that applies, once (the report paragraph's
+    "Att beakta" and the report's own, merged)."""
+    return [Heading("Att tänka på", level), Bullets(tuple(notes))] if notes else []
+
+
+def _listed(names: list[str]) -> str:
+    """Names in a sentence: "a", "a och b", "a, b och c"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} och {names[-1]}"
+
+
+def shared_notes(by_area: list[tuple[str, list[str]]]) -> list[str]:
+    """Every area's notes for one "Att tänka på" in a document of every area: each note once,
+    led by the areas it applies to unless it applies to every area ("Individ- och
+    familjeomsorg och LSS: …") — a note that is true of eight areas is said once, not eight
+    times."""
+    areas: dict[str, list[str]] = {}
+    for title, notes in by_area:
+        for note in notes:
+            areas.setdefault(note, []).append(title)
+    everyone = len(by_area)
+    return [
+        note
+        if len(titles) == everyone
+        else f"{_listed([titles[0], *map(narrative.area_in_sentence, titles[1:])])}: {note}"
+        for note, titles in areas.items()
+    ]
 
 
 def area_document(
@@ -119,7 +164,7 @@ def area_document(
         done[0] += 1
         progress(min(done[0] / steps, 1.0), message)
 
-    blocks, kpis = area_blocks(src, d, target=target, today=today, titled=False, progress=step)
+    blocks, kpis, _ = area_blocks(src, d, target=target, today=today, titled=False, progress=step)
     if d.o.year is not None:
         blocks += peer_section(d)
     blocks += sources_section(src, kpis)
@@ -136,7 +181,7 @@ def area_document(
         ),
         made=today,
         stem=f"rapport-{view.kommun}-{view.area}",
-        blocks=blocks,
+        blocks=once(blocks),
     )
 
 
@@ -154,46 +199,66 @@ def _summary(datas: list[figures.OverviewFigures]) -> Table:
         for d in datas
     )
     return Table(
-        ("Område", "År", "NKA", "Median", "Skillnad", "Mot medianen", "Placering"),
+        ("Område", "År", "NKA", "Median", "Skillnad", "Mot medianen", "Plats"),
         rows,
         caption=f"Senaste år med värde för kommunen i varje område. NKA: {RAW}. Median, "
-        f"skillnad, belopp (tkr eller mnkr) och placering (1 = lägst kostnadsnivå): "
+        f"skillnad, belopp (tkr eller mnkr) och plats (1 = lägst kostnadsnivå): "
         f"{COMPUTED}. Varje område jämförs med sin egen jämförelsegrupp.",
         numeric=(2, 3, 4, 5),
         widths=(3.2, 0.9, 1.7, 1.5, 1.4, 1.7, 1.2),
     )
 
 
+# px a row (Översikt's 34): the chart fits the first page, below the contents and the table
+HEATMAP_ROWS = alt.Step(24)
+
+
+def _heatmap(src: Source, view: View, kommun_name: str, span: tuple[int, int]) -> list[Block]:
+    """Every area's NKA by year in one chart; ▲ explained where a value is preliminary."""
+    matrix = figures.area_matrix(src, view, span).matrix
+    if matrix.empty:
+        return []
+    marked = f" ▲: preliminärt värde ({fmt.PRELIMINARY})." if matrix["preliminary"].any() else ""
+    return [
+        Figure(
+            png(charts.heatmap(matrix, "nka", "Avvikelse (%)").properties(height=HEATMAP_ROWS)),
+            f"{narrative.genitive(kommun_name)} nettokostnadsavvikelse per verksamhetsområde "
+            f"och år {span[0]}–{span[1]}. Blått: lägre kostnad än referenskostnaden; "
+            f"orange: högre.{marked} {RAW}.",
+        )
+    ]
+
+
 def all_areas_document(
     src: Source, view: View, *, today: date, progress: Progress = _quiet
 ) -> Document:
-    """Every area: a summary table and the heatmap, then each area's key figures, chart, text
-    and drivers."""
+    """Every area: the contents, a summary table and the heatmap, what to bear in mind for
+    them all, then each area under a heading with its name: its text, chart, key figures and
+    drivers."""
     kommun_name = src.names.get(view.kommun, view.kommun)
     datas = []
     for i, a in enumerate(AREAS):
         progress(i / (len(AREAS) * 3), f"läser {a.title}")
         datas.append(figures.overview_figures(src, replace(view, area=a.code)))
-    blocks: list[Block] = [Heading("Sammanfattning", 1), _summary(datas)]
     span = (min(d.span[0] for d in datas), max(d.span[1] for d in datas))
-    matrix = figures.area_matrix(src, view, span).matrix
-    if not matrix.empty:
-        progress(0.4, "diagram: alla områden")
-        blocks.append(
-            Figure(
-                png(charts.heatmap(matrix, "nka", "Avvikelse (%)")),
-                f"{narrative.genitive(kommun_name)} nettokostnadsavvikelse per verksamhetsområde "
-                f"och år {span[0]}–{span[1]}. Blått: lägre kostnad än referenskostnaden; "
-                f"orange: högre. {RAW}.",
-            )
-        )
+    progress(0.4, "diagram: alla områden")
+    blocks: list[Block] = [
+        Contents(1),
+        Heading("Sammanfattning", 1),
+        _summary(datas),
+        *_heatmap(src, view, kommun_name, span),
+    ]
+    areas: list[Block] = []
     kpis: list[str] = []
+    notes: list[tuple[str, list[str]]] = []
     for i, d in enumerate(datas):
         progress(0.4 + 0.55 * i / len(datas), f"avsnitt: {d.area.title}")
-        more, used = area_blocks(src, d, target=None, today=today, titled=True, progress=_quiet)
-        blocks += more
+        more, used, said = area_blocks(
+            src, d, target=None, today=today, titled=True, progress=_quiet
+        )
+        areas += more
         if d.o.year is not None:
-            blocks.append(
+            areas.append(
                 Text(
                     f"Jämförelsegrupp: {d.peers.label}. Medlemmar: "
                     + ", ".join(n for _, n in d.peers.members)
@@ -201,8 +266,9 @@ def all_areas_document(
                     "caption",
                 )
             )
+            notes.append((d.area.title, said))
         kpis += used
-    blocks += sources_section(src, kpis)
+    blocks += [*_notes(shared_notes(notes), 1), *areas, *sources_section(src, kpis)]
     progress(1.0, "klart")
     group = GROUP_KINDS.get(view.group, view.group)
     return Document(
@@ -211,7 +277,7 @@ def all_areas_document(
         f"område med sin egen grupp · År {span[0]}–{span[1]}",
         made=today,
         stem=f"rapport-{view.kommun}-alla",
-        blocks=blocks,
+        blocks=once(blocks),
     )
 
 

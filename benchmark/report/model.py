@@ -1,6 +1,8 @@
-"""The report's document model (pure): blocks — heading, text, bullets, table, figure — in a
-``Document``, and the typography both renderers share (thin spaces between thousands, no
-control characters, where a line may break, column widths that never break a word)."""
+"""The report's document model (pure): blocks — heading, text, bullets, table, figure, contents
+— in a ``Document``; the rules both renderers share: what stays together on a page, what a
+document explains only once, its contents list; and the typography (thin spaces between
+thousands, no control characters, where a line may break, column widths that never break a
+word)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ class Heading:
 @dataclass(frozen=True)
 class Text:
     text: str
-    kind: str = "body"  # body | caption
+    kind: str = "body"  # body | caption | note (an explanation given once: ``once``)
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,16 @@ class Figure:
         return struct.unpack(">II", self.png[16:24])
 
 
-Block = Heading | Text | Bullets | Table | Figure
+@dataclass(frozen=True)
+class Contents:
+    """The contents list ("Innehåll"): the document's headings down to ``depth``."""
+
+    depth: int = 1
+
+
+Block = Heading | Text | Bullets | Table | Figure | Contents
+SHORT_TABLE = 15  # rows: a table this short is kept on one page with its caption
+KEPT_ROWS = 3  # rows of a longer table kept with its header and what leads into it
 
 
 @dataclass
@@ -85,9 +96,41 @@ class Document:
         return "\n".join(p for p in parts if p)
 
 
+# ---- rules both renderers follow -------------------------------------------------------------
+def keeps_with_next(block: Block, following: Block | None) -> bool:
+    """Whether ``block`` stays on the page of the block after it: a heading always (a heading
+    never ends a page), and a caption that leads into a table or a figure ("Jämförelsegrupp:
+    …") — so neither is left at the bottom of a page with its table on the next. A paragraph of
+    text does not: it says what it says on its own, and a figure too tall for what is left of
+    the page moves to the next without taking the paragraph (and half a page) with it."""
+    if following is None:
+        return False
+    return isinstance(block, Heading) or (
+        isinstance(block, Text)
+        and block.kind == "caption"
+        and isinstance(following, Table | Figure)
+    )
+
+
+def once(blocks: Iterable[Block]) -> list[Block]:
+    """The blocks without a note (``Text`` of kind "note") given earlier: an explanation — how a
+    cost is split, what the drivers are — is said the first time it applies, not again in every
+    section or area it applies to. Facts are never dropped: only notes."""
+    said: set[str] = set()
+    out: list[Block] = []
+    for b in blocks:
+        if isinstance(b, Text) and b.kind == "note":
+            if b.text in said:
+                continue
+            said.add(b.text)
+        out.append(b)
+    return out
+
+
 # ---- typography ------------------------------------------------------------------------------
 _GROUPED = re.compile(r"(?<=\d)[\u00a0 ](?=\d{3}(?!\d))")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_POINTS = re.compile(r"(?<=\d) (?=p\.e\.)")  # "−10,9 p.e.": fmt.points' ordinary space
 MONTHS = (
     "januari",
     "februari",
@@ -105,9 +148,10 @@ MONTHS = (
 
 
 def typeset(text: str) -> str:
-    """Print typography: a thin no-break space (U+202F) between thousands ("12 345"), no control
+    """Print typography: a thin no-break space (U+202F) between thousands ("12 345"), a
+    no-break space between a number and "p.e." (as between a number and "%"), no control
     characters (Kolada's text is data, not layout)."""
-    return _GROUPED.sub("\u202f", _CONTROL.sub("", text))
+    return _POINTS.sub("\u00a0", _GROUPED.sub("\u202f", _CONTROL.sub("", text)))
 
 
 _BREAKS = re.compile(r"[ \t\n]+")  # where a line may break (not U+00A0, U+202F)

@@ -1,6 +1,11 @@
 """The report as a PDF (reportlab, no browser, no office suite): A4, embedded fonts with the
 characters Swedish typography needs (real minus, thin space, ▲), tables with a repeated header,
-charts as images, page numbers and the source in the footer."""
+charts as images, page numbers and the source in the footer, a bookmark for every heading and
+the contents list ("Innehåll") with page numbers where the document has one.
+
+reportlab (open source) cannot write a tagged PDF (no structure tree, no marked content), so a
+screen reader gets the text without its headings and tables: the first page says that the Word
+file is the accessible version."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
+    CondPageBreak,
     Image,
     KeepTogether,
     ListFlowable,
@@ -26,20 +32,41 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus import Table as PdfTable
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from benchmark.attribution import SOURCE_LINE
 from benchmark.report.fonts import column_widths, font
-from benchmark.report.model import Bullets, Document, Figure, Heading, Table, Text, typeset
+from benchmark.report.model import (
+    KEPT_ROWS,
+    SHORT_TABLE,
+    Block,
+    Bullets,
+    Contents,
+    Document,
+    Figure,
+    Heading,
+    Table,
+    Text,
+    keeps_with_next,
+    typeset,
+)
 
 MARGIN = 2.2 * cm
 TEXT_WIDTH = A4[0] - 2 * MARGIN
+ROOM = A4[1] - 2 * MARGIN - 12  # points a page holds: the frame less its 6 pt padding each way
+FIGURE_HEIGHT = 0.8 * ROOM  # points: the tallest a figure is placed, with room for its caption
 BLUE = colors.HexColor("#1f4e79")
 GREY = colors.HexColor("#444444")
 LINE = colors.HexColor("#b7c6d6")
 HEADER_FILL = colors.HexColor("#e8eef5")
-SHORT_TABLE = 15  # rows: a table this short is kept on one page with its caption
 CELL_SIZE = 8  # points, header and cells
 CELL_PADDING = 12  # points: reportlab's default 6 on either side of a cell
+KEPT_LINES = 3  # lines of a paragraph or list kept with the heading above it
+ACCESSIBLE = (
+    "Den tillgängliga versionen av rapporten är Word-filen (.docx) med samma innehåll: den här "
+    "PDF-filen saknar de taggar för rubriker och tabeller som skärmläsare behöver."
+)
+CONTENTS_TITLE = "Innehåll"
 
 
 @cache
@@ -69,7 +96,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", body, fontName=bold, fontSize=18, leading=22,
                                 textColor=BLUE, spaceAfter=4),
         "line": ParagraphStyle("line", body, fontSize=8.5, leading=11, textColor=GREY,
-                               spaceAfter=12),
+                               spaceAfter=6),
         1: ParagraphStyle("h1", body, fontName=bold, fontSize=14, leading=18, textColor=BLUE,
                           spaceBefore=12, spaceAfter=6),
         2: ParagraphStyle("h2", body, fontName=bold, fontSize=12, leading=15, textColor=BLUE,
@@ -79,6 +106,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "caption": ParagraphStyle("caption", body, fontSize=7.8, leading=10, textColor=GREY,
                                   spaceAfter=8),
+        "toc": ParagraphStyle("toc", body, leading=12.5, spaceAfter=0),
         "cell": ParagraphStyle("cell", body, fontSize=CELL_SIZE, leading=10, spaceAfter=0),
         "cell_right": ParagraphStyle("cell_right", body, fontSize=CELL_SIZE, leading=10,
                                      spaceAfter=0, alignment=TA_RIGHT),
@@ -89,23 +117,16 @@ def styles() -> dict[str, ParagraphStyle]:
     }  # fmt: skip
 
 
-def _table(block: Table) -> list:
+def _pdf_table(block: Table, rows: tuple[tuple[str, ...], ...]) -> PdfTable:
+    """``rows`` of ``block`` under its header, the header repeated on every page."""
     s = styles()
-    rows = [
-        [
-            Paragraph(_text(h), s["head_right" if i in block.numeric else "head"])
-            for i, h in enumerate(block.header)
-        ]
-    ]
-    for r in block.rows:
-        rows.append(
-            [
-                Paragraph(_text(v), s["cell_right" if i in block.numeric else "cell"])
-                for i, v in enumerate(r)
-            ]
-        )
+    cells = [
+        [Paragraph(_text(v), s[kind + ("_right" if i in block.numeric else "")])
+         for i, v in enumerate(row)]
+        for row, kind in ((block.header, "head"), *((r, "cell") for r in rows))
+    ]  # fmt: skip
     table = PdfTable(
-        rows, colWidths=column_widths(block, CELL_SIZE, CELL_PADDING, TEXT_WIDTH), repeatRows=1
+        cells, colWidths=column_widths(block, CELL_SIZE, CELL_PADDING, TEXT_WIDTH), repeatRows=1
     )
     table.setStyle(
         TableStyle(
@@ -119,17 +140,99 @@ def _table(block: Table) -> list:
             ]
         )
     )
-    out = [table]
+    return table
+
+
+def _table(block: Table) -> list:
+    out = [_pdf_table(block, block.rows)]
     if block.caption:
-        out += [Spacer(1, 3), Paragraph(_text(block.caption), s["caption"])]
-    return [KeepTogether(out)] if len(block.rows) <= SHORT_TABLE else out
+        out += [Spacer(1, 3), Paragraph(_text(block.caption), styles()["caption"])]
+    return out
 
 
-def _figure(block: Figure) -> KeepTogether:
+def figure_width(block: Figure) -> float:
+    """Points a figure is placed wide: the text width, narrower only where it would be taller
+    than ``FIGURE_HEIGHT``."""
     width_px, height_px = block.size
-    height = TEXT_WIDTH * height_px / width_px
-    image = Image(io.BytesIO(block.png), width=TEXT_WIDTH, height=height)
-    return KeepTogether([image, Spacer(1, 3), Paragraph(_text(block.caption), styles()["caption"])])
+    return min(TEXT_WIDTH, FIGURE_HEIGHT * width_px / height_px)
+
+
+def _figure(block: Figure) -> list:
+    width_px, height_px = block.size
+    width = figure_width(block)
+    image = Image(io.BytesIO(block.png), width=width, height=width * height_px / width_px)
+    return [image, Spacer(1, 3), Paragraph(_text(block.caption), styles()["caption"])]
+
+
+def _contents(block: Contents) -> list:
+    """The contents list: "Innehåll" and the headings with their pages (``_Template``)."""
+    s = styles()
+    levels = [ParagraphStyle(f"toc{i}", s["toc"], leftIndent=12 * i) for i in range(block.depth)]
+    lines = TableStyle(  # one line each, as close as the text's
+        [("VALIGN", (0, 0), (-1, -1), "TOP")]
+        + [(side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING")]
+        + [("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
+    )
+    contents = TableOfContents(levelStyles=levels, tableStyle=lines, dotsMinLevel=0)
+    return [Paragraph(CONTENTS_TITLE, s[1]), contents]
+
+
+def _heading(block: Heading, key: str) -> Paragraph:
+    """A heading, marked for ``_Template``: its bookmark's key, level and text."""
+    p = Paragraph(_text(block.text), styles()[min(block.level, 3)])
+    p.heading = (key, block.level, _plain(block.text))
+    return p
+
+
+def _items(block: Block, key: str) -> list:
+    """A block's flowables; ``key``: a heading's bookmark."""
+    s = styles()
+    if isinstance(block, Heading):
+        return [_heading(block, key)]
+    if isinstance(block, Text):
+        return [Paragraph(_text(block.text), s["body" if block.kind == "body" else "caption"])]
+    if isinstance(block, Bullets):
+        return [
+            ListFlowable(
+                [ListItem(Paragraph(_text(i), s["body"]), leftIndent=12) for i in block.items],
+                bulletType="bullet",
+                start="•",
+                leftIndent=12,
+            )
+        ]
+    if isinstance(block, Table):
+        return _table(block)
+    if isinstance(block, Contents):
+        return _contents(block)
+    return _figure(block)
+
+
+def _height(flowables: list) -> float:
+    """Height in points of ``flowables`` one after the other, at the text width."""
+    return sum(
+        f.wrap(TEXT_WIDTH, ROOM)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables
+    )
+
+
+def _start(block: Block, items: list) -> float:
+    """How much of ``block`` must be on the page where it starts, under what leads into it: a
+    long table's header and first rows, a paragraph's or a list's first lines."""
+    lines = KEPT_LINES * styles()["body"].leading
+    if isinstance(block, Table):
+        return _height([_pdf_table(block, block.rows[:KEPT_ROWS])])
+    return min(_height(items), lines) if isinstance(block, Text) else lines
+
+
+def _kept(lead: list, block: Block, items: list) -> list:
+    """``block``'s flowables with ``lead`` (its headings, the paragraph that leads into it) on
+    the same page: a figure or a short table whole, with its caption; a long table with its
+    header and first rows, a paragraph or list with its first lines — a page break first when
+    they do not fit in what is left of the page."""
+    if isinstance(block, Figure) or (isinstance(block, Table) and len(block.rows) <= SHORT_TABLE):
+        return [KeepTogether([*lead, *items])]
+    if not lead and not isinstance(block, Table):
+        return items
+    return [CondPageBreak(min(_height(lead) + _start(block, items), ROOM)), *lead, *items]
 
 
 def _flowables(report: Document) -> list:
@@ -137,36 +240,40 @@ def _flowables(report: Document) -> list:
     out = [
         Paragraph(_text(report.title), s["title"]),
         Paragraph(_text(report.title_line), s["line"]),
+        Paragraph(_text(ACCESSIBLE), s["line"]),
     ]
-    pending_heading = None
-    for block in report.blocks:
-        if isinstance(block, Heading):
-            pending_heading = Paragraph(_text(block.text), s[min(block.level, 3)])
-            continue
-        items: list
-        if isinstance(block, Text):
-            items = [Paragraph(_text(block.text), s[block.kind])]
-        elif isinstance(block, Bullets):
-            items = [
-                ListFlowable(
-                    [ListItem(Paragraph(_text(i), s["body"]), leftIndent=12) for i in block.items],
-                    bulletType="bullet",
-                    start="•",
-                    leftIndent=12,
-                )
-            ]
-        elif isinstance(block, Table):
-            items = _table(block)
+    lead: list = []
+    blocks = report.blocks
+    for i, (block, following) in enumerate(zip(blocks, [*blocks[1:], None], strict=True)):
+        items = _items(block, f"h{i}")
+        if keeps_with_next(block, following):
+            lead += items
         else:
-            items = [_figure(block)]
-        if pending_heading is not None:  # a heading never ends a page alone
-            first = items[0]._content if isinstance(items[0], KeepTogether) else [items[0]]
-            items = [KeepTogether([pending_heading, *first]), *items[1:]]
-            pending_heading = None
-        out += items
-    if pending_heading is not None:
-        out.append(pending_heading)
-    return out
+            out += _kept(lead, block, items)
+            lead = []
+    return out + lead
+
+
+class _Template(SimpleDocTemplate):
+    """Every heading gets a bookmark in the PDF's outline (a reader's navigation pane), and
+    those the contents list shows an entry with their page."""
+
+    depth = 0  # levels the contents list shows
+    outline = -1  # the outline's level so far: it goes down one level at a time
+
+    def afterFlowable(self, flowable) -> None:
+        heading = getattr(flowable, "heading", None)
+        if heading is None:
+            return
+        key, level, text = heading
+        self.outline = min(level - 1, self.outline + 1)
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(text, key, level=self.outline, closed=level > 1)
+        if level <= self.depth:
+            self.notify("TOCEntry", (level - 1, escape(text), self.page, key))
+
+    def beforeDocument(self) -> None:
+        self.outline = -1  # each pass of ``multiBuild`` builds the outline anew
 
 
 def to_pdf(report: Document) -> bytes:
@@ -182,7 +289,7 @@ def to_pdf(report: Document) -> bytes:
         canvas.drawRightString(A4[0] - MARGIN, 1.2 * cm, f"sida {doc.page}")
         canvas.restoreState()
 
-    doc = SimpleDocTemplate(
+    doc = _Template(
         out,
         pagesize=A4,
         leftMargin=MARGIN,
@@ -194,6 +301,8 @@ def to_pdf(report: Document) -> bytes:
         author="Nettokostnadsavvikelse – jämför med liknande kommuner",
         lang="sv-SE",
         creator="nka-jamforelse (reportlab)",
+        displayDocTitle=True,
     )
-    doc.build(_flowables(report), onFirstPage=page, onLaterPages=page)
+    doc.depth = max((b.depth for b in report.blocks if isinstance(b, Contents)), default=0)
+    doc.multiBuild(_flowables(report), onFirstPage=page, onLaterPages=page)
     return out.getvalue()

@@ -6,11 +6,21 @@ list and the sources — each laid out from the figures the pages show (``benchm
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import altair as alt
 import vl_convert as vlc
 
-from benchmark import analytics, charts, driver_figures, editions, fmt, narrative, nka_change
+from benchmark import (
+    analytics,
+    charts,
+    driver_figures,
+    editions,
+    fmt,
+    narrative,
+    nka_change,
+    overview,
+)
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.exports import METHOD_BREAK_NOTE, TERMS, renderable
 from benchmark.figures import OverviewFigures
@@ -21,14 +31,30 @@ from kolada.catalogue import POPULATION
 
 CHART_WIDTH = 640  # px of layout; the document scales the image to the text width
 CHART_PPI = 150  # 640 px of layout → 1 333 px, about 210 dpi at the A4 text width
+# Axis and legend text, px of layout. A chart about 700 px wide printed 16 cm (453 pt) wide is
+# scaled by about 0,65: Vega's default 10 px would print at 6,5 pt, 12 px prints at 7,5–8 pt.
+LABEL_SIZE = 12
+TREND_HEIGHT = 230  # px: the Översikt chart, low enough to share the first page with the text
+MIN_PRINTED = 7.0  # points: the smallest text a printed chart may have
 
 
 def png(chart: alt.TopLevelMixin) -> bytes:
-    """A chart as PNG for the document (a single chart gets the layout width first)."""
+    """A chart as PNG for the document (a single chart gets the layout width first), its axis
+    and legend text at ``LABEL_SIZE``."""
     if not isinstance(chart, alt.ConcatChart):
         chart = chart.properties(width=CHART_WIDTH)
-    spec = renderable(charts.to_spec(chart.configure_view(stroke=None)))
-    return vlc.vegalite_to_png(spec, ppi=CHART_PPI)
+    chart = (
+        chart.configure_view(stroke=None)
+        .configure_axis(labelFontSize=LABEL_SIZE, titleFontSize=LABEL_SIZE)
+        .configure_legend(labelFontSize=LABEL_SIZE, titleFontSize=LABEL_SIZE)
+    )
+    return vlc.vegalite_to_png(renderable(charts.to_spec(chart)), ppi=CHART_PPI)
+
+
+def printed_size(size: float, png_width: int, placed_width: float) -> float:
+    """Points that text of ``size`` px of layout measures on paper, in a chart rendered
+    ``png_width`` pixels wide (``CHART_PPI``) and placed ``placed_width`` points wide."""
+    return size * CHART_PPI / 72 * placed_width / png_width
 
 
 def prel(text: str, preliminary: bool) -> str:
@@ -69,7 +95,7 @@ def key_figures(d: OverviewFigures) -> Table:
         ]
     rows.append(
         (
-            "Placering (1 = lägst kostnadsnivå)",
+            "Plats (1 = lägst kostnadsnivå)",
             o.placement.text if o.placement is not None else o.too_few,
             COMPUTED,
         )
@@ -93,7 +119,9 @@ def key_figures(d: OverviewFigures) -> Table:
 
 def trend_figure(d: OverviewFigures) -> Figure:
     o, span = d.o, d.span
-    chart = charts.trend_chart(d.lines, o.shown_stats, d.kommun_name, "Nettokostnadsavvikelse (%)")
+    chart = charts.trend_chart(
+        d.lines, o.shown_stats, d.kommun_name, "Nettokostnadsavvikelse (%)", height=TREND_HEIGHT
+    )
     area_text = narrative.area_in_sentence(d.area.title)
     caption = (
         f"{narrative.genitive(d.kommun_name)} nettokostnadsavvikelse för {area_text} "
@@ -144,6 +172,19 @@ def series_table(d: OverviewFigures) -> Table:
     )
 
 
+def summary(d: OverviewFigures, driver: str | None) -> tuple[list[str], list[str]]:
+    """The report paragraph as Översikt gives it (``OverviewFigures.report_text``) in two
+    parts: its sentences, with the ``driver`` sentence, for "Sammanfattning"; its caveats for
+    "Att tänka på", less the method break and the preliminary value, which ``caveats`` says
+    for every year shown (the paragraph's facts for one year without them)."""
+    year, label = d.paragraph_year_and_group
+    total = len(d.peer_years.members_at(year)) if year is not None else len(d.peers.ids)
+    facts = overview.report_facts(d.o, d.kommun_name, d.area.title, label, d.span, total)
+    text = narrative.report_paragraph(facts)
+    rest = narrative.report_paragraph(replace(facts, first_shown_year=year, preliminary=False))
+    return [*text.sentences, *([driver] if driver else [])], rest.caveats
+
+
 def why_nka_moved(d: OverviewFigures) -> str | None:
     """'Varför ändrades NKA?' as Översikt opens it (``OverviewFigures.why_default``)."""
     change = d.why_default
@@ -160,8 +201,8 @@ def caveats(d: OverviewFigures) -> list[str]:
     if missing:
         out.append(
             f"För få jämförelsevärden {_years_text(missing)}: gruppens median, spridning och "
-            f"placering visas bara när minst {analytics.MIN_PEERS} och minst hälften av "
-            "jämförelsekommunerna har värde."
+            f"plats i rangordningen visas bara när minst {analytics.MIN_PEERS} och minst hälften "
+            "av jämförelsekommunerna har värde."
         )
     prel = [int(y) for y in d.o.own.index if analytics.is_preliminary(int(y), d.o.prel_from)]
     if prel:
@@ -169,8 +210,8 @@ def caveats(d: OverviewFigures) -> list[str]:
             f"Preliminära värden ({fmt.PRELIMINARY}): {_years_text(prel)} hämtades före Koladas "
             "slutliga publicering och kan revideras."
         )
-    if d.peer_years.note is not None:
-        out.append(d.peer_years.note + " RKA bildar om grupperna varje år.")
+    if d.peer_years.note is not None:  # the second on its own: the same for every edition
+        out += [d.peer_years.note, "RKA bildar om grupperna varje år."]
     if d.peers.note:
         out.append(d.peers.note)
     return out
@@ -223,8 +264,7 @@ FORMULAS = (
     "invånare.",
     "Median, kvartiler och ovägt medel över jämförelsekommunerna med värde; visas när minst "
     f"{analytics.MIN_PEERS} och minst hälften av gruppen har värde.",
-    "Placering: 1 = lägst NKA (lägst kostnadsnivå) bland kommunen och jämförelsekommunerna med "
-    "värde.",
+    "Plats: 1 = lägst NKA (lägst kostnadsnivå) bland kommunen och jämförelsekommunerna med värde.",
     f"Varför NKA ändrades: {nka_change.METHOD_TEXT}",
     "Kostnadsdrivare: volym × styckkostnad mot gruppens vägda genomsnitt (samlad kostnad / "
     "samlade invånare = gruppens volym × gruppens styckkostnad); volymdel = (v − V) × (s + S)/2, "

@@ -75,7 +75,7 @@ def test_the_report_says_what_oversikt_shows(atvidaberg, real_cache, apptest_env
     assert key["Nettokostnadsavvikelse 2022"].replace("\xa0", " ") == nka
     assert key["Skillnad mot medianen"].replace("\xa0", " ") == against
     assert key["Jämförelsegruppens median 2022"].replace("\xa0", " ") == "30,1 %"
-    assert key["Placering (1 = lägst kostnadsnivå)"] == cards["Placering 2022"] == "5 av 8"
+    assert key["Plats (1 = lägst kostnadsnivå)"] == cards["Plats 2022"] == "5 av 8"
     gap = cards["Mot medianen, kronor"]
     assert key["Skillnad mot medianen, kronor"].replace("\xa0", " ") == gap
     # below 1 mnkr the gap is in tkr, the same amount the paragraph names (not "+0,7 mnkr")
