@@ -182,17 +182,18 @@ cols[3].metric(
     help=amount_help,
     border=True,
 )
-st.markdown(
-    "Skillnad i kronor = (NKA − målnivå) / 100 × referenskostnad (kr/invånare) × invånare = "
-    f"({fmt.number(nka, 1)} − {_in_parentheses(level)}) / 100 × "
-    + (
-        f"{fmt.number(ref.kr_per_inhabitant, 0)} kr × {fmt.integer(pop)} invånare"
-        if ref.kr_per_inhabitant is not None and pop
-        else f"{fmt.mnkr(ref.total_mnkr)} (referenskostnad × invånare)"
+with st.popover("Så räknas det", type="tertiary"):  # the formula behind the plain words
+    st.markdown(
+        "Skillnad i kronor = (NKA − målnivå) / 100 × referenskostnad (kr/invånare) × invånare = "
+        f"({fmt.number(nka, 1)} − {_in_parentheses(level)}) / 100 × "
+        + (
+            f"{fmt.number(ref.kr_per_inhabitant, 0)} kr × {fmt.integer(pop)} invånare"
+            if ref.kr_per_inhabitant is not None and pop
+            else f"{fmt.mnkr(ref.total_mnkr)} (referenskostnad × invånare)"
+        )
+        + f" ≈ {numbers.money(g.mnkr)} → {words}. (Beloppet räknas med Koladas värden utan "
+        "avrundning; de avrundade talen ovan ger därför inte exakt samma belopp.)"
     )
-    + f" ≈ {numbers.money(g.mnkr)} → {words}. (Beloppet räknas med Koladas värden utan "
-    "avrundning; de avrundade talen ovan ger därför inte exakt samma belopp.)"
-)
 
 _comparison_table()
 

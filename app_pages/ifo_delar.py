@@ -67,7 +67,7 @@ for part in IFO_PARTS:
         else ""
     )
     st.caption(
-        f"{measure} per invånare. {ctx.kommun_md}: {RAW} ({kpi}). Median, medel, fält: "
+        f"{measure} per invånare. {RAW} ({ctx.kommun_md}, {kpi}). Median, medel, fält: "
         f"{COMPUTED}." + prel_note
     )
     table = ps.table(ctx.kommun_name)

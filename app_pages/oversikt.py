@@ -246,7 +246,7 @@ with lazy.expander("Tabell: värdena bakom diagrammet", "oversikt_tabell") as is
         for column in ("Kommuner med värde", "Kommuner i gruppen"):
             shown[column] = ["–" if n != n else str(int(n)) for n in table[column]]
         st.dataframe(shown)
-        st.caption(f"{ctx.kommun_md}: {RAW}. Övriga kolumner: {COMPUTED}.")
+        st.caption(f"{RAW} ({ctx.kommun_md}). Övriga kolumner: {COMPUTED}.")
 
 with lazy.expander("Text till tjänsteskrivelse", "oversikt_text") as is_open:
     if is_open:

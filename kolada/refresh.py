@@ -97,7 +97,8 @@ class RefreshResult:
             f"Klart: {self.requests} anrop, {_thousands(self.rows)} rader, {seconds} s"
             f" ({len(self.fetched_kpis)} nyckeltal hämtade, {len(self.fresh_kpis)} redan färska;"
             f" {_thousands(c.added)} nya, {_thousands(c.changed)} ändrade,"
-            f" {_thousands(c.removed)} borttagna värden)"
+            f" {_thousands(c.removed)} borttagna värden; en rad kan ha värden för kvinnor, män och"
+            " totalt)"
         )
         if self.missing_kpis:
             line += f" – saknas i Kolada: {', '.join(self.missing_kpis)}"
