@@ -644,11 +644,11 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
     config = spec.setdefault("config", {})
     for part, colours in TEXT_CONFIG.items():
         config[part] = colours | config.get(part, {})
-    view = spec.get("config", {}).get("view", {})
+    view = config.get("view", {})
     for key in ("continuousWidth", "continuousHeight"):
         view.pop(key, None)
-    if "view" in spec["config"] and not view:
-        del spec["config"]["view"]
+    if "view" in config and not view:
+        del config["view"]
     return spec
 
 
