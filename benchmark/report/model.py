@@ -97,6 +97,13 @@ class Document:
 
 
 # ---- rules both renderers follow -------------------------------------------------------------
+def placed_width(block: Figure, text_width: float, max_height: float) -> float:
+    """Points a figure is placed wide: the text width, narrower only where it would be taller
+    than ``max_height`` points."""
+    width_px, height_px = block.size
+    return min(text_width, max_height * width_px / height_px)
+
+
 def keeps_with_next(block: Block, following: Block | None) -> bool:
     """Whether ``block`` stays on the page of the block after it: a heading always (a heading
     never ends a page), and a caption that leads into a table or a figure ("Jämförelsegrupp:

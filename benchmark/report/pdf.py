@@ -48,6 +48,7 @@ from benchmark.report.model import (
     Table,
     Text,
     keeps_with_next,
+    placed_width,
     typeset,
 )
 
@@ -151,10 +152,8 @@ def _table(block: Table) -> list:
 
 
 def figure_width(block: Figure) -> float:
-    """Points a figure is placed wide: the text width, narrower only where it would be taller
-    than ``FIGURE_HEIGHT``."""
-    width_px, height_px = block.size
-    return min(TEXT_WIDTH, FIGURE_HEIGHT * width_px / height_px)
+    """Points a figure is placed wide in the PDF (``FIGURE_HEIGHT`` at most high)."""
+    return placed_width(block, TEXT_WIDTH, FIGURE_HEIGHT)
 
 
 def _figure(block: Figure) -> list:

@@ -30,6 +30,7 @@ from benchmark.report.model import (
     Table,
     Text,
     keeps_with_next,
+    placed_width,
     typeset,
 )
 
@@ -205,10 +206,8 @@ def _contents(doc, report: Document, depth: int) -> None:
 
 
 def figure_width(block: Figure) -> float:
-    """Points a figure is placed wide: the text width, narrower only where it would be taller
-    than ``FIGURE_HEIGHT_PT``."""
-    width_px, height_px = block.size
-    return min(TEXT_WIDTH_PT, FIGURE_HEIGHT_PT * width_px / height_px)
+    """Points a figure is placed wide in Word (``FIGURE_HEIGHT_PT`` at most high)."""
+    return placed_width(block, TEXT_WIDTH_PT, FIGURE_HEIGHT_PT)
 
 
 def _figure(doc, block: Figure) -> None:
