@@ -177,7 +177,7 @@ def test_budgetmal_downloads_png_and_bundle(server, browser, tmp_path):
     page.goto(f"{server}/budgetmal?kommun=0561&omrade=ifo")
     wait_for_title(page, "Budgetmål – Individ- och familjeomsorg – Åtvidaberg")
     # the page's text after its title: wait for it rather than count its elements
-    page.get_by_test_id("stMarkdown").filter(has_text="Skillnad i kronor").first.wait_for()
+    page.get_by_test_id("stMarkdown").filter(has_text="För att nå målet").first.wait_for()
     shot(page, "7-budgetmal")
 
     with page.expect_download(timeout=60_000) as png:
