@@ -23,6 +23,7 @@ page = st.navigation(
         st.Page(ui.PAGES["alla"], title="Alla områden", icon=":material/grid_on:"),
         st.Page(ui.PAGES["delar"], title="IFO i delar", icon=":material/stacked_line_chart:"),
         st.Page(ui.PAGES["drivare"], title="Kostnadsdrivare", icon=":material/account_tree:"),
+        st.Page(ui.PAGES["kvalitet"], title="Kostnad och kvalitet", icon=":material/scatter_plot:"),
         st.Page(ui.PAGES["budget"], title="Budgetmål", icon=":material/flag:"),
         st.Page(ui.PAGES["rapport"], title="Rapport", icon=":material/description:"),
         st.Page(ui.PAGES["om"], title="Om data", icon=":material/info:"),

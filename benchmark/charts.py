@@ -679,3 +679,126 @@ def split_chart(parts: pd.DataFrame, x_title: str) -> alt.LayerChart:
     )
     zero = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#444").encode(x="zero:Q")
     return alt.layer(bars, zero).properties(height=alt.Step(34))
+
+
+QUADRANT_HEIGHT = 380
+
+
+def quadrant_chart(
+    points: pd.DataFrame,
+    trail: pd.DataFrame,
+    x_title: str,
+    y_title: str,
+    medians: tuple[float | None, float | None],
+    higher_is_better: bool,
+    y_unit: str = "",
+) -> alt.LayerChart:
+    """Cost against quality for one year: the peers as grey circles, the kommun as a dark-blue
+    diamond with its name, its trail over the years (thin line, each year labelled), dashed
+    rules at the peers' medians (``medians``: NKA, quality; None where too few report) and the
+    quadrants named in the corners. A quality KPI that is better low (a waiting time) is drawn
+    with its axis reversed, so up is always better and left always cheaper.
+
+    ``points``: ``quality.points`` (``name, nka, quality, focus``); ``trail``: ``quality.trail``
+    (``period, nka, quality``)."""
+    data = points.dropna(subset=["nka", "quality"]).assign(
+        who=lambda d: ["Vald kommun" if f else "Jämförelsekommun" for f in d["focus"]],
+        nka_text=lambda d: [fmt.percent(v) for v in d["nka"]],
+        quality_text=lambda d: [f"{fmt.number(v)}{y_unit}" for v in d["quality"]],
+    )
+    x = alt.X(
+        "nka:Q", axis=_value_axis(x_title), scale=alt.Scale(zero=False, nice=True, padding=16)
+    )
+    y = alt.Y(
+        "quality:Q",
+        axis=_value_axis(y_title),
+        scale=alt.Scale(zero=False, nice=True, padding=16, reverse=not higher_is_better),
+    )
+    shape = alt.Shape(
+        "who:N",
+        title=None,
+        scale=alt.Scale(domain=["Vald kommun", "Jämförelsekommun"], range=["diamond", "circle"]),
+        legend=_legend(),
+    )
+    colour = alt.Color(
+        "who:N",
+        title=None,
+        scale=alt.Scale(domain=["Vald kommun", "Jämförelsekommun"], range=[KOMMUN, PEER]),
+        legend=_legend(),
+    )
+    tooltip = [
+        alt.Tooltip("name:N", title="Kommun"),
+        alt.Tooltip("nka_text:N", title="NKA"),
+        alt.Tooltip("quality_text:N", title="Kvalitet"),
+    ]
+    layers: list[alt.Chart] = []
+    nka_median, quality_median = medians
+    rule = {"color": "black", "strokeDash": [4, 3], "strokeWidth": 1.2}
+    if nka_median is not None:
+        layers.append(alt.Chart(pd.DataFrame({"nka": [nka_median]})).mark_rule(**rule).encode(x=x))
+    if quality_median is not None:
+        frame = pd.DataFrame({"quality": [quality_median]})
+        layers.append(alt.Chart(frame).mark_rule(**rule).encode(y=y))
+    if len(trail) > 1:
+        path = alt.Chart(trail).encode(x=x, y=y, order="period:O")
+        layers += [
+            path.mark_line(color=KOMMUN, strokeWidth=1.5, opacity=0.6, point=False),
+            path.mark_circle(color=KOMMUN, size=30, opacity=0.6),
+            path.mark_text(dx=6, dy=-6, align="left", fontSize=11, color=KOMMUN).encode(
+                text="period:O"
+            ),
+        ]
+    layers.append(
+        alt.Chart(data)
+        .mark_point(filled=True, opacity=0.9, stroke="white", strokeWidth=0.8)
+        .encode(
+            x=x,
+            y=y,
+            shape=shape,
+            color=colour,
+            size=alt.condition(alt.datum.focus, alt.value(180), alt.value(70)),
+            tooltip=tooltip,
+        )
+    )
+    own = data[data["focus"]]
+    if not own.empty:
+        layers.append(
+            alt.Chart(own)
+            .mark_text(align="left", dx=9, dy=10, fontWeight="bold", color=KOMMUN, fontSize=12)
+            .encode(x=x, y=y, text="name:N")
+        )
+    if nka_median is not None and quality_median is not None:
+        layers += _quadrant_names()
+    return alt.layer(*layers).properties(height=QUADRANT_HEIGHT)
+
+
+QUADRANT_NAMES = (  # corner → its name; up is better, left cheaper (see quadrant_chart)
+    ("left", "top", "Lägre kostnad, bättre resultat"),
+    ("right", "top", "Högre kostnad, bättre resultat"),
+    ("left", "bottom", "Lägre kostnad, sämre resultat"),
+    ("right", "bottom", "Högre kostnad, sämre resultat"),
+)
+
+
+def _quadrant_names() -> list[alt.Chart]:
+    """The quadrants' names in the plot's corners, small and grey (under the points)."""
+    out = []
+    for side, edge, text in QUADRANT_NAMES:
+        out.append(
+            alt.Chart(pd.DataFrame({"text": [text]}))
+            .mark_text(
+                align=side,
+                baseline=edge,
+                dx=4 if side == "left" else -4,
+                dy=4 if edge == "top" else -4,
+                fontSize=11,
+                fontStyle="italic",
+                color=TEXT,
+            )
+            .encode(
+                text="text:N",
+                x=alt.value(0) if side == "left" else alt.value("width"),
+                y=alt.value(0) if edge == "top" else alt.value("height"),
+            )
+        )
+    return out

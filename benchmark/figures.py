@@ -24,22 +24,25 @@ from benchmark import (
     narrative,
     nka_change,
     overview,
+    quality,
 )
 from benchmark.numbers import printed_difference
 from benchmark.source import PeerYears, Source
 from benchmark.viewstate import View
 from kolada.catalogue import AREAS, POPULATION, RIKET, Area, Part, area
 from kolada.drivers import DriverTree, trees_for
+from kolada.quality import QUALITY_BY_KPI, QualityKpi, quality_for
 
 
 def needed_kpis(area_codes: Iterable[str]) -> list[str]:
-    """Every KPI the figures of these areas read — the area's KPIs, the population and every
-    driver tree's — so that one fetch brings all of them and no page (nor the report) depends
-    on another page having been visited."""
+    """Every KPI the figures of these areas read — the area's KPIs, the population, every
+    driver tree's and the quality KPIs — so that one fetch brings all of them and no page (nor
+    the report) depends on another page having been visited."""
     kpis = {POPULATION}
     for code in area_codes:
         kpis |= set(area(code).kpis)
         kpis |= {k for tree in trees_for(code) for k in tree.kpis}
+        kpis |= {q.kpi for q in quality_for(code)}
     return sorted(kpis)
 
 
@@ -489,3 +492,97 @@ def area_matrix(src: Source, view: View, span: tuple[int, int]) -> AreaMatrix:
     return AreaMatrix(
         matrix, labels, [m for m in members if m != view.kommun], src.fetched_all(kpis)
     )
+
+
+# ---- Kostnad och kvalitet --------------------------------------------------------------------
+@dataclass(frozen=True)
+class QualityScatter:
+    """One quality KPI against the area's NKA in one year: the kommun and its peers as points,
+    the kommun's trail over the years, and its quadrant against the peers' medians."""
+
+    q: QualityKpi
+    year: int
+    years: list[int]  # years with the kommun's NKA and quality value (the page's choice)
+    points: pd.DataFrame  # quality.points: the kommun first
+    trail: pd.DataFrame  # quality.trail
+    position: quality.Position  # the quality KPI at ``year``
+    nka_median: float | None  # the peers' median NKA at ``year`` (None: too few)
+    nka_n: int
+    preliminary: bool  # the NKA of ``year`` is preliminary
+
+    @property
+    def quadrant(self) -> quality.Quadrant | None:
+        own = self.points.loc[self.points["focus"], "nka"]
+        if self.nka_median is None or own.isna().any() or self.position.own is None:
+            return None
+        return quality.Quadrant(self.year, float(own.iloc[0]), self.nka_median, self.position)
+
+    @property
+    def both(self) -> int:
+        """Peers drawn: with both values."""
+        peers = self.points[~self.points["focus"]]
+        return int((peers["nka"].notna() & peers["quality"].notna()).sum())
+
+
+@dataclass(frozen=True)
+class QualityFigures:
+    """An area's quality KPIs for a view: the kommun's position on each against the view's
+    peers (its latest year with a value), and what a scatter of one of them needs."""
+
+    view: View
+    area: Area
+    kommun_name: str
+    span: tuple[int, int]
+    peer_years: PeerYears
+    positions: tuple[quality.Position, ...]
+    values: pd.DataFrame  # the NKA and the quality KPIs, the kommun and every peer
+    names: dict[str, str]
+    first_preliminary: int | None  # of the NKA
+    fetched: bool
+
+    def without_values(self) -> str:
+        """Why no quality KPI can be shown for the kommun."""
+        where = f"åren {self.span[0]}–{self.span[1]}"
+        return absent(self.fetched, f"kvalitetsmåtten för {self.kommun_name}", where)
+
+    def scatter(self, kpi: str, year: int | None = None) -> QualityScatter | None:
+        """``kpi`` against the NKA in ``year`` (default: the latest year of the span with both
+        of the kommun's values); None when the kommun has no such year."""
+        q, nka, kommun = QUALITY_BY_KPI[kpi], self.area.nka_pct, self.view.kommun
+        years = [
+            y
+            for y in quality.years_with_both(self.values, nka, q, kommun)
+            if self.span[0] <= y <= self.span[1]
+        ]
+        if not years:
+            return None
+        year = year if year in years else years[-1]
+        peers = self.peer_years.members_at(year)
+        by_year = {year: peers}
+        position = quality.position(self.values, q, kommun, by_year, (year, year))
+        stats = analytics.peer_stats(self.values, nka, peers, (year, year))
+        n, _, covered = analytics.coverage_at(stats, year)
+        return QualityScatter(
+            q, year, years,
+            quality.points(self.values, nka, q, kommun, peers, year, self.names),
+            quality.trail(self.values, nka, q, kommun, self.span),
+            position,
+            float(stats.set_index("period").at[year, "median"]) if covered else None,
+            n,
+            analytics.is_preliminary(year, self.first_preliminary),
+        )  # fmt: skip
+
+
+def quality_figures(src: Source, view: View) -> QualityFigures:
+    a = area(view.area)
+    span = src.span(view)
+    py = src.peer_years(view, span)
+    qs = quality_for(a.code)
+    kpis = [q.kpi for q in qs]
+    values = src.values([a.nka_pct, *kpis], [view.kommun, *py.everyone])
+    positions = tuple(quality.position(values, q, view.kommun, py.by_year, span) for q in qs)
+    names = {m: src.names.get(m, m) for m in [view.kommun, *py.everyone]}
+    return QualityFigures(
+        view, a, names[view.kommun], span, py, positions, values, names,
+        src.first_preliminary(a.nka_pct), src.fetched_all(kpis),
+    )  # fmt: skip

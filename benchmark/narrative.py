@@ -58,6 +58,11 @@ def genitive(name: str) -> str:
     return name if name[-1:].lower() in ("s", "x", "z") else name + "s"
 
 
+def listed(names: list[str]) -> str:
+    """Names in a sentence: "a", "a och b", "a, b och c"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} och {names[-1]}"
+
+
 def area_in_sentence(title: str) -> str:
     """An area title as written, for use mid-sentence: an ordinary first word gets a lower-case
     first letter ('Grundskola F-9' → 'grundskola F-9'); an acronym stays ('LSS')."""

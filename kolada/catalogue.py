@@ -14,6 +14,7 @@ import pandas as pd
 
 from kolada.drivers import driver_kpis
 from kolada.errors import BadInput
+from kolada.quality import quality_kpis
 
 
 @dataclass(frozen=True)
@@ -150,11 +151,13 @@ def area(code: str) -> Area:
 
 def catalogue_kpis() -> list[str]:
     """Every KPI the app uses, sorted: the areas', IFO's parts', population and the cost
-    drivers of ``kolada/drivers.py`` (so a refresh fetches them too)."""
+    drivers of ``kolada/drivers.py`` and the quality KPIs of ``kolada/quality.py`` (so a
+    refresh fetches them too)."""
     ids = {k for a in AREAS for k in a.kpis}
     ids |= {k for p in IFO_PARTS for k in (p.net_cost, p.cost)}
     ids.add(POPULATION)
     ids |= set(driver_kpis())
+    ids |= set(quality_kpis())
     return sorted(ids)
 
 

@@ -16,6 +16,7 @@ PAGES = {
     "alla": "app_pages/alla_omraden.py",
     "delar": "app_pages/ifo_delar.py",
     "drivare": "app_pages/kostnadsdrivare.py",
+    "kvalitet": "app_pages/kvalitet.py",
     "budget": "app_pages/budgetmal.py",
     "rapport": "app_pages/rapport.py",
     "om": "app_pages/om_data.py",

@@ -125,11 +125,6 @@ def _notes(notes: list[str], level: int) -> list[Block]:
     return [Heading("Att tänka på", level), Bullets(tuple(notes))] if notes else []
 
 
-def _listed(names: list[str]) -> str:
-    """Names in a sentence: "a", "a och b", "a, b och c"."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} och {names[-1]}"
-
-
 def shared_notes(by_area: list[tuple[str, list[str]]]) -> list[str]:
     """Every area's notes for one "Att tänka på" in a document of every area: each note once,
     led by the areas it applies to unless it applies to every area ("Individ- och
@@ -140,10 +135,11 @@ def shared_notes(by_area: list[tuple[str, list[str]]]) -> list[str]:
         for note in notes:
             areas.setdefault(note, []).append(title)
     everyone = len(by_area)
+    lead = narrative.area_in_sentence
     return [
         note
         if len(titles) == everyone
-        else f"{_listed([titles[0], *map(narrative.area_in_sentence, titles[1:])])}: {note}"
+        else f"{narrative.listed([titles[0], *map(lead, titles[1:])])}: {note}"
         for note, titles in areas.items()
     ]
 
