@@ -146,7 +146,8 @@ st.caption(
 with lazy.expander("Vad måtten mäter", "kvalitet_matt") as is_open:
     if is_open:
         for p in f.positions:
+            kind = narrative.area_in_sentence(p.q.kind_title)
             st.markdown(
-                f"**{escape_markdown(p.q.title)}** ({p.q.kpi}, {p.q.kind_title.lower()}): "
+                f"**{escape_markdown(p.q.title)}** ({p.q.kpi}, {kind}): "
                 f"{escape_markdown(p.q.means)} {escape_markdown(p.q.caveat)}"
             )
