@@ -3,10 +3,11 @@ median (with RKA's groups, each area uses its own "Liknande kommuner" group)."""
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 import ui
-from benchmark import analytics, charts, figures, fmt, narrative
+from benchmark import analytics, charts, figures, fmt, narrative, quality
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from benchmark.viewstate import GROUP_KINDS
@@ -115,6 +116,26 @@ st.caption(
     "Varje område jämförs med sin egen grupp: "
     + "; ".join(f"{a.title}: {escape_markdown(labels[a.code])}" for a in AREAS)
 )
+
+st.subheader("Kvalitet per område")
+by_area = data.cached(figures.quality_by_area)(ctx.view)
+st.table(
+    pd.DataFrame([quality.summary_row(q.area.title, q.positions) for q in by_area]),
+    hide_index=True,
+)
+st.caption(
+    f"Hur många av områdets kvalitetsmått {ctx.kommun_md} ligger bättre eller sämre än "
+    "jämförelsegruppens median på, efter varje måtts riktning (en kortare väntetid är bättre), "
+    "med varje område mot sin egen grupp och varje mått det senaste året då kommunen har ett "
+    f"värde. Utan jämförelse: för få jämförelsekommuner med värde (minst {analytics.MIN_PEERS} "
+    "och minst hälften av gruppen krävs) eller inget värde för kommunen. Måtten och värdena "
+    f"finns på sidan Kostnad och kvalitet. {RAW} (kommunernas värden). Median och läge: "
+    f"{COMPUTED}."
+)
+cols = st.columns(4)
+for i, q in enumerate(by_area):
+    params = replace(ctx.view, area=q.area.code).to_params()
+    cols[i % 4].page_link(ui.PAGES["kvalitet"], label=q.area.title, query_params=params)
 
 st.subheader("Gå till översikten för ett område")
 cols = st.columns(4)

@@ -6,7 +6,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from benchmark import budget, charts, figures, fmt, glide, numbers
+import ui
+from benchmark import analytics, budget, charts, figures, fmt, glide, numbers, quality
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from kolada.catalogue import POPULATION
@@ -194,6 +195,26 @@ with st.popover("Så räknas det", type="tertiary"):  # the formula behind the p
         + f" ≈ {numbers.money(g.mnkr)} → {words}. (Beloppet räknas med Koladas värden utan "
         "avrundning; de avrundade talen ovan ger därför inte exakt samma belopp.)"
     )
+
+quality_now = data.cached(figures.quality_figures)(ctx.view)
+if quality_now.positions:  # beside the target: what the money buys today
+    lead = f"Inför en sänkning till {budget.NAMES[kind]}" if target.must_cut else ""
+    with st.container(border=True):
+        st.markdown("**Kvalitet i dag, mot samma jämförelsegrupp**")
+        for line in quality.standing_today(quality_now.positions, ctx.kommun_name, lead):
+            st.markdown(escape_markdown(line))
+        st.caption(
+            "Ett mål för kostnaden säger inget om vad som händer med kvaliteten. Varje mått gäller "
+            "det senaste året då kommunen har ett värde; medianen visas bara när minst "
+            f"{analytics.MIN_PEERS} och minst hälften av gruppen har värde. {RAW} "
+            f"({', '.join(p.q.kpi for p in quality_now.positions)}). Median och läge: {COMPUTED}."
+        )
+        st.page_link(
+            ui.PAGES["kvalitet"],
+            label="Kostnad och kvalitet",
+            icon=":material/scatter_plot:",
+            query_params=ctx.view.to_params(),
+        )
 
 _comparison_table()
 

@@ -39,12 +39,10 @@ choices = [p.q.kpi for p in f.positions if p.own is not None]
 if not choices:
     st.info(escape_markdown(f.without_values()))
     st.stop()
-covered = [p.q.kpi for p in f.positions if p.median is not None]
-default = (covered or choices)[0]
 kpi = st.selectbox(
     "Kvalitetsmått",
     choices,
-    index=choices.index(default),
+    index=choices.index(f.default_kpi),
     format_func=lambda k: QUALITY_BY_KPI[k].title,
     key="quality_kpi",
 )
@@ -57,21 +55,11 @@ year = st.selectbox("År", s.years[::-1], index=s.years[::-1].index(s.year), key
 sidebar.remember(replace(view, year=year))
 s = f.scatter(kpi, year)
 q, position = s.q, s.position
-prel = f" {fmt.PRELIMINARY}" if s.preliminary else ""
-medians = (s.nka_median, position.median)
-better_up = "" if q.higher_is_better else f" ({q.comparatives[1]} uppåt)"
-
 st.subheader(f"{q.title}, {year}")
 st.markdown(escape_markdown(q.means) + (f" {escape_markdown(q.caveat)}" if q.caveat else ""))
 chart = exports.show_chart(
     charts.quadrant_chart,
-    s.points,
-    s.trail,
-    f"Nettokostnadsavvikelse (%){prel}",
-    q.title + better_up,
-    medians,
-    q.higher_is_better,
-    quality.UNIT_SUFFIX.get(q.unit, ""),
+    *s.chart_args,
     alt_text=(
         f"Punktdiagram {year}: {f.kommun_name} och {s.both} jämförelsekommuner med "
         f"nettokostnadsavvikelsen åt sidan och {q.title.lower()} på höjden, med streckade "
@@ -79,7 +67,7 @@ chart = exports.show_chart(
         "Samma värden står i tabellen under diagrammet."
     ),
 )
-table = quality.points_table(s.points, q, medians)
+table = s.table()
 info = exports.export_info(
     ctx,
     f"kvalitet-{q.kpi}",

@@ -518,6 +518,26 @@ class QualityScatter:
         return quality.Quadrant(self.year, float(own.iloc[0]), self.nka_median, self.position)
 
     @property
+    def medians(self) -> tuple[float | None, float | None]:
+        """The peers' medians of NKA and of the quality KPI at ``year`` (None: too few)."""
+        return self.nka_median, self.position.median
+
+    @property
+    def chart_args(self) -> tuple:
+        """``charts.quadrant_chart``'s arguments, the same in the page and the report."""
+        q = self.q
+        prel = f" {fmt.PRELIMINARY}" if self.preliminary else ""
+        better_up = "" if q.higher_is_better else f" ({q.comparatives[1]} uppåt)"
+        return (
+            self.points, self.trail, f"Nettokostnadsavvikelse (%){prel}", q.title + better_up,
+            self.medians, q.higher_is_better, quality.UNIT_SUFFIX.get(q.unit, ""),
+        )  # fmt: skip
+
+    def table(self) -> pd.DataFrame:
+        """The values behind the chart (``quality.points_table``)."""
+        return quality.points_table(self.points, self.q, self.medians)
+
+    @property
     def both(self) -> int:
         """Peers drawn: with both values."""
         peers = self.points[~self.points["focus"]]
@@ -539,6 +559,14 @@ class QualityFigures:
     names: dict[str, str]
     first_preliminary: int | None  # of the NKA
     fetched: bool
+
+    @property
+    def default_kpi(self) -> str | None:
+        """The KPI a scatter shows first: the first with a peer median, else the first with
+        the kommun's value; None when the kommun has none."""
+        covered = [p.q.kpi for p in self.positions if p.median is not None]
+        valued = [p.q.kpi for p in self.positions if p.own is not None]
+        return (covered or valued or [None])[0]
 
     def without_values(self) -> str:
         """Why no quality KPI can be shown for the kommun."""
@@ -586,3 +614,9 @@ def quality_figures(src: Source, view: View) -> QualityFigures:
         view, a, names[view.kommun], span, py, positions, values, names,
         src.first_preliminary(a.nka_pct), src.fetched_all(kpis),
     )  # fmt: skip
+
+
+def quality_by_area(src: Source, view: View) -> list[QualityFigures]:
+    """``quality_figures`` of every area with quality KPIs, each against its own peers (as
+    Alla områden compares each area with its own group)."""
+    return [quality_figures(src, replace(view, area=a.code)) for a in AREAS if quality_for(a.code)]

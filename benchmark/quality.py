@@ -254,3 +254,42 @@ def points_table(
             "Ruta": labels,
         }
     )
+
+
+def _in_turn(items: list[str]) -> str:
+    """Items that hold commas of their own, in a sentence: "a; b och c"."""
+    return items[0] if len(items) == 1 else f"{'; '.join(items[:-1])} och {items[-1]}"
+
+
+def standing_today(positions: Iterable[Position], kommun_name: str, lead: str = "") -> list[str]:
+    """Where the kommun stands today on the area's quality KPIs against its peers, for the
+    place where a budget target is set: "Inför en sänkning till medianen: Åtvidaberg har i dag
+    högre andel nöjda med hemtjänsten än gruppens median (93 % mot 91 %, 2022); …". Then the
+    KPIs that cannot be compared, and why. Empty without quality KPIs."""
+    positions = list(positions)
+    compared = [p.comparison() for p in positions if p.side is not None]
+    out = []
+    if compared:
+        head = f"{lead}: " if lead else ""
+        out.append(f"{head}{kommun_name} har i dag {_in_turn(compared)}.")
+    left = [f"{p.q.title}: {p.verdict}" for p in positions if p.side is None]
+    if left:
+        out.append(f"Utan jämförelse med gruppen – {_in_turn(left)}.")
+    return out
+
+
+def summary_row(title: str, positions: Iterable[Position]) -> dict[str, str]:
+    """An area's quality position in one row: how many of its quality KPIs the kommun is better
+    on than its peers' median, as good, worse, and how many cannot be compared (too few peers
+    with a value, or no value of its own), with the years the KPIs are from."""
+    positions = list(positions)
+    sides = [p.side for p in positions]
+    years = sorted({p.year for p in positions if p.side is not None})
+    return {
+        "Område": title,
+        "Bättre än medianen": str(sides.count(BETTER)),
+        "Som medianen": str(sides.count(SAME)),
+        "Sämre än medianen": str(sides.count(WORSE)),
+        "Utan jämförelse": str(sides.count(None)),
+        "År": fmt.years_text(years) if years else "–",
+    }

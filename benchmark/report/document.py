@@ -26,6 +26,7 @@ from benchmark.report.model import (
     Text,
     once,
 )
+from benchmark.report.quality import quality_section
 from benchmark.report.sections import (
     caveats,
     key_figures,
@@ -42,6 +43,7 @@ from benchmark.source import Source
 from benchmark.viewstate import GROUP_KINDS, View
 from kolada.catalogue import AREAS, POPULATION
 from kolada.drivers import trees_for
+from kolada.quality import quality_for
 
 ALL = "alla"  # --omrade alla: every area in one document
 
@@ -101,6 +103,11 @@ def area_blocks(
     # the appendix lists the KPIs with values in the report, not every KPI it asked for
     everyone = {m for t in trees for m in t.peer_years.everyone} | set(d.peer_years.everyone)
     kpis = figures.kpis_with_values(src, kpis, [d.view.kommun, *sorted(everyone)], d.span)
+    if quality_for(a.code):
+        progress(f"kvalitet: {a.title}")
+        section, quality_kpis = quality_section(figures.quality_figures(src, d.view), level=h)
+        blocks += section
+        kpis += quality_kpis
     if target:
         section = budget_section(figures.budget_base(src, d.view), d.kommun_name, target, today)
         blocks += [replace(b, level=h) if isinstance(b, Heading) else b for b in section]
@@ -153,7 +160,8 @@ def area_document(
     progress: Progress = _quiet,
 ) -> Document:
     d = figures.overview_figures(src, view)
-    steps = 2 + len(trees_for(d.area.code))  # key figures, the chart, each tree's charts
+    # key figures, the chart, each tree's charts, the quality chart
+    steps = 2 + len(trees_for(d.area.code)) + bool(quality_for(d.area.code))
     done = [0]
 
     def step(message: str) -> None:
