@@ -9,6 +9,7 @@ bearbetning av data från Kolada". A quadrant describes a position, never a caus
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -98,6 +99,12 @@ class Position:
         return f"{word} {self.q.measure} än gruppens median ({own} mot {median}{year})"
 
 
+def _values_at(values: pd.DataFrame, kpi: str, year: int) -> dict[str, float]:
+    """Every kommun's value of ``kpi`` in ``year`` (nulls left out): one pass over the frame."""
+    rows = values[(values["kpi"] == kpi) & (values["period"] == year) & values["value"].notna()]
+    return dict(zip(rows["municipality"], rows["value"].astype(float), strict=True))
+
+
 def position(
     values: pd.DataFrame,
     q: QualityKpi,
@@ -110,12 +117,11 @@ def position(
     year = analytics.latest_year(values, q.kpi, kommun, span)
     if year is None:
         return Position(q, None, None, None, 0, len(set(by_year.get(span[1], ()))))
-    peers = sorted(set(by_year.get(year, ())) - {kommun})
-    peer_values = [analytics.value_at(values, q.kpi, m, year) for m in peers]
-    got = [v for v in peer_values if v is not None]
+    peers = set(by_year.get(year, ())) - {kommun}
+    at = _values_at(values, q.kpi, year)
+    got = [at[m] for m in peers if m in at]
     median = float(pd.Series(got).median()) if analytics.covered(len(got), len(peers)) else None
-    own = analytics.value_at(values, q.kpi, kommun, year)
-    return Position(q, year, own, median, len(got), len(peers))
+    return Position(q, year, at.get(kommun), median, len(got), len(peers))
 
 
 @dataclass(frozen=True)
@@ -180,31 +186,32 @@ def points(
 ) -> pd.DataFrame:
     """One row per kommun (the kommun first, then the peers by name) with its NKA and quality
     value in ``year``: ``municipality, name, nka, quality, focus``; missing values are NaN."""
-    rows = [
+    nka, value = _values_at(values, nka_kpi, year), _values_at(values, q.kpi, year)
+    order = [kommun, *sorted(set(peers) - {kommun}, key=lambda m: names.get(m, m))]
+    return pd.DataFrame(
         {
-            "municipality": m,
-            "name": names.get(m, m),
-            "nka": analytics.value_at(values, nka_kpi, m, year),
-            "quality": analytics.value_at(values, q.kpi, m, year),
-            "focus": m == kommun,
-        }
-        for m in [kommun, *sorted(set(peers) - {kommun}, key=lambda m: names.get(m, m))]
-    ]
-    return pd.DataFrame(rows, columns=["municipality", "name", "nka", "quality", "focus"]).astype(
-        {"nka": float, "quality": float}
-    )
+            "municipality": order,
+            "name": [names.get(m, m) for m in order],
+            "nka": [nka.get(m, math.nan) for m in order],
+            "quality": [value.get(m, math.nan) for m in order],
+            "focus": [m == kommun for m in order],
+        },
+        columns=["municipality", "name", "nka", "quality", "focus"],
+    ).astype({"nka": float, "quality": float})
 
 
 def trail(
     values: pd.DataFrame, nka_kpi: str, q: QualityKpi, kommun: str, span: tuple[int, int]
 ) -> pd.DataFrame:
     """The kommun's (NKA, quality) pairs over the years of ``span`` where it has both."""
-    years = [y for y in years_with_both(values, nka_kpi, q, kommun) if span[0] <= y <= span[1]]
+    nka = analytics.series(values, nka_kpi, kommun)
+    value = analytics.series(values, q.kpi, kommun)
+    years = [int(y) for y in nka.index.intersection(value.index) if span[0] <= y <= span[1]]
     return pd.DataFrame(
         {
             "period": years,
-            "nka": [analytics.value_at(values, nka_kpi, kommun, y) for y in years],
-            "quality": [analytics.value_at(values, q.kpi, kommun, y) for y in years],
+            "nka": [float(nka[y]) for y in years],
+            "quality": [float(value[y]) for y in years],
         },
         columns=["period", "nka", "quality"],
     )

@@ -9,7 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import kolada
+from benchmark import accessibility as a11y
 from kolada.drivers import trees_for
+from kolada.quality import quality_for
 from kolada.refresh import refresh
 from kolada.store import Store
 from tests.conftest import (
@@ -102,7 +104,7 @@ def test_the_accessibility_statement_says_what_does_not_conform(cache, monkeypat
     assert "delvis förenlig" in text and "PDF-rapporten är inte taggad" in text
     assert "engelska texter som appen inte kan ändra" in text  # said, not claimed away
     assert "Axeltext" not in text  # the charts' text is dark now (charts.TEXT)
-    assert "36 sidvisningar" in text and "hittade 0 fel" in text
+    assert f"{a11y.SCANS} sidvisningar" in text and a11y.SCANS == 40 and "hittade 0 fel" in text
     assert "tillganglighet@kommun.se [x](http://e.vil)" in text  # the contact, as literal text
     assert "digg.se/tdosanmalan" in "\n".join(m.value for m in at.markdown)
 
@@ -208,8 +210,14 @@ def test_alla_omraden_links_to_oversikt_per_area(cache):
     at = app()
     at.switch_page("app_pages/alla_omraden.py").run()
     assert not at.exception
-    links = [p.label for p in at.get("page_link")]
-    assert len(links) == 8 and "Äldreomsorg" in links
+    links = [(p.label, p.proto.page) for p in at.get("page_link")]
+    to_overview = [label for label, page in links if page == ""]  # the default page
+    assert len(to_overview) == 8 and "Äldreomsorg" in to_overview
+    # and one to Kostnad och kvalitet per area with quality KPIs
+    to_quality = [label for label, page in links if page == "kvalitet"]
+    with_quality = ["Individ- och familjeomsorg", "Äldreomsorg", "LSS", "Förskola",
+                    "Grundskola F-9", "Gymnasieskola"]  # fmt: skip
+    assert sorted(to_quality) == sorted(with_quality)
     table = open_expanders(at).dataframe[0].value  # "Tabell: värdena bakom diagrammen"
     cells = [str(v) for v in table.to_numpy().ravel()]
     assert not [c for c in cells if re.fullmatch(r"-?\d+\.\d+", c)]  # no 56.2386, -5.8976
@@ -232,7 +240,8 @@ def test_first_run_fetches_what_the_view_needs(tmp_path, monkeypatch):
     # the area's KPIs and its driver trees': no page (nor the report) depends on another visit
     area_kpis = {"N30001", "N30026", "N30007", "N30014", "N30005", "N01951"}
     drivers = {k for tree in trees_for("ifo") for k in tree.kpis}
-    assert calls and set(calls[0]) == area_kpis | drivers
+    quality = {q.kpi for q in quality_for("ifo")}  # and its quality KPIs (Kostnad och kvalitet)
+    assert calls and set(calls[0]) == area_kpis | drivers | quality
     assert at.title[0].value == "Individ- och familjeomsorg – Åtvidaberg"
     assert set(Store(tmp_path).meta("values")["kpis"]) == set(calls[0])
 

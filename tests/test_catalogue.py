@@ -7,6 +7,7 @@ from kolada.errors import BadInput
 from kolada.frames import tidy_groups, tidy_kpis, tidy_municipalities
 from kolada.ids import validate_kpi_ids
 from kolada.merge import merge_group_snapshots
+from kolada.quality import quality_kpis
 from tests.conftest import load_fixture
 
 
@@ -47,8 +48,9 @@ def test_catalogue_ids_are_valid_and_unique():
     own = {k for a in AREAS for k in a.kpis} | {POPULATION}
     own |= {k for p in IFO_PARTS for k in (p.net_cost, p.cost)}
     assert len(own) == 42  # the areas', IFO's parts' and population
-    assert len(ids) == len(set(ids)) == len(own | set(driver_kpis()))
+    assert len(ids) == len(set(ids)) == len(own | set(driver_kpis()) | set(quality_kpis()))
     assert set(driver_kpis()) <= set(ids)  # a refresh fetches the cost drivers too
+    assert set(quality_kpis()) <= set(ids)  # and the quality KPIs
     assert {"N30001", "N01951", "N33016", "N00097"} <= set(ids)
 
 

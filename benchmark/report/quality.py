@@ -5,11 +5,14 @@ with the sentence on its quadrant, and the table of every quality KPI — from t
 
 from __future__ import annotations
 
-from benchmark import analytics, charts, narrative, quality
+from benchmark import analytics, charts, fmt, narrative, quality
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.figures import QualityFigures
 from benchmark.report.model import Block, Figure, Heading, Table, Text
 from benchmark.report.sections import png
+
+TRIANGLE = fmt.PRELIMINARY.split()[0]  # "▲"
+NO_PROMISE = "Ett mål för kostnaden säger inget om vad som händer med kvaliteten."
 
 
 def _positions(f: QualityFigures) -> Table:
@@ -33,10 +36,8 @@ def quality_section(f: QualityFigures, *, level: int) -> tuple[list[Block], list
         return [], []
     blocks: list[Block] = [
         Heading("Kostnad och kvalitet", level),
-        Text(
-            " ".join(quality.standing_today(f.positions, f.kommun_name))
-            + " Ett mål för kostnaden säger inget om vad som händer med kvaliteten."
-        ),
+        Text(" ".join(quality.standing_today(f.positions, f.kommun_name))),
+        Text(NO_PROMISE, "note"),  # given once in a document of every area
     ]
     kpi = f.default_kpi
     s = f.scatter(kpi) if kpi is not None else None
@@ -50,6 +51,7 @@ def quality_section(f: QualityFigures, *, level: int) -> tuple[list[Block], list
             f"{narrative.genitive(f.kommun_name)} värden de år som har båda måtten"
             + ("" if s.q.higher_is_better else f"; axeln är vänd så att {s.q.comparatives[1]} "
                "står högre")
+            + (f"; {TRIANGLE} = preliminärt (NKA {s.year})" if s.preliminary else "")
             + f". {quality.NOT_A_CAUSE} Värdena – {RAW} ({f.area.nka_pct}, {s.q.kpi}). "
             f"Medianer och rutor – {COMPUTED}."
         )  # fmt: skip

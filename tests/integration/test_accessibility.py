@@ -12,8 +12,8 @@ from tests.integration.test_browser import browser, new_page, server  # noqa: F4
 
 pytestmark = pytest.mark.integration
 
-PAGES = ["", "jamforelse", "alla_omraden", "ifo_delar", "kostnadsdrivare", "budgetmal",
-         "rapport", "om_data"]  # fmt: skip
+PAGES = ["", "jamforelse", "alla_omraden", "ifo_delar", "kostnadsdrivare", "kvalitet",
+         "budgetmal", "rapport", "om_data"]  # fmt: skip
 VIEWS = ["kommun=0561&omrade=ifo", "kommun=1267&omrade=ifo&fran=2018&till=2025"]
 WIDTHS = [1440, 400]
 PAGES.append("tillganglighet")

@@ -90,7 +90,8 @@ def test_the_report_says_what_oversikt_shows(atvidaberg, real_cache, apptest_env
 
 def test_every_chart_is_in_both_files(atvidaberg):
     doc, docx_bytes, pdf_bytes = atvidaberg
-    assert len(doc.figures) == 5  # Översikt + one small-multiple grid per IFO driver tree
+    # Översikt + one small-multiple grid per IFO driver tree + Kostnad och kvalitet
+    assert len(doc.figures) == 6
     _, d = docx_text(docx_bytes)
     assert len(d.inline_shapes) == len(doc.figures)
     _, reader = pdf_text(pdf_bytes)
