@@ -34,6 +34,7 @@ PAGES = {
     "Alla områden": "app_pages/alla_omraden.py",
     "IFO i delar": "app_pages/ifo_delar.py",
     "Kostnadsdrivare": "app_pages/kostnadsdrivare.py",
+    "Kostnad och kvalitet": "app_pages/kvalitet.py",
     "Budgetmål": "app_pages/budgetmal.py",
     "Rapport": "app_pages/rapport.py",
     "Om data": "app_pages/om_data.py",
