@@ -55,14 +55,17 @@ year = st.selectbox("År", s.years[::-1], index=s.years[::-1].index(s.year), key
 sidebar.remember(replace(view, year=year))
 s = f.scatter(kpi, year)
 q, position = s.q, s.position
+what = narrative.area_in_sentence(q.title)  # the KPI's title mid-sentence
 st.subheader(f"{q.title}, {year}")
+if f.lag_note(s):
+    st.caption(escape_markdown(f.lag_note(s)))
 st.markdown(escape_markdown(q.means) + (f" {escape_markdown(q.caveat)}" if q.caveat else ""))
 chart = exports.show_chart(
     charts.quadrant_chart,
     *s.chart_args,
     alt_text=(
         f"Punktdiagram {year}: {f.kommun_name} och {s.both} jämförelsekommuner med "
-        f"nettokostnadsavvikelsen åt sidan och {q.title.lower()} på höjden, med streckade "
+        f"nettokostnadsavvikelsen åt sidan och {what} på höjden, med streckade "
         f"linjer vid gruppens medianer och {narrative.genitive(f.kommun_name)} väg över åren. "
         "Samma värden står i tabellen under diagrammet."
     ),
@@ -104,7 +107,7 @@ else:
 st.caption(
     f"{quality.NOT_A_CAUSE} Streckade linjer: jämförelsekommunernas medianer {year}. "
     + (
-        f"Axeln för {q.title.lower()} är vänd: {q.comparatives[1]} är bättre och står högre. "
+        f"Axeln för {what} är vänd: {q.comparatives[1]} är bättre och står högre. "
         if not q.higher_is_better
         else ""
     )

@@ -561,6 +561,21 @@ class QualityFigures:
     fetched: bool
 
     @property
+    def nka_year(self) -> int | None:
+        """The latest year of the span with the kommun's NKA (a quality KPI may end earlier)."""
+        return analytics.latest_year(self.values, self.area.nka_pct, self.view.kommun, self.span)
+
+    def lag_note(self, s: QualityScatter) -> str:
+        """'Diagrammet visar 2022 …' when the cost has a later year than the scatter's."""
+        if self.nka_year is None or self.nka_year <= s.year:
+            return ""
+        what = narrative.area_in_sentence(s.q.title)
+        return (
+            f"Diagrammet visar {s.year}, det senaste året med både NKA och {what} för "
+            f"{self.kommun_name}; NKA finns till {self.nka_year}."
+        )
+
+    @property
     def default_kpi(self) -> str | None:
         """The KPI a scatter shows first: the first with a peer median, else the first with
         the kommun's value; None when the kommun has none."""
