@@ -111,7 +111,7 @@ st.caption(
         if not q.higher_is_better
         else ""
     )
-    + f"Den tunna linjen: {narrative.genitive(f.kommun_name)} värden de år som har båda måtten. "
+    + f"Den tunna linjen: {ctx.kommun_genitive_md} värden de år som har båda måtten. "
     f"{RAW} ({a.nka_pct}, {q.kpi}). Medianer och rutor: {COMPUTED}."
 )
 with lazy.expander("Tabell: värdena bakom diagrammet", "kvalitet_tabell") as is_open:

@@ -59,6 +59,7 @@ PAGE_STEMS = (
     "alla_omraden",
     "ifo_delar",
     "kostnadsdrivare",
+    "kvalitet",
     "budgetmal",
     "rapport",
     "om_data",

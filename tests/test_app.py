@@ -32,6 +32,7 @@ PAGES = [
     "app_pages/alla_omraden.py",
     "app_pages/ifo_delar.py",
     "app_pages/kostnadsdrivare.py",
+    "app_pages/kvalitet.py",
     "app_pages/budgetmal.py",
     "app_pages/rapport.py",
     "app_pages/om_data.py",

@@ -81,6 +81,7 @@ def test_the_keyboard_alone_changes_kommun_opens_every_page_and_downloads(server
         page.get_by_role("heading", level=1).filter(has_text="Västerås").wait_for(timeout=90_000)
         links = {"Jämförelse": "jamforelse", "Alla områden": "alla_omraden",
                  "IFO i delar": "ifo_delar", "Kostnadsdrivare": "kostnadsdrivare",
+                 "Kostnad och kvalitet": "kvalitet",
                  "Budgetmål": "budgetmal", "Rapport": "rapport", "Om data": "om_data",
                  "Tillgänglighet": "tillganglighet", "Översikt": ""}  # fmt: skip
         for title, slug in links.items():
