@@ -124,18 +124,18 @@ st.table(
     hide_index=True,
 )
 st.caption(
-    f"Hur många av områdets kvalitetsmått {ctx.kommun_md} ligger bättre eller sämre än "
-    "jämförelsegruppens median på, efter varje måtts riktning (en kortare väntetid är bättre), "
-    "med varje område mot sin egen grupp och varje mått det senaste året då kommunen har ett "
-    f"värde. Utan jämförelse: för få jämförelsekommuner med värde (minst {analytics.MIN_PEERS} "
-    "och minst hälften av gruppen krävs) eller inget värde för kommunen. Måtten och värdena "
-    f"finns på sidan Kostnad och kvalitet. {RAW} (kommunernas värden). Median och läge: "
-    f"{COMPUTED}."
+    f"För varje område: på hur många av dess kvalitetsmått {ctx.kommun_md} ligger bättre än, "
+    "som eller sämre än jämförelsegruppens median, efter varje måtts riktning (en kortare "
+    "väntetid är bättre). Varje område jämförs med sin egen grupp och varje mått med det "
+    "senaste året då kommunen har ett värde. Utan jämförelse: kommunen saknar värde, eller för "
+    f"få jämförelsekommuner har värde (minst {analytics.MIN_PEERS} och minst hälften av gruppen "
+    f"krävs). {RAW} (kommunernas värden). Median och läge: {COMPUTED}."
 )
-cols = st.columns(4)
-for i, q in enumerate(by_area):
+st.markdown("Kostnad och kvalitet för:")
+row = st.container(horizontal=True)  # links in the table's order, also for a screen reader
+for q in by_area:
     params = replace(ctx.view, area=q.area.code).to_params()
-    cols[i % 4].page_link(ui.PAGES["kvalitet"], label=q.area.title, query_params=params)
+    row.page_link(ui.PAGES["kvalitet"], label=f"{q.area.title}, kvalitet", query_params=params)
 
 st.subheader("Gå till översikten för ett område")
 cols = st.columns(4)

@@ -200,7 +200,7 @@ quality_now = data.cached(figures.quality_figures)(ctx.view)
 if quality_now.positions:  # beside the target: what the money buys today
     lead = f"Inför en sänkning till {budget.NAMES[kind]}" if target.must_cut else ""
     with st.container(border=True):
-        st.markdown("**Kvalitet i dag, mot samma jämförelsegrupp**")
+        st.markdown("**Kvalitet enligt de senaste värdena, mot samma jämförelsegrupp**")
         for line in quality.standing_today(quality_now.positions, ctx.kommun_name, lead):
             st.markdown(escape_markdown(line))
         st.caption(

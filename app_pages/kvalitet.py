@@ -55,7 +55,7 @@ year = st.selectbox("År", s.years[::-1], index=s.years[::-1].index(s.year), key
 sidebar.remember(replace(view, year=year))
 s = f.scatter(kpi, year)
 q, position = s.q, s.position
-what = narrative.area_in_sentence(q.title)  # the KPI's title mid-sentence
+what = f"”{q.title}”"  # the KPI's title mid-sentence
 st.subheader(f"{q.title}, {year}")
 if f.lag_note(s):
     st.caption(escape_markdown(f.lag_note(s)))
@@ -87,7 +87,7 @@ exports.export_buttons(chart, table, info)
 
 members = len(s.points) - 1
 st.markdown(
-    f"**{s.both} av {members} jämförelsekommuner** har både NKA och {escape_markdown(q.title)} "
+    f"**{s.both} av {members} jämförelsekommuner** har både NKA och {escape_markdown(what)} "
     f"för {year}; de syns i diagrammet."
 )
 quadrant = s.quadrant
@@ -96,18 +96,24 @@ if quadrant is not None and quadrant.sentence(f.kommun_name, area_text):
 else:
     missing = []
     if s.nka_median is None:
-        missing.append(f"NKA ({s.nka_n} av {members})")
+        missing.append(f"NKA: {s.nka_n} av {members}")
     if position.median is None:
-        missing.append(f"{q.title} ({position.n} av {position.total})")
+        missing.append(f"{escape_markdown(what)}: {position.n} av {position.total}")
     st.info(
-        f"Ingen ruta för {ctx.kommun_md} {year}: för få jämförelsekommuner med värde för "
-        f"{escape_markdown(' och '.join(missing))} – medianen visas när minst "
-        f"{analytics.MIN_PEERS} och minst hälften av gruppen har värde."
+        f"{ctx.kommun_md} jämförs inte med gruppens median {year}: för få jämförelsekommuner "
+        f"har värde ({'; '.join(missing)}). Medianen visas när minst {analytics.MIN_PEERS} och "
+        "minst hälften av gruppen har värde."
     )
+lines = []  # which medians are drawn, over how many peers each
+if s.nka_median is not None:
+    lines.append(f"NKA-medianen av de {s.nka_n} jämförelsekommunerna med NKA")
+if position.median is not None:
+    lines.append(f"kvalitetsmedianen av de {position.n} med värde för måttet")
 st.caption(
-    f"{quality.NOT_A_CAUSE} Streckade linjer: jämförelsekommunernas medianer {year}. "
+    (f"Streckade linjer {year}: {' och '.join(lines)}. " if lines else "")
+    + (f"{quality.NOT_A_CAUSE} " if quadrant is not None else "")
     + (
-        f"Axeln för {what} är vänd: {q.comparatives[1]} är bättre och står högre. "
+        f"Axeln för {escape_markdown(what)} är vänd: {q.comparatives[1]} är bättre och står högre. "
         if not q.higher_is_better
         else ""
     )
@@ -122,7 +128,7 @@ with lazy.expander("Tabell: värdena bakom diagrammet", "kvalitet_tabell") as is
                 q.title: [quality.value_text(v, q.unit) for v in table[q.title]],
             }
         )
-        st.dataframe(shown, hide_index=True)
+        st.table(shown, hide_index=True)  # static: every column shown, a list on a phone
 
 st.subheader("Alla kvalitetsmått för området")
 st.table(quality.positions_table(f.positions, escape_markdown(f.kommun_name)), hide_index=True)
@@ -137,8 +143,7 @@ st.caption(
 with lazy.expander("Vad måtten mäter", "kvalitet_matt") as is_open:
     if is_open:
         for p in f.positions:
-            kind = narrative.area_in_sentence(p.q.kind_title)
             st.markdown(
-                f"**{escape_markdown(p.q.title)}** ({p.q.kpi}, {kind}): "
+                f"**{escape_markdown(p.q.title)}** ({p.q.kpi}, {p.q.kind_in_sentence}): "
                 f"{escape_markdown(p.q.means)} {escape_markdown(p.q.caveat)}"
             )

@@ -711,20 +711,20 @@ def quadrant_chart(
     )
     y = alt.Y(
         "quality:Q",
-        axis=_value_axis(y_title),
+        axis=_value_axis(_two_lines(y_title, 36)),  # a long title on one line is cut off
         scale=alt.Scale(zero=False, nice=True, padding=16, reverse=not higher_is_better),
     )
     shape = alt.Shape(
         "who:N",
         title=None,
         scale=alt.Scale(domain=["Vald kommun", "Jämförelsekommun"], range=["diamond", "circle"]),
-        legend=_legend(),
+        legend=_legend(symbolSize=120),
     )
     colour = alt.Color(
         "who:N",
         title=None,
         scale=alt.Scale(domain=["Vald kommun", "Jämförelsekommun"], range=[KOMMUN, PEER]),
-        legend=_legend(),
+        legend=_legend(symbolSize=120),
     )
     tooltip = [
         alt.Tooltip("name:N", title="Kommun"),
@@ -741,11 +741,12 @@ def quadrant_chart(
         layers.append(alt.Chart(frame).mark_rule(**rule).encode(y=y))
     if len(trail) > 1:
         path = alt.Chart(trail).encode(x=x, y=y, order="period:O")
+        earlier = alt.Chart(trail.iloc[:-1])  # the last year is the kommun's own point
         layers += [
             path.mark_line(color=KOMMUN, strokeWidth=1.5, opacity=0.6, point=False),
-            path.mark_circle(color=KOMMUN, size=30, opacity=0.6),
-            path.mark_text(dx=6, dy=-6, align="left", fontSize=11, color=KOMMUN).encode(
-                text="period:O"
+            earlier.mark_circle(color=KOMMUN, size=30, opacity=0.6).encode(x=x, y=y),
+            earlier.mark_text(dx=6, dy=-6, align="left", fontSize=11, color=KOMMUN).encode(
+                x=x, y=y, text="period:O"
             ),
         ]
     layers.append(
@@ -764,7 +765,7 @@ def quadrant_chart(
     if not own.empty:
         layers.append(
             alt.Chart(own)
-            .mark_text(align="left", dx=9, dy=10, fontWeight="bold", color=KOMMUN, fontSize=12)
+            .mark_text(align="right", dx=-10, dy=12, fontWeight="bold", color=KOMMUN, fontSize=12)
             .encode(x=x, y=y, text="name:N")
         )
     if nka_median is not None and quality_median is not None:
@@ -794,6 +795,7 @@ def _quadrant_names() -> list[alt.Chart]:
                 fontSize=11,
                 fontStyle="italic",
                 color=TEXT,
+                opacity=alt.ExprRef(expr=f"width < {NARROW} ? 0 : 1"),  # no room on a phone
             )
             .encode(
                 text="text:N",

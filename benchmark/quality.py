@@ -22,7 +22,7 @@ from kolada.quality import QualityKpi
 UNIT_SUFFIX = {"%": f"{fmt.SPACE}%", "dagar": f"{fmt.SPACE}dagar"}
 BETTER, SAME, WORSE = 1, 0, -1
 QUALITY_WORDS = {BETTER: "bättre resultat", SAME: "resultat som medianen", WORSE: "sämre resultat"}
-COST_WORDS = {1: "högre kostnad", 0: "samma kostnad", -1: "lägre kostnad"}
+COST_WORDS = {1: "högre kostnad", 0: "kostnad som medianen", -1: "lägre kostnad"}
 NOT_A_CAUSE = (
     "Rutan beskriver ett läge, inte ett samband: en hög kostnad köper inte i sig bättre "
     "kvalitet, och kvaliteten beror också på sådant kostnaden inte fångar."
@@ -96,7 +96,8 @@ class Position:
             return f"samma {self.q.measure} som gruppens median ({own}{year})"
         more, less = self.q.comparatives
         word = more if printed_difference(self.own, self.median) > 0 else less
-        return f"{word} {self.q.measure} än gruppens median ({own} mot {median}{year})"
+        hint = "" if self.q.higher_is_better else f"; {less} är bättre"
+        return f"{word} {self.q.measure} än gruppens median ({own} mot {median}{year}{hint})"
 
 
 def _values_at(values: pd.DataFrame, kpi: str, year: int) -> dict[str, float]:
@@ -230,7 +231,7 @@ def positions_table(positions: Iterable[Position], kommun_name: str) -> pd.DataF
             kommun_name: value_text(p.own, p.q.unit) if p.own is not None else "–",
             "Gruppens median": value_text(p.median, p.q.unit) if p.median is not None else "–",
             "Med värde": f"{p.n} av {p.total}" if p.year is not None else "–",
-            "Läge": p.verdict,
+            "Läge": "för få värden" if p.own is not None and p.side is None else p.verdict,
             "Bättre är": p.q.comparatives[0 if p.q.higher_is_better else 1],
         }
         for p in positions
@@ -269,19 +270,27 @@ def _in_turn(items: list[str]) -> str:
 
 
 def standing_today(positions: Iterable[Position], kommun_name: str, lead: str = "") -> list[str]:
-    """Where the kommun stands today on the area's quality KPIs against its peers, for the
-    place where a budget target is set: "Inför en sänkning till medianen: Åtvidaberg har i dag
-    högre andel nöjda med hemtjänsten än gruppens median (93 % mot 91 %, 2022); …". Then the
-    KPIs that cannot be compared, and why. Empty without quality KPIs."""
+    """Where the kommun stands on the area's quality KPIs against its peers, by the latest
+    values, for the place where a budget target is set: "Inför en sänkning till medianen:
+    Åtvidaberg har enligt de senaste värdena högre andel nöjda med hemtjänsten än gruppens
+    median (93 % mot 91 %, 2022); …". Then the KPIs that cannot be compared, grouped by why.
+    Empty without quality KPIs."""
     positions = list(positions)
     compared = [p.comparison() for p in positions if p.side is not None]
     out = []
     if compared:
         head = f"{lead}: " if lead else ""
-        out.append(f"{head}{kommun_name} har i dag {_in_turn(compared)}.")
-    left = [f"{p.q.title}: {p.verdict}" for p in positions if p.side is None]
-    if left:
-        out.append(f"Utan jämförelse med gruppen – {_in_turn(left)}.")
+        out.append(f"{head}{kommun_name} har enligt de senaste värdena {_in_turn(compared)}.")
+    no_value = [p.q.title for p in positions if p.own is None]
+    too_few = [
+        f"{p.q.title} ({p.n} av {p.total})"
+        for p in positions
+        if p.own is not None and p.side is None
+    ]
+    if no_value:
+        out.append(f"Inget värde för {kommun_name}: {_in_turn(no_value)}.")
+    if too_few:
+        out.append(f"För få jämförelsekommuner med värde för att jämföra: {_in_turn(too_few)}.")
     return out
 
 
@@ -298,5 +307,5 @@ def summary_row(title: str, positions: Iterable[Position]) -> dict[str, str]:
         "Som medianen": str(sides.count(SAME)),
         "Sämre än medianen": str(sides.count(WORSE)),
         "Utan jämförelse": str(sides.count(None)),
-        "År": fmt.years_text(years) if years else "–",
+        "År för jämförelserna": fmt.years_text(years) if years else "–",
     }

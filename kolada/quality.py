@@ -57,6 +57,12 @@ class QualityKpi:
         return KINDS[self.kind]
 
     @property
+    def kind_in_sentence(self) -> str:
+        """'brukarbedömning', 'RKA-index': the kind mid-sentence."""
+        title = KINDS[self.kind]
+        return title if title.startswith("RKA") else title.lower()
+
+    @property
     def comparatives(self) -> tuple[str, str]:
         """The words for a higher and a lower value: ("längre", "kortare") for a time."""
         return COMPARATIVES.get(self.unit, PLAIN)

@@ -68,7 +68,9 @@ def test_the_side_follows_the_direction_of_the_kpi_and_the_words_say_which(
     p = quality.Position(q, 2022, own, median, 7, 7)
     assert p.side == side
     assert p.comparison().startswith(words)
-    assert p.comparison().endswith(", 2022)")
+    # a KPI that is better low says so ("kortare är bättre")
+    end = ", 2022)" if q.higher_is_better else f", 2022; {q.comparatives[1]} är bättre)"
+    assert p.comparison().endswith(end)
     assert p.verdict == quality.QUALITY_WORDS[side]
 
 
@@ -76,7 +78,7 @@ def test_a_waiting_time_in_the_sentence_carries_its_unit_and_both_values():
     p = quality.Position(WAIT, 2021, 40.0, 55.5, 5, 8)
     assert p.comparison() == (
         f"kortare väntetid till särskilt boende än gruppens median (40{NBSP}dagar mot "
-        f"55,5{NBSP}dagar, 2021)"
+        f"55,5{NBSP}dagar, 2021; kortare är bättre)"
     )
 
 
@@ -175,14 +177,16 @@ def test_standing_today_lists_what_can_be_compared_and_why_the_rest_cannot():
     ]
     lines = quality.standing_today(positions, "Åtvidaberg", "Inför en sänkning till medianen")
     assert lines[0].startswith(
-        "Inför en sänkning till medianen: Åtvidaberg har i dag högre andel nöjda med hemtjänsten"
+        "Inför en sänkning till medianen: Åtvidaberg har enligt de senaste värdena högre andel "
+        "nöjda med hemtjänsten"
     )
     assert "; längre väntetid till särskilt boende" not in lines[0]  # two items: "och"
     assert " och längre väntetid till särskilt boende än gruppens median" in lines[0]
-    assert lines[1] == (
-        "Utan jämförelse med gruppen – Personalkontinuitet i hemtjänsten, antal personal: för få "
-        "värden (2 av 7) och Kvalitetsindex äldreomsorg: inget värde."
-    )
+    assert lines[1:] == [
+        "Inget värde för Åtvidaberg: Kvalitetsindex äldreomsorg.",
+        "För få jämförelsekommuner med värde för att jämföra: Personalkontinuitet i "
+        "hemtjänsten, antal personal (2 av 7).",
+    ]
     assert quality.standing_today([], "X") == []
     row = quality.summary_row("Äldreomsorg", positions)
     assert row == {
@@ -191,7 +195,7 @@ def test_standing_today_lists_what_can_be_compared_and_why_the_rest_cannot():
         "Som medianen": "0",
         "Sämre än medianen": "1",
         "Utan jämförelse": "2",
-        "År": "2022",
+        "År för jämförelserna": "2022",
     }
 
 

@@ -52,8 +52,8 @@ def quality_section(f: QualityFigures, *, level: int) -> tuple[list[Block], list
             + ("" if s.q.higher_is_better else f"; axeln är vänd så att {s.q.comparatives[1]} "
                "står högre")
             + (f"; {TRIANGLE} = preliminärt (NKA {s.year})" if s.preliminary else "")
-            + f". {f.lag_note(s)} {quality.NOT_A_CAUSE} Värdena – {RAW} ({f.area.nka_pct}, "
-            f"{s.q.kpi}). Medianer och rutor – {COMPUTED}."
+            + ". " + " ".join(t for t in (f.lag_note(s), quality.NOT_A_CAUSE) if t)
+            + f" {RAW} ({f.area.nka_pct}, {s.q.kpi}). Medianer och rutor – {COMPUTED}."
         )  # fmt: skip
         blocks += [
             Figure(png(charts.quadrant_chart(*s.chart_args)), caption),
