@@ -250,7 +250,8 @@ def check_values_frame(
             url,
         )
     if municipalities is not None:
-        unknown = sorted(set(frame["municipality"]) - set(municipalities))
+        # unique() first: iterating ~400 000 Arrow strings one by one took 0,5 s of a refresh
+        unknown = sorted(set(frame["municipality"].unique()) - set(municipalities))
         if unknown:
             raise KoladaError(
                 f"Kolada skickade värden för kommun-id som inte finns i kommunlistan: "
