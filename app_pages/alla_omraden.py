@@ -12,13 +12,14 @@ from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from benchmark.viewstate import GROUP_KINDS
 from kolada import AREAS
+from kolada.quality import quality_kpis
 from ui import data, exports, lazy, notes, sidebar
 from ui.fetch import ensure_data
 
 ctx = sidebar.current()
 kommun, span = ctx.view.kommun, ctx.span
 st.title(f"Alla områden – {ctx.kommun_md}")
-ensure_data([a.nka_pct for a in AREAS])
+ensure_data([a.nka_pct for a in AREAS] + quality_kpis())  # the quality table reads these
 
 if ctx.view.group == "rka":
     st.caption(
@@ -120,7 +121,7 @@ st.caption(
 st.subheader("Kvalitet per område")
 by_area = data.cached(figures.quality_by_area)(ctx.view)
 st.table(
-    pd.DataFrame([quality.summary_row(q.area.title, q.positions) for q in by_area]),
+    pd.DataFrame([quality.summary_row(q.area.title, q.positions, q.fetched) for q in by_area]),
     hide_index=True,
 )
 st.caption(

@@ -197,7 +197,9 @@ with st.popover("Så räknas det", type="tertiary"):  # the formula behind the p
     )
 
 quality_now = data.cached(figures.quality_figures)(ctx.view)
-if quality_now.positions:  # beside the target: what the money buys today
+if quality_now.positions and not quality_now.fetched:
+    st.caption(escape_markdown(quality_now.not_fetched))
+elif quality_now.positions:  # beside the target: what the money buys, by the latest values
     lead = f"Inför en sänkning till {budget.NAMES[kind]}" if target.must_cut else ""
     with st.container(border=True):
         st.markdown("**Kvalitet enligt de senaste värdena, mot samma jämförelsegrupp**")

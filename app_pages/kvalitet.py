@@ -35,6 +35,9 @@ st.caption(
 notes.peer_note(ctx)
 notes.edition_note(f.peer_years)
 
+if not f.fetched:  # read-only, before the scheduled refresh has fetched them
+    st.info(escape_markdown(f.not_fetched))
+    st.stop()
 choices = [p.q.kpi for p in f.positions if p.own is not None]
 if not choices:
     st.info(escape_markdown(f.without_values()))

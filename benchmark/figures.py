@@ -1,10 +1,13 @@
 """What a view shows, read through a ``Source`` and computed once: Översikt's figures, why NKA
 moved, Budgetmål's base year and targets, a driver tree's figures, the largest driver
-difference and the area matrix. The pages render these objects (``ui.data.cached`` keeps them
-per published cache) and the report lays out the very same ones, so the two cannot drift.
+difference, the area matrix and the quality positions and scatter of Kostnad och kvalitet. The
+pages render these objects (``ui.data.cached`` keeps them per published cache) and the report
+lays out the very same ones, so the two cannot drift.
 
 Each function reads, then hands the frames to the pure modules (``overview``, ``budget``,
-``nka_change``, ``driver_figures``, ``analytics``) that do the arithmetic.
+``nka_change``, ``driver_figures``, ``quality``, ``analytics``) that do the arithmetic. (About
+640 lines: one section per view, each a reader and the object its page and the report share;
+split by view, they would each import the same dozen modules for a few dozen lines.)
 """
 
 from __future__ import annotations
@@ -569,7 +572,7 @@ class QualityFigures:
         """'Diagrammet visar 2022 …' when the cost has a later year than the scatter's."""
         if self.nka_year is None or self.nka_year <= s.year:
             return ""
-        what = narrative.area_in_sentence(s.q.title)
+        what = f"”{s.q.title}”"
         return (
             f"Diagrammet visar {s.year}, det senaste året med både NKA och {what} för "
             f"{self.kommun_name}; NKA finns till {self.nka_year}."
@@ -582,6 +585,13 @@ class QualityFigures:
         covered = [p.q.kpi for p in self.positions if p.median is not None]
         valued = [p.q.kpi for p in self.positions if p.own is not None]
         return (covered or valued or [None])[0]
+
+    @property
+    def not_fetched(self) -> str:
+        """What to say instead of positions when the quality KPIs were never fetched."""
+        return absent(
+            False, f"kvalitetsmåtten för {narrative.area_in_sentence(self.area.title)}", ""
+        )
 
     def without_values(self) -> str:
         """Why no quality KPI can be shown for the kommun."""

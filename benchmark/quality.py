@@ -294,11 +294,18 @@ def standing_today(positions: Iterable[Position], kommun_name: str, lead: str = 
     return out
 
 
-def summary_row(title: str, positions: Iterable[Position]) -> dict[str, str]:
+NOT_FETCHED = "inte hämtade ännu"
+
+
+def summary_row(title: str, positions: Iterable[Position], fetched: bool = True) -> dict[str, str]:
     """An area's quality position in one row: how many of its quality KPIs the kommun is better
     on than its peers' median, as good, worse, and how many cannot be compared (too few peers
-    with a value, or no value of its own), with the years the KPIs are from."""
+    with a value, or no value of its own), with the years the KPIs are from. KPIs never
+    fetched are said to be so, not counted as without a value."""
     positions = list(positions)
+    if not fetched:
+        cells = ("Bättre än medianen", "Som medianen", "Sämre än medianen", "Utan jämförelse")
+        return {"Område": title, **dict.fromkeys(cells, "–"), "År för jämförelserna": NOT_FETCHED}
     sides = [p.side for p in positions]
     years = sorted({p.year for p in positions if p.side is not None})
     return {

@@ -543,3 +543,26 @@ def test_sessions_share_the_data_instead_of_copying_it(cache):
                 else [value]
             )
             assert not any(isinstance(v, pd.DataFrame | pd.Series) for v in fields), key
+
+
+def test_quality_kpis_never_fetched_are_said_to_be_so_not_missing(tmp_path, monkeypatch):
+    """A read-only cache filled before the quality KPIs existed: Kostnad och kvalitet,
+    Budgetmål and Alla områden say they are not fetched yet, never that Kolada has no value."""
+    from kolada.catalogue import POPULATION, area
+
+    kpis = sorted({*area("aldreomsorg").kpis, *area("ifo").kpis, POPULATION})
+    kpis += [a.nka_pct for a in kolada.AREAS if a.nka_pct not in kpis]
+    refresh(Store(tmp_path), fake_client(), kpis=kpis)
+    monkeypatch.setenv("KOLADA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("KOLADA_READ_ONLY", "1")
+    said = "inte hämtade från Kolada ännu"
+    for page in ("app_pages/kvalitet.py", "app_pages/budgetmal.py", "app_pages/alla_omraden.py"):
+        at = run_app(page, kommun="0561", omrade="aldreomsorg")
+        assert not at.exception, page
+        text = texts(at)
+        assert "Inget värde" not in text and "inget värde" not in text, page
+        if page.endswith("alla_omraden.py"):
+            (table,) = [t.value for t in at.table if "År för jämförelserna" in t.value.columns]
+            assert set(table["År för jämförelserna"]) == {"inte hämtade ännu"}
+        else:
+            assert said in text, page

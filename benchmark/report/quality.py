@@ -34,6 +34,8 @@ def quality_section(f: QualityFigures, *, level: int) -> tuple[list[Block], list
     without quality KPIs."""
     if not f.positions:
         return [], []
+    if not f.fetched:
+        return [Heading("Kostnad och kvalitet", level), Text(f.not_fetched)], []
     blocks: list[Block] = [
         Heading("Kostnad och kvalitet", level),
         Text(" ".join(quality.standing_today(f.positions, f.kommun_name))),
