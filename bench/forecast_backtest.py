@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""The forecast's uncertainty, measured (issue 23): run ``benchmark.forecast`` on every kommun
+and every pair of years the mirror's recorded data allow, per area and horizon (1–5 years), for
+Riket's level known, Riket's growth extrapolated and "NKA unchanged", and write the error
+distribution (n, median absolute error, p10/p50/p90 of forecast − Kolada's NKA) to
+``benchmark/data/forecast_backtest.json``, the file the app reads its bands from.
+
+Starts the mirror on a free loopback port, fills a cache from it (a full refresh), runs the
+backtest and prints a table per area.
+
+    .venv/bin/python bench/forecast_backtest.py            # writes the data file
+    .venv/bin/python bench/forecast_backtest.py --out x.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+
+from benchmark import forecast  # noqa: E402
+from benchmark.source import Source  # noqa: E402
+from kolada.catalogue import AREAS, POPULATION, RIKET  # noqa: E402
+from kolada.store import Store  # noqa: E402
+from tests.integration.conftest import fill_from_mirror  # noqa: E402
+
+OUT = ROOT / "benchmark" / "data" / "forecast_backtest.json"
+HORIZONS = range(1, 6)
+
+
+def bands(src: Source) -> pd.DataFrame:
+    kommuner = sorted(m for m in src.municipalities.query("type == 'K'")["id"] if m != RIKET)
+    frames = []
+    for a in AREAS:
+        if a.net_cost is None:  # "Totalt" has no net cost of its own
+            continue
+        kpis = [k for k in (a.nka_pct, a.net_cost, a.reference_cost, a.nka_mnkr) if k]
+        values = src.values([*kpis, POPULATION])
+        frames.append(forecast.error_bands(forecast.backtest(values, a, kommuner, HORIZONS)))
+    return pd.concat(frames, ignore_index=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        fill_from_mirror(Path(tmp))
+        src = Source(Store(Path(tmp) / "cache"))
+        years = src.years
+        table = bands(src)
+    rounded = table.round({"median_abs": 2, "p10": 2, "p50": 2, "p90": 2})
+    args.out.write_text(
+        json.dumps(
+            {
+                "made": date.today().isoformat(),
+                "data": f"the Kolada mirror's recorded values {years[0]}–{years[1]}",
+                "method": "benchmark.forecast.backtest (pairs across the 2019 break left out)",
+                "bands": rounded.to_dict(orient="records"),
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    wide = rounded.pivot_table(
+        index=["area", "horizon"], columns="assumption", values=["n", "median_abs", "p10", "p90"]
+    )
+    print(wide.to_string())
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

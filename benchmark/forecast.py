@@ -1,0 +1,171 @@
+"""Prognos (issue 23): the NKA a budget gives, before Kolada publishes it.
+
+1 + NKA/100 = n / r, with n the kommun's net cost per invånare and r its reference cost per
+invånare. Write r = s × R, with R Riket's net cost per invånare for the area (Riket's NKA is 0
+by construction) and s = r / R the kommun's structure index, which moves slowly. For a target
+year T from a base year b: R_T = R_b × (1 + g)^(T − b), g Riket's yearly growth (extrapolated
+from the years before b, or a figure the user sets, e.g. from SKR's budget circular), the
+expected reference cost r_T = s_b × R_T, and for a budgeted net cost n_T the expected NKA
+100 × (n_T / r_T − 1); turned around, the net cost that gives a chosen NKA is r_T × (1 +
+NKA/100). Everything here is "Egen bearbetning av data från Kolada": a forecast, never Kolada's
+figure.
+
+``backtest`` runs the method on recorded years: it forecasts year b + h from year b with the
+net cost actually spent in b + h, and compares with Kolada's NKA that year — with Riket's level
+known, with Riket's growth extrapolated, and "NKA unchanged" as the yardstick. Pure: frames in,
+frames out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from benchmark import analytics
+from kolada.catalogue import RIKET, Area
+
+GROWTH_YEARS = 3  # Riket's growth: the geometric mean of the last three yearly changes
+ASSUMPTIONS = ("riket_kand", "riket_framskriven", "oforandrad")
+ASSUMPTION_NAMES = {
+    "riket_kand": "Rikets nivå känd",
+    "riket_framskriven": "Rikets tillväxt framskriven",
+    "oforandrad": "NKA oförändrad",
+}
+QUANTILES = (0.1, 0.5, 0.9)
+
+
+@dataclass(frozen=True)
+class Base:
+    """The starting point of a forecast: a kommun's reference cost and Riket's net cost per
+    invånare in ``year``, and the yearly growth of Riket's level assumed from then on."""
+
+    year: int
+    reference: float  # the kommun's reference cost, kr per invånare (Kolada's or derived)
+    riket: float  # Riket's net cost for the area, kr per invånare
+    growth: float  # Riket's yearly growth, as a fraction (0.03 = 3 %)
+
+    @property
+    def structure(self) -> float:
+        """r / R: how much more (or less) the kommun's structure costs than Riket's average."""
+        return self.reference / self.riket
+
+    def riket_at(self, year: int) -> float:
+        return self.riket * (1 + self.growth) ** (year - self.year)
+
+    def reference_at(self, year: int) -> float:
+        """The expected reference cost per invånare in ``year``: s × R_year."""
+        return self.structure * self.riket_at(year)
+
+
+def expected_nka(net_per_inhabitant: float, reference: float) -> float:
+    """NKA % that a net cost per invånare gives against a reference cost per invånare."""
+    return 100 * (net_per_inhabitant / reference - 1)
+
+
+def net_for(nka: float, reference: float) -> float:
+    """The net cost per invånare that gives ``nka`` % against ``reference``."""
+    return reference * (1 + nka / 100)
+
+
+def per_inhabitant(mnkr: float, population: float) -> float:
+    """A budget in miljoner kronor as kronor per invånare."""
+    return mnkr * 1e6 / population
+
+
+def riket_growth(riket: Mapping[int, float], year: int, years: int = GROWTH_YEARS) -> float | None:
+    """The geometric mean of Riket's yearly change over the ``years`` years up to ``year``
+    (``riket``: year → Riket's net cost per invånare); None where a year is missing."""
+    first = year - years
+    if any(y not in riket or not riket[y] > 0 for y in range(first, year + 1)):
+        return None
+    return (riket[year] / riket[first]) ** (1 / years) - 1
+
+
+def riket_series(values: pd.DataFrame, area: Area) -> dict[int, float]:
+    """Riket's net cost per invånare for the area, by year."""
+    return {int(y): float(v) for y, v in analytics.series(values, area.net_cost, RIKET).items()}
+
+
+def base_at(
+    values: pd.DataFrame, area: Area, kommun: str, year: int, riket: Mapping[int, float],
+    growth: float,
+) -> Base | None:  # fmt: skip
+    """The forecast's starting point for a kommun in ``year`` (``riket``: ``riket_series``);
+    None without a reference cost or Riket's net cost that year."""
+    ref = analytics.reference_cost(values, area, kommun, year)
+    level = riket.get(year)
+    if ref is None or ref.kr_per_inhabitant is None or not level:
+        return None
+    return Base(year, ref.kr_per_inhabitant, level, growth)
+
+
+# ---- the backtest ----------------------------------------------------------------------------
+def crosses_method_break(base: int, target: int) -> bool:
+    """RKA's reference cost model changed in 2019: a structure index before it says nothing of
+    one after."""
+    return base < analytics.METHOD_BREAK_YEAR <= target
+
+
+def backtest(
+    values: pd.DataFrame, area: Area, kommuner: Iterable[str], horizons: Iterable[int]
+) -> pd.DataFrame:
+    """Every forecast the recorded years allow: ``area, kommun, base, horizon, assumption,
+    error`` (forecast − Kolada's NKA, in procentenheter), for the three assumptions. A pair of
+    years across the 2019 method break is left out."""
+    riket = riket_series(values, area)
+    horizons = sorted(set(horizons))
+    by_kommun = {m: f for m, f in values.groupby("municipality")}  # one small frame each
+    rows = []
+    for kommun in kommuner:
+        local = by_kommun.get(kommun, values.iloc[0:0])
+        own = {int(y): v for y, v in analytics.series(local, area.nka_pct, kommun).items()}
+        net = {int(y): v for y, v in analytics.series(local, area.net_cost, kommun).items()}
+        for base_year in sorted(own):
+            known = base_at(local, area, kommun, base_year, riket, 0.0)
+            if known is None:
+                continue
+            growth = riket_growth(riket, base_year)
+            for h in horizons:
+                target = base_year + h
+                if target not in own or target not in net:
+                    continue
+                if crosses_method_break(base_year, target):
+                    continue
+                actual, spent = own[target], net[target]
+                forecasts = {"oforandrad": own[base_year]}
+                if target in riket:  # Riket's level as it turned out
+                    reference = known.structure * riket[target]
+                    forecasts["riket_kand"] = expected_nka(spent, reference)
+                if growth is not None:  # Riket's growth extrapolated from the years before
+                    reference = replace(known, growth=growth).reference_at(target)
+                    forecasts["riket_framskriven"] = expected_nka(spent, reference)
+                rows += [(kommun, base_year, h, k, f - actual) for k, f in forecasts.items()]
+    frame = pd.DataFrame(rows, columns=["kommun", "base", "horizon", "assumption", "error"])
+    return frame.assign(area=area.code)[["area", *frame.columns]]
+
+
+def error_bands(errors: pd.DataFrame) -> pd.DataFrame:
+    """Per area, horizon and assumption: n, the median absolute error, and the 10th, 50th and
+    90th percentiles of the signed error (the band around a forecast)."""
+    if errors.empty:
+        return pd.DataFrame(
+            columns=["area", "horizon", "assumption", "n", "median_abs", "p10", "p50", "p90"]
+        )
+    grouped = errors.groupby(["area", "horizon", "assumption"])["error"]
+    out = grouped.agg(
+        n="count",
+        median_abs=lambda e: float(e.abs().median()),
+        p10=lambda e: float(e.quantile(0.1)),
+        p50=lambda e: float(e.quantile(0.5)),
+        p90=lambda e: float(e.quantile(0.9)),
+    )
+    return out.reset_index()
+
+
+def likely_range(point: float, p10: float, p90: float) -> tuple[float, float]:
+    """Where Kolada's NKA is likely to land around a forecast, from the backtest's errors
+    (forecast − actual): from point − p90 to point − p10, widened to hold the point itself (a
+    method that erred one way in the backtest still gives its own forecast as a possibility)."""
+    return min(point - p90, point), max(point - p10, point)
