@@ -18,8 +18,10 @@ frames out.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pandas as pd
 
@@ -76,11 +78,12 @@ def per_inhabitant(mnkr: float, population: float) -> float:
 
 def riket_growth(riket: Mapping[int, float], year: int, years: int = GROWTH_YEARS) -> float | None:
     """The geometric mean of Riket's yearly change over the ``years`` years up to ``year``
-    (``riket``: year → Riket's net cost per invånare); None where a year is missing."""
-    first = year - years
-    if any(y not in riket or not riket[y] > 0 for y in range(first, year + 1)):
+    (``riket``: year → Riket's net cost per invånare): it needs only the two ends, so a year
+    missing in between (Kolada has no 2012 for Riket) does not matter; None without them."""
+    first, last = riket.get(year - years), riket.get(year)
+    if not (first and last and first > 0 and last > 0):
         return None
-    return (riket[year] / riket[first]) ** (1 / years) - 1
+    return (last / first) ** (1 / years) - 1
 
 
 def riket_series(values: pd.DataFrame, area: Area) -> dict[int, float]:
@@ -169,3 +172,76 @@ def likely_range(point: float, p10: float, p90: float) -> tuple[float, float]:
     (forecast − actual): from point − p90 to point − p10, widened to hold the point itself (a
     method that erred one way in the backtest still gives its own forecast as a possibility)."""
     return min(point - p90, point), max(point - p10, point)
+
+
+# ---- the bands the app shows (bench/forecast_backtest.py writes them) ------------------------
+BANDS_FILE = Path(__file__).resolve().parent / "data" / "forecast_backtest.json"
+EXTRAPOLATED = "riket_framskriven"
+
+
+@dataclass(frozen=True)
+class Band:
+    """How far the method erred when it was tried on recorded years, for one area and horizon
+    with Riket's growth extrapolated, beside "NKA unchanged"."""
+
+    horizon: int
+    n: int
+    median_abs: float
+    p10: float
+    p90: float
+    unchanged_median_abs: float
+
+    @property
+    def beats_unchanged(self) -> bool:
+        return self.median_abs < self.unchanged_median_abs
+
+
+def load_bands(path: Path = BANDS_FILE) -> pd.DataFrame:
+    """The backtest's error bands (``error_bands``'s columns); empty when there is no file."""
+    if not path.exists():
+        return error_bands(pd.DataFrame())
+    return pd.DataFrame(json.loads(path.read_text(encoding="utf-8"))["bands"])
+
+
+def band_for(bands: pd.DataFrame, area_code: str, horizon: int) -> Band | None:
+    """The band for an area and horizon; None where the backtest has none."""
+    rows = bands[(bands["area"] == area_code) & (bands["horizon"] == horizon)]
+    by = {r["assumption"]: r for _, r in rows.iterrows()}
+    if EXTRAPOLATED not in by or "oforandrad" not in by:
+        return None
+    e = by[EXTRAPOLATED]
+    return Band(
+        horizon, int(e["n"]), float(e["median_abs"]), float(e["p10"]), float(e["p90"]),
+        float(by["oforandrad"]["median_abs"]),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What a budget for ``year`` gives: the expected NKA and where Kolada's figure is likely
+    to land, from ``base``."""
+
+    base: Base
+    year: int
+    population: float
+    budget_mnkr: float
+    band: Band
+
+    @property
+    def reference(self) -> float:
+        return self.base.reference_at(self.year)
+
+    @property
+    def nka(self) -> float:
+        return expected_nka(per_inhabitant(self.budget_mnkr, self.population), self.reference)
+
+    @property
+    def likely(self) -> tuple[float, float]:
+        return likely_range(self.nka, self.band.p10, self.band.p90)
+
+    def budget_for(self, nka: float) -> float:
+        """The budget (mnkr) that gives ``nka`` % in ``year``."""
+        return net_for(nka, self.reference) * self.population / 1e6
+
+    def with_growth(self, growth: float) -> Outlook:
+        return replace(self, base=replace(self.base, growth=growth))
