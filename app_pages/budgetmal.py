@@ -448,7 +448,9 @@ else:
         cols = st.columns(3)
         cols[0].metric(f"Förväntad NKA {start}", fmt.percent(outlook.nka), border=True)
         cols[1].metric("Trolig nivå", f"{fmt.percent(low)} till {fmt.percent(high)}", border=True)
-        cols[2].metric(f"Plats mot gruppens {fc.base.year}", f"{place} av {n_ranked}", border=True)
+        cols[2].metric(
+            f"Plats mot gruppens NKA {fc.base.year}", f"{place} av {n_ranked}", border=True
+        )
         at_target = outlook.budget_for(level)
         higher, lower = (outlook.with_growth(growth / 100 + d).nka for d in (0.01, -0.01))
         st.markdown(
