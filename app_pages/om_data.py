@@ -93,6 +93,22 @@ st.markdown(
 två år delas exakt i en del från nettokostnaden per invånare och en del från referenskostnaden.
 Ligger åren på var sin sida om metodbytet 2019 sägs det, eftersom referenskostnaderna då är
 räknade med olika modeller.
+
+**Kostnad och kvalitet.** Kvalitetsmåtten är Koladas (brukarbedömningar, resultat, väntetider
+och RKA:s index). Kommunen jämförs med jämförelsekommunernas median det senaste året den har ett
+värde, efter måttets riktning (en kortare väntetid är bättre), och bara när minst 3 och minst
+hälften av gruppen har värde. Rutorna säger var kommunen ligger, inte varför.
+
+**Prognos (Budgetmål).** NKA = n / r − 1, där n är nettokostnaden per invånare och r
+referenskostnaden per invånare. Skriv r = s × R, där R är rikets nettokostnad per invånare för
+området och s = r / R kommunens strukturindex, som ändras långsamt. Från det senaste året b med
+alla värden: R för budgetåret T = R_b × (1 + g)^(T − b), där g är rikets årliga ökning
+(förvalt det geometriska medlet av de tre åren fram till b, eller det antagande man skriver in),
+r_T = s_b × R_T, och för en budgeterad nettokostnad N (kronor) med invånarantalet P är den
+förväntade NKA = N / P / r_T − 1. Omvänt ger nettokostnaden r_T × (1 + mål/100) × P målet. Den
+troliga nivån är hur långt från prognosen Koladas siffra hamnade för 80 % av kommun-åren när
+metoden prövades på tidigare år med samma avstånd (bench/forecast_backtest.py). Där metoden inte
+var bättre än att anta oförändrad NKA (LSS) ges ingen prognos.
 """
 )
 
