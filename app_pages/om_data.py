@@ -107,7 +107,7 @@ alla värden: R för budgetåret T = R_b × (1 + g)^(T − b), där g är rikets
 r_T = s_b × R_T, och för en budgeterad nettokostnad N (kronor) med invånarantalet P är den
 förväntade NKA = N / P / r_T − 1. Omvänt ger nettokostnaden r_T × (1 + mål/100) × P målet. Den
 troliga nivån är hur långt från prognosen Koladas siffra hamnade för 80 % av kommun-åren när
-metoden prövades på tidigare år med samma avstånd (bench/forecast_backtest.py). Där metoden inte
+metoden prövades på alla kommuner och tidigare år med samma avstånd. Där metoden inte
 var bättre än att anta oförändrad NKA (LSS) ges ingen prognos.
 """
 )
