@@ -126,6 +126,7 @@ st.caption(
 with lazy.expander("Tabell: värdena bakom diagrammet", "kvalitet_tabell") as is_open:
     if is_open:
         shown = table.assign(
+            Kommun=[escape_markdown(n) for n in table["Kommun"]],  # st.table renders Markdown
             **{
                 "NKA (%)": [fmt.percent(v) for v in table["NKA (%)"]],
                 q.title: [quality.value_text(v, q.unit) for v in table[q.title]],
