@@ -452,7 +452,7 @@ else:
             f"Plats mot gruppens NKA {fc.base.year}", f"{place} av {n_ranked}", border=True
         )
         at_target = outlook.budget_for(level)
-        higher, lower = (outlook.with_growth(growth / 100 + d).nka for d in (0.01, -0.01))
+        higher, lower = outlook.nka_if_riket(1), outlook.nka_if_riket(-1)
         st.markdown(
             f"Med en nettokostnad på {numbers.money(budget_mnkr)} {start} blir "
             f"nettokostnadsavvikelsen enligt prognosen {fmt.percent(outlook.nka)}, troligen "
@@ -466,8 +466,9 @@ else:
             f"Prognos – egen bearbetning av data från Kolada, inte Koladas siffra. Utgår från "
             f"{fc.base.year}: kommunens referenskostnad delad med rikets nettokostnad per "
             f"invånare ({fmt.number(fc.base.structure, 2)}) gånger rikets nivå {start} "
-            f"(+{fmt.number(growth)} % per år), och {fmt.integer(fc.population)} invånare. Trolig "
-            f"nivå: hur fel metoden slog när den prövades på tidigare år ({band.horizon} år "
+            f"({fmt.percent(growth, sign=True)} per år), och {fmt.integer(fc.population)} "
+            "invånare. Trolig nivå: hur fel metoden slog när den prövades på tidigare år "
+            f"({band.horizon} år "
             f"framåt, {band.n} kommun-år: Koladas siffra hamnade för 80 % av dem mellan "
             f"{fmt.number(-band.p90, sign=True)} och "
             f"{fmt.number(-band.p10, sign=True)} procentenheter från prognosen; att anta "

@@ -130,7 +130,7 @@ with lazy.expander("Tabell: värdena bakom diagrammet", "kvalitet_tabell") as is
             **{
                 "NKA (%)": [fmt.percent(v) for v in table["NKA (%)"]],
                 q.title: [quality.value_text(v, q.unit) for v in table[q.title]],
-            }
+            },
         )
         st.table(shown, hide_index=True)  # static: every column shown, a list on a phone
 

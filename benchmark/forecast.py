@@ -245,3 +245,7 @@ class Outlook:
 
     def with_growth(self, growth: float) -> Outlook:
         return replace(self, base=replace(self.base, growth=growth))
+
+    def nka_if_riket(self, points: float) -> float:
+        """The expected NKA if Riket's yearly growth were ``points`` procentenheter higher."""
+        return self.with_growth(self.base.growth + points / 100).nka

@@ -99,3 +99,14 @@ def test_the_likely_range_holds_the_forecast(point, a, b):
     low, high = forecast.likely_range(point, p10, p90)
     assert low <= point <= high
     assert high - low >= p90 - p10 - 1e-9
+
+
+def test_an_outlook_a_budget_and_riket_s_growth():
+    base = forecast.Base(2022, reference=5_000.0, riket=4_000.0, growth=0.03)
+    band = forecast.Band(2, 100, 4.0, -5.0, 6.0, 9.0)
+    o = forecast.Outlook(base, 2024, 10_000, 50.0, band)  # 5 000 kr per invånare
+    assert o.nka == pytest.approx(100 * (5_000 / (5_000 * 1.03**2) - 1))
+    assert o.budget_for(o.nka) == pytest.approx(50.0)  # the reverse
+    assert o.nka_if_riket(1) < o.nka < o.nka_if_riket(-1)  # Riket costlier: a lower NKA
+    assert o.likely == (pytest.approx(o.nka - 6.0), pytest.approx(o.nka + 5.0))
+    assert band.beats_unchanged
