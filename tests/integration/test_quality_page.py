@@ -99,7 +99,8 @@ def test_vasteras_ifo_shows_kvalitetsindex_ekonomiskt_bistand_where_kolada_has_i
     assert row["Typ"] == "RKA-index"
     # a KPI with too few values in the group says so instead of a median
     thin = table_row(at, QUALITY_BY_KPI["U33581"].title)
-    assert thin["Gruppens median"] == "–" and thin["Läge"].startswith("för få värden (")
+    assert thin["Gruppens median"] == "–" and thin["Läge"] == "för få värden"
+    assert thin["Med värde"] == "2 av 7"  # the count stands once, in its own column
 
 
 def test_too_few_values_and_an_area_without_quality_kpis_say_so(real_cache):
@@ -119,7 +120,7 @@ def test_budgetmal_says_where_quality_stands_beside_the_target(real_cache):
     text = plain(" ".join(m.value for m in at.markdown))
     assert "Kvalitet enligt de senaste värdena, mot samma jämförelsegrupp" in text
     said = "Åtvidaberg har enligt de senaste värdena högre andel nöjda med hemtjänsten"
-    assert f"{said} (93{NBSP}%" in text
+    assert f"{said} än gruppens median (93{NBSP}%" in text
     links = [p.proto.page for p in at.get("page_link")]
     assert "kvalitet" in links
 
