@@ -58,7 +58,9 @@ def test_never_fetched_is_never_said_to_be_koladas_answer(only_the_area: Source)
     assert "Kolada har inga värden" not in text
     doc = document.make_document(only_the_area, View("0561", "ifo"), today=TODAY)
     assert "Kolada har inga värden" not in doc.text()
-    assert doc.text().count("inte hämtade från Kolada ännu") == len(trees_for("ifo"))
+    # each driver tree, and the quality KPIs of Kostnad och kvalitet
+    assert doc.text().count("inte hämtade från Kolada ännu") == len(trees_for("ifo")) + 1
+    assert "Värdena för kvalitetsmåtten för individ- och familjeomsorg är inte" in doc.text()
 
 
 def test_fetched_and_empty_is_koladas_answer(everything: Source):
