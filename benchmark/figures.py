@@ -6,8 +6,9 @@ lays out the very same ones, so the two cannot drift.
 
 Each function reads, then hands the frames to the pure modules (``overview``, ``budget``,
 ``nka_change``, ``driver_figures``, ``quality``, ``analytics``) that do the arithmetic. (About
-640 lines: one section per view, each a reader and the object its page and the report share;
-split by view, they would each import the same dozen modules for a few dozen lines.)
+720 lines: one section per view — Översikt, Jämförelse, IFO i delar, Kostnadsdrivare, Budgetmål
+and its forecast, Alla områden, Kostnad och kvalitet — each a reader and the object its page and
+the report share; its one reason to change is how a view reads the store.)
 """
 
 from __future__ import annotations

@@ -29,13 +29,8 @@ from benchmark import analytics
 from kolada.catalogue import RIKET, Area
 
 GROWTH_YEARS = 3  # Riket's growth: the geometric mean of the last three yearly changes
-ASSUMPTIONS = ("riket_kand", "riket_framskriven", "oforandrad")
-ASSUMPTION_NAMES = {
-    "riket_kand": "Rikets nivå känd",
-    "riket_framskriven": "Rikets tillväxt framskriven",
-    "oforandrad": "NKA oförändrad",
-}
-QUANTILES = (0.1, 0.5, 0.9)
+KNOWN, EXTRAPOLATED, UNCHANGED = "riket_kand", "riket_framskriven", "oforandrad"
+ASSUMPTIONS = (KNOWN, EXTRAPOLATED, UNCHANGED)  # Riket's level as it was / grown; NKA as it was
 
 
 @dataclass(frozen=True)
@@ -137,13 +132,13 @@ def backtest(
                 if crosses_method_break(base_year, target):
                     continue
                 actual, spent = own[target], net[target]
-                forecasts = {"oforandrad": own[base_year]}
+                forecasts = {UNCHANGED: own[base_year]}
                 if target in riket:  # Riket's level as it turned out
                     reference = known.structure * riket[target]
-                    forecasts["riket_kand"] = expected_nka(spent, reference)
+                    forecasts[KNOWN] = expected_nka(spent, reference)
                 if growth is not None:  # Riket's growth extrapolated from the years before
                     reference = replace(known, growth=growth).reference_at(target)
-                    forecasts["riket_framskriven"] = expected_nka(spent, reference)
+                    forecasts[EXTRAPOLATED] = expected_nka(spent, reference)
                 rows += [(kommun, base_year, h, k, f - actual) for k, f in forecasts.items()]
     frame = pd.DataFrame(rows, columns=["kommun", "base", "horizon", "assumption", "error"])
     return frame.assign(area=area.code)[["area", *frame.columns]]
@@ -176,7 +171,6 @@ def likely_range(point: float, p10: float, p90: float) -> tuple[float, float]:
 
 # ---- the bands the app shows (bench/forecast_backtest.py writes them) ------------------------
 BANDS_FILE = Path(__file__).resolve().parent / "data" / "forecast_backtest.json"
-EXTRAPOLATED = "riket_framskriven"
 
 
 @dataclass(frozen=True)
@@ -207,12 +201,12 @@ def band_for(bands: pd.DataFrame, area_code: str, horizon: int) -> Band | None:
     """The band for an area and horizon; None where the backtest has none."""
     rows = bands[(bands["area"] == area_code) & (bands["horizon"] == horizon)]
     by = {r["assumption"]: r for _, r in rows.iterrows()}
-    if EXTRAPOLATED not in by or "oforandrad" not in by:
+    if EXTRAPOLATED not in by or UNCHANGED not in by:
         return None
     e = by[EXTRAPOLATED]
     return Band(
         horizon, int(e["n"]), float(e["median_abs"]), float(e["p10"]), float(e["p90"]),
-        float(by["oforandrad"]["median_abs"]),
+        float(by[UNCHANGED]["median_abs"]),
     )  # fmt: skip
 
 
