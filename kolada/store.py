@@ -158,8 +158,7 @@ class Store:
 
     def path(self, entity: str) -> Path:
         """The published file of ``entity`` (it may not exist)."""
-        if entity not in ENTITIES:
-            raise BadInput(f"Okänd datamängd {entity!r}: välj bland {', '.join(ENTITIES)}.")
+        _check_entity(entity)
         name = self._manifest()["datasets"].get(entity, f"{entity}.parquet")
         return self.root / name
 
@@ -376,7 +375,7 @@ class Store:
             _apply_umask(folder, directory=True)
             sums = {}
             for entity, data in datasets.items():
-                self.path(entity)  # checks the name
+                _check_entity(entity)  # not self.path: the new folder is no lost manifest
                 _write_parquet(folder / f"{entity}.parquet", data)
                 sums[f"{entity}.parquet"] = _checksum(folder / f"{entity}.parquet")
             _write_atomic(folder / CHECKSUMS, json.dumps(sums, indent=1).encode("utf-8"))
@@ -485,6 +484,11 @@ def _read_umask() -> int:
 
 _UMASK = _read_umask()
 _DAMAGED: set[str] = set()  # files a reader could not parse (this process)
+
+
+def _check_entity(entity: str) -> None:
+    if entity not in ENTITIES:
+        raise BadInput(f"Okänd datamängd {entity!r}: välj bland {', '.join(ENTITIES)}.")
 
 
 def _apply_umask(path: Path, *, directory: bool = False) -> None:

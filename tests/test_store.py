@@ -29,6 +29,14 @@ def test_commit_round_trip_with_provenance_in_schema_metadata(tmp_path, values):
     assert store.meta("kpis") == {} and store.read("kpis") is None
 
 
+def test_the_first_commit_into_an_empty_cache_warns_of_nothing(tmp_path, values, caplog):
+    # the new folder, before its manifest is written, is not a lost manifest
+    store = Store(tmp_path)
+    store.commit({"values": Dataset(values, {}), "kpis": Dataset(values.iloc[0:0], {})})
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
+    assert store.read("values") is not None
+
+
 def test_values_filters_at_read_time(tmp_path, values):
     store = Store(tmp_path)
     store.commit({"values": Dataset(values, {})})
