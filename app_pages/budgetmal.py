@@ -7,7 +7,17 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from benchmark import analytics, budget, charts, figures, fmt, glide, numbers, quality
+from benchmark import (
+    analytics,
+    budget,
+    charts,
+    figures,
+    fmt,
+    forecast_figures,
+    glide,
+    numbers,
+    quality,
+)
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from kolada.catalogue import POPULATION
@@ -418,7 +428,7 @@ st.caption(
 )
 
 st.subheader(f"Prognos {start}")
-fc = data.cached(figures.forecast_start)(ctx.view)
+fc = data.cached(forecast_figures.forecast_start)(ctx.view)
 if fc.why_not(start) is not None:
     st.info(escape_markdown(fc.why_not(start)))
 else:
@@ -426,7 +436,7 @@ else:
     if st.session_state.get("_forecast_for") != fc_key:  # a new view: start from its figures
         st.session_state["_forecast_for"] = fc_key
         st.session_state["forecast_budget"] = numbers.money_input(fc.net_mnkr, 1)
-        st.session_state["forecast_growth"] = numbers.input_text(100 * fc.base.growth, 1)
+        st.session_state["forecast_growth"] = numbers.input_text(fc.default_growth_pct, 1)
     left_fc, right_fc = st.columns(2)
     left_fc.text_input(f"Budgeterad nettokostnad {start} (mnkr)", key="forecast_budget")
     right_fc.text_input(
@@ -436,47 +446,21 @@ else:
         "Skriv till exempel SKR:s antagande från budgetcirkuläret.",
     )
     try:
-        budget_mnkr = numbers.parse_number(st.session_state["forecast_budget"], numbers.MNKR_UNITS)
-        growth = numbers.parse_number(st.session_state["forecast_growth"], numbers.PERCENT_UNITS)
-        outlook = fc.outlook(start, budget_mnkr).with_growth(growth / 100)
+        prognosis = fc.prognosis(
+            start,
+            forecast_figures.read_budget(st.session_state["forecast_budget"]),
+            forecast_figures.read_growth(st.session_state["forecast_growth"]),
+            target_name=budget.NAMES[kind],
+            target_level=level,
+        )
     except numbers.NumberError as e:
         st.error(escape_markdown(str(e)))
-        outlook = None
-    if outlook is not None:
-        low, high = outlook.likely
-        place, n_ranked = glide.rank_among(outlook.nka, pd.Series(fc.peer_nka))
-        cols = st.columns(3)
-        cols[0].metric(f"Förväntad NKA {start}", fmt.percent(outlook.nka), border=True)
-        cols[1].metric("Trolig nivå", f"{fmt.percent(low)} till {fmt.percent(high)}", border=True)
-        cols[2].metric(
-            f"Plats mot gruppens NKA {fc.base.year}", f"{place} av {n_ranked}", border=True
-        )
-        at_target = outlook.budget_for(level)
-        higher, lower = outlook.nka_if_riket(1), outlook.nka_if_riket(-1)
-        st.markdown(
-            f"Med en nettokostnad på {numbers.money(budget_mnkr)} {start} blir "
-            f"nettokostnadsavvikelsen enligt prognosen {fmt.percent(outlook.nka)}, troligen "
-            f"mellan {fmt.percent(low)} och {fmt.percent(high)}. {budget.NAMES[kind].capitalize()} "
-            f"({fmt.percent(level)}) nås med en nettokostnad på {numbers.money(at_target)}. Om "
-            f"rikets kostnader ökar en procentenhet mer per år blir prognosen "
-            f"{fmt.percent(higher)}, en procentenhet mindre {fmt.percent(lower)}."
-        )
-        band = outlook.band
-        st.caption(
-            f"Prognos – egen bearbetning av data från Kolada, inte Koladas siffra. Utgår från "
-            f"{fc.base.year}: kommunens referenskostnad delad med rikets nettokostnad per "
-            f"invånare ({fmt.number(fc.base.structure, 2)}) gånger rikets nivå {start} "
-            f"({fmt.percent(growth, sign=True)} per år), och {fmt.integer(fc.population)} "
-            "invånare. Trolig nivå: hur fel metoden slog när den prövades på tidigare år "
-            f"({band.horizon} år "
-            f"framåt, {band.n} kommun-år: Koladas siffra hamnade för 80 % av dem mellan "
-            f"{fmt.number(-band.p90, sign=True)} och "
-            f"{fmt.number(-band.p10, sign=True)} procentenheter från prognosen; att anta "
-            "oförändrad NKA gav "
-            f"{fmt.number(band.unchanged_median_abs)} mot metodens "
-            f"{fmt.number(band.median_abs)} i mitten av fördelningen). Plats: bland "
-            f"jämförelsekommunernas NKA {fc.base.year}."
-        )
+        prognosis = None
+    if prognosis is not None:
+        for col, (label, value) in zip(st.columns(3), prognosis.metrics(), strict=True):
+            col.metric(label, value, border=True)
+        st.markdown(escape_markdown(prognosis.sentence()))
+        st.caption(escape_markdown(prognosis.caption()))
 
 with lazy.expander("Text till tjänsteskrivelse", "budget_text") as is_open:
     if is_open:

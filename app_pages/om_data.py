@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import kolada
-from benchmark import driver_figures, fmt
+from benchmark import driver_figures, fmt, forecast_figures
 from benchmark.escaping import escape_markdown
 from kolada.drivers import SHARE_0_20
 from kolada.status import cache_status, format_age
@@ -88,7 +88,7 @@ invånare).
 """
 )
 st.markdown(
-    """
+    f"""
 **Varför ändrades NKA?** Eftersom NKA = nettokostnad / referenskostnad − 1 kan ändringen mellan
 två år delas exakt i en del från nettokostnaden per invånare och en del från referenskostnaden.
 Ligger åren på var sin sida om metodbytet 2019 sägs det, eftersom referenskostnaderna då är
@@ -99,16 +99,7 @@ och RKA:s index). Kommunen jämförs med jämförelsekommunernas median det sena
 värde, efter måttets riktning (en kortare väntetid är bättre), och bara när minst 3 och minst
 hälften av gruppen har värde. Rutorna säger var kommunen ligger, inte varför.
 
-**Prognos (Budgetmål).** NKA = n / r − 1, där n är nettokostnaden per invånare och r
-referenskostnaden per invånare. Skriv r = s × R, där R är rikets nettokostnad per invånare för
-området och s = r / R kommunens strukturindex, som ändras långsamt. Från det senaste året b med
-alla värden: R för budgetåret T = R_b × (1 + g)^(T − b), där g är rikets årliga ökning
-(förvalt det geometriska medlet av de tre åren fram till b, eller det antagande man skriver in),
-r_T = s_b × R_T, och för en budgeterad nettokostnad N (kronor) med invånarantalet P är den
-förväntade NKA = N / P / r_T − 1. Omvänt ger nettokostnaden r_T × (1 + mål/100) × P målet. Den
-troliga nivån är hur långt från prognosen Koladas siffra hamnade för 80 % av kommun-åren när
-metoden prövades på alla kommuner och tidigare år med samma avstånd. Där metoden inte
-var bättre än att anta oförändrad NKA (LSS) ges ingen prognos.
+**Prognos (Budgetmål).** {forecast_figures.METHOD_TEXT}
 """
 )
 

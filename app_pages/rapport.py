@@ -5,9 +5,12 @@ from datetime import date
 
 import streamlit as st
 
-from benchmark import budget, fmt
+from benchmark import budget, fmt, forecast_figures
 from benchmark.attribution import COMPUTED, RAW
+from benchmark.escaping import escape_markdown
+from benchmark.numbers import NumberError
 from benchmark.report import document, pdf, word
+from benchmark.report.forecast import BudgetInput
 from kolada.drivers import trees_for
 from ui import data, sidebar
 from ui.fetch import ensure_data
@@ -50,19 +53,56 @@ target = right.selectbox(
     "(utgångsläge: senaste år med värde och tillräckligt många jämförelsevärden; första "
     "budgetår: nästa år).",
 )
+# Budgetmål's forecast, when one was typed for this kommun and area
+typed = st.session_state.get("_forecast_for")
+if "report_budget" not in st.session_state and typed and typed[:2] == (view.kommun, a.code):
+    st.session_state["report_budget"] = st.session_state.get("forecast_budget", "")
+    st.session_state["report_growth"] = st.session_state.get("forecast_growth", "")
+left_b, right_b = st.columns(2)
+left_b.text_input(
+    "Budgeterad nettokostnad för prognos (mnkr)",
+    key="report_budget",
+    disabled=scope == document.ALL,
+    help="Områdets nettokostnad första budgetåret, som under Prognos på Budgetmål. Tomt: "
+    "ingen prognos i rapporten.",
+)
+right_b.text_input(
+    "Rikets kostnadsökning per år i prognosen (%)",
+    key="report_growth",
+    disabled=scope == document.ALL,
+    help="Tomt: rikets genomsnittliga ökning de tre senaste åren med värden.",
+)
+budget_input = None
+if scope != document.ALL and st.session_state.get("report_budget", "").strip():
+    try:
+        growth_text = st.session_state.get("report_growth", "").strip()
+        budget_input = BudgetInput(
+            forecast_figures.read_budget(st.session_state["report_budget"]),
+            forecast_figures.read_growth(growth_text) if growth_text else None,
+        )
+    except NumberError as e:
+        st.error(escape_markdown(str(e)))
+        st.stop()
 parts = [
     "nyckeltal",
     "diagram",
     "text",
     *(["kostnadsdrivare"] if scope != document.ALL and trees_for(a.code) else []),
     *(["budgetmål"] if target and scope != document.ALL else []),
+    *(["prognos"] if budget_input else []),
 ]
 st.markdown(f"Rapporten innehåller {', '.join(parts)}, jämförelsegrupp, förbehåll och källor.")
 
 
 def report_key() -> tuple:
     """What a made report belongs to: the view, its scope and target, the published cache."""
-    return (view, scope, target if scope != document.ALL else "", data.store().stamp())
+    return (
+        view,
+        scope,
+        target if scope != document.ALL else "",
+        budget_input,
+        data.store().stamp(),
+    )
 
 
 key = report_key()
@@ -87,6 +127,7 @@ if st.button("Skapa rapport", type="primary", key="report_make") or st.session_s
         view,
         all_areas=scope == document.ALL,
         target=target or None,
+        budget_input=budget_input,
         today=date.today(),
         progress=show,
     )

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The forecast's uncertainty, measured (issue 23): run ``benchmark.forecast`` on every kommun
 and every pair of years the mirror's recorded data allow, per area and horizon (1–5 years), for
-Riket's level known, Riket's growth extrapolated and "NKA unchanged", and write the error
+Riket's level known, Riket's growth extrapolated and "NKA unchanged" (for LSS also with the
+kommun's own volume known), and write the error
 distribution (n, median absolute error, p10/p50/p90 of forecast − Kolada's NKA) to
 ``benchmark/data/forecast_backtest.json``, the file the app reads its bands from.
 
@@ -34,6 +35,9 @@ from tests.integration.conftest import fill_from_mirror  # noqa: E402
 
 OUT = ROOT / "benchmark" / "data" / "forecast_backtest.json"
 HORIZONS = range(1, 6)
+# LSS's alternative, tried: its reference cost follows the kommun's own volume (invånare med
+# insatser enligt LSS per invånare, known in advance as if from the kommun's own beslut)
+VOLUME_KPIS = {"lss": "N28892"}
 
 
 def bands(src: Source) -> pd.DataFrame:
@@ -43,8 +47,12 @@ def bands(src: Source) -> pd.DataFrame:
         if a.net_cost is None:  # "Totalt" has no net cost of its own
             continue
         kpis = [k for k in (a.nka_pct, a.net_cost, a.reference_cost, a.nka_mnkr) if k]
-        values = src.values([*kpis, POPULATION])
+        volume = VOLUME_KPIS.get(a.code)
+        values = src.values([*kpis, POPULATION, *([volume] if volume else [])])
         frames.append(forecast.error_bands(forecast.backtest(values, a, kommuner, HORIZONS)))
+        if volume:
+            errors = forecast.backtest_volume(values, a, kommuner, HORIZONS, volume)
+            frames.append(forecast.error_bands(errors))
     return pd.concat(frames, ignore_index=True)
 
 

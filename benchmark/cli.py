@@ -14,8 +14,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from benchmark.forecast_figures import read_budget, read_growth
+from benchmark.numbers import NumberError
 from benchmark.report import document, pdf, word
 from benchmark.report.document import needed_kpis
+from benchmark.report.forecast import BudgetInput
 from benchmark.source import Source, fetch_missing
 from benchmark.viewstate import parse_view
 from kolada.cli import SwedishParser
@@ -49,6 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--till", help="sista år (standard: senaste år med värde och jämförelse)")
     r.add_argument("--utgava", help="per-ar: varje år med den utgåva av gruppen som gällde då")
     r.add_argument("--mal", choices=sorted(TARGET_WORDS), help="budgetmål i rapporten")
+    r.add_argument(
+        "--budget",
+        metavar="MNKR",
+        help="budgeterad nettokostnad för området första budgetåret (mnkr, t.ex. 123,4): "
+        "rapporten får en prognos för nettokostnadsavvikelsen",
+    )
+    r.add_argument(
+        "--riket-tillvaxt",
+        metavar="PROCENT",
+        help="rikets kostnadsökning per år i prognosen (standard: de tre senaste årens)",
+    )
     r.add_argument("--format", choices=sorted(RENDER), help="standard: ur --out, annars docx")
     r.add_argument("--out", help="fil att skriva (standard: rapport-<kommun>-<område>.<format>)")
     r.add_argument("--cache-dir", help="cachemapp (standard: KOLADA_CACHE_DIR eller data/cache)")
@@ -85,6 +99,27 @@ def _format(args: argparse.Namespace) -> str:
     return suffix or "docx"
 
 
+def _budget(args: argparse.Namespace, all_areas: bool) -> BudgetInput | None:
+    """--budget and --riket-tillvaxt as numbers (decimal comma or point)."""
+    if args.budget is None:
+        if args.riket_tillvaxt is not None:
+            raise BadInput("--riket-tillvaxt gäller prognosen: ange också --budget")
+        return None
+    if all_areas:
+        raise BadInput("--budget gäller ett verksamhetsområde: ange --omrade, inte alla")
+
+    def read(flag: str, text: str | None, reader) -> float | None:
+        try:
+            return None if text is None else reader(text)
+        except NumberError as e:
+            raise BadInput(f"{flag}: {e}") from None
+
+    return BudgetInput(
+        read("--budget", args.budget, read_budget),
+        read("--riket-tillvaxt", args.riket_tillvaxt, read_growth),
+    )
+
+
 def _progress(quiet: bool):
     def show(share: float, message: str) -> None:
         if not quiet:
@@ -118,6 +153,7 @@ def run_report(args: argparse.Namespace) -> int:
     kind = _format(args)
     store = Store(args.cache_dir)
     view, all_areas = _view(args, Source(store))
+    budget_input = _budget(args, all_areas)
     _fetch(store, view, all_areas, args.quiet)
     src = Source(store)  # what the cache holds now
     doc = document.make_document(
@@ -125,6 +161,7 @@ def run_report(args: argparse.Namespace) -> int:
         view,
         all_areas=all_areas,
         target=TARGET_WORDS.get(args.mal) if args.mal else None,
+        budget_input=budget_input,
         today=date.today(),
         progress=_progress(args.quiet),
     )

@@ -6,9 +6,10 @@ lays out the very same ones, so the two cannot drift.
 
 Each function reads, then hands the frames to the pure modules (``overview``, ``budget``,
 ``nka_change``, ``driver_figures``, ``quality``, ``analytics``) that do the arithmetic. (About
-720 lines: one section per view — Översikt, Jämförelse, IFO i delar, Kostnadsdrivare, Budgetmål
-and its forecast, Alla områden, Kostnad och kvalitet — each a reader and the object its page and
-the report share; its one reason to change is how a view reads the store.)
+650 lines: one section per view — Översikt, Jämförelse, IFO i delar, Kostnadsdrivare, Budgetmål,
+Alla områden, Kostnad och kvalitet — each a reader and the object its page and the report share;
+its one reason to change is how a view reads the store. Budgetmål's forecast:
+``forecast_figures``.)
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from benchmark import (
     driver_figures,
     editions,
     fmt,
-    forecast,
     narrative,
     nka_change,
     overview,
@@ -647,79 +647,3 @@ def quality_by_area(src: Source, view: View) -> list[QualityFigures]:
     """``quality_figures`` of every area with quality KPIs, each against its own peers (as
     Alla områden compares each area with its own group)."""
     return [quality_figures(src, replace(view, area=a.code)) for a in AREAS if quality_for(a.code)]
-
-
-# ---- Prognos (Budgetmål) ---------------------------------------------------------------------
-@dataclass(frozen=True)
-class ForecastStart:
-    """Where a forecast of the area's NKA starts: the latest year with the kommun's reference
-    cost, its net cost, its population and Riket's net cost (and three years of Riket before
-    it, for Riket's growth), the peers' NKA that year, and the backtest's bands."""
-
-    area: Area
-    base: forecast.Base | None
-    population: float | None
-    net_mnkr: float | None  # the kommun's net cost in the base year (the default budget)
-    peer_nka: list[float]
-    bands: pd.DataFrame
-
-    def outlook(self, year: int, budget_mnkr: float) -> forecast.Outlook | None:
-        band = self.band(year)
-        if self.base is None or self.population is None or band is None:
-            return None
-        return forecast.Outlook(self.base, year, self.population, budget_mnkr, band)
-
-    def band(self, year: int) -> forecast.Band | None:
-        if self.base is None:
-            return None
-        return forecast.band_for(self.bands, self.area.code, year - self.base.year)
-
-    def why_not(self, year: int) -> str | None:
-        """Why there is no forecast for ``year`` (None when there is one)."""
-        area_text = narrative.area_in_sentence(self.area.title)
-        if self.base is None or self.population is None:
-            return (
-                f"Ingen prognos för {area_text}: den kräver kommunens nettokostnad och "
-                "referenskostnad per invånare och rikets nettokostnad för området de senaste "
-                "fyra åren, och cachen saknar dem."
-            )
-        horizon = year - self.base.year
-        band = self.band(year)
-        if band is None:
-            return (
-                f"Ingen prognos för {area_text} {year}: metoden har inte prövats {horizon} år "
-                f"framåt från {self.base.year} (det finns för få år att pröva den på)."
-            )
-        if not band.beats_unchanged:
-            return (
-                f"Ingen prognos för {area_text}: när metoden prövades på tidigare år var den "
-                f"inte bättre än att anta oförändrad nettokostnadsavvikelse ({horizon} år "
-                f"framåt: {fmt.number(band.median_abs)} mot {fmt.number(band.unchanged_median_abs)}"
-                " procentenheters fel i mitten av fördelningen). Referenskostnaden följer där "
-                "annat än rikets nivå, för LSS kommunens egna verkställda beslut."
-            )
-        return None
-
-
-def forecast_start(src: Source, view: View) -> ForecastStart:
-    a = area(view.area)
-    bands = forecast.load_bands()
-    if a.net_cost is None:
-        return ForecastStart(a, None, None, None, [], bands)
-    peers = src.peers(view).ids
-    values = src.values([*a.kpis, POPULATION], [view.kommun, *peers, RIKET])
-    riket = forecast.riket_series(values, a)
-    years = sorted(set(analytics.years_with_data(values, a.net_cost, view.kommun)) & set(riket))
-    for year in reversed(years):
-        growth = forecast.riket_growth(riket, year)
-        population = analytics.population(values, view.kommun, year)
-        base = forecast.base_at(values, a, view.kommun, year, riket, growth or 0.0)
-        if growth is None or base is None or not population:
-            continue
-        net = analytics.value_at(values, a.net_cost, view.kommun, year)
-        peer_nka = [analytics.value_at(values, a.nka_pct, p, year) for p in peers]
-        return ForecastStart(
-            a, base, population, net * population / 1e6, [v for v in peer_nka if v is not None],
-            bands,
-        )  # fmt: skip
-    return ForecastStart(a, None, None, None, [], bands)

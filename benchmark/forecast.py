@@ -31,6 +31,9 @@ from kolada.catalogue import RIKET, Area
 GROWTH_YEARS = 3  # Riket's growth: the geometric mean of the last three yearly changes
 KNOWN, EXTRAPOLATED, UNCHANGED = "riket_kand", "riket_framskriven", "oforandrad"
 ASSUMPTIONS = (KNOWN, EXTRAPOLATED, UNCHANGED)  # Riket's level as it was / grown; NKA as it was
+# LSS, tried: the reference cost follows the kommun's own volume; beside "unchanged" on the
+# same kommun-years (fewer: the volume KPI starts later)
+VOLUME, VOLUME_UNCHANGED = "volym_kand", "oforandrad_volymar"
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,45 @@ def backtest(
     return frame.assign(area=area.code)[["area", *frame.columns]]
 
 
+def backtest_volume(
+    values: pd.DataFrame, area: Area, kommuner: Iterable[str], horizons: Iterable[int],
+    volume_kpi: str,
+) -> pd.DataFrame:  # fmt: skip
+    """The alternative tried for LSS, whose reference cost follows the kommun's own verkställda
+    beslut: r_T = r_b × (v_T / v_b) × (U_T / U_b), with v the kommun's volume per invånare
+    (``volume_kpi``) as it turned out in T — as if the kommun knew it when budgeting — and
+    U = R / V Riket's net cost per unit of Riket's volume, as it turned out. Rows as
+    ``backtest``'s, assumptions ``VOLUME`` and ``VOLUME_UNCHANGED`` ("NKA unchanged" on the
+    same kommun-years); the unit of ``volume_kpi`` cancels out."""
+    riket = riket_series(values, area)
+    riket_volume = analytics.series(values, volume_kpi, RIKET)
+    by_kommun = {m: f for m, f in values.groupby("municipality")}
+    rows = []
+    for kommun in kommuner:
+        local = by_kommun.get(kommun, values.iloc[0:0])
+        own = analytics.series(local, area.nka_pct, kommun)
+        net = analytics.series(local, area.net_cost, kommun)
+        volume = analytics.series(local, volume_kpi, kommun)
+        for base_year in own.index:
+            b = int(base_year)
+            ref = analytics.reference_cost(local, area, kommun, b)
+            for h in sorted(set(horizons)):
+                t = b + h
+                inputs = [volume.get(b), volume.get(t), riket_volume.get(b), riket_volume.get(t)]
+                if t not in own.index or t not in net.index or crosses_method_break(b, t):
+                    continue
+                if ref is None or ref.kr_per_inhabitant is None or not all(inputs):
+                    continue
+                if b not in riket or t not in riket:
+                    continue
+                unit_growth = (riket[t] / inputs[3]) / (riket[b] / inputs[2])
+                reference = ref.kr_per_inhabitant * inputs[1] / inputs[0] * unit_growth
+                rows.append((kommun, b, h, VOLUME, expected_nka(net[t], reference) - own[t]))
+                rows.append((kommun, b, h, VOLUME_UNCHANGED, own[b] - own[t]))
+    frame = pd.DataFrame(rows, columns=["kommun", "base", "horizon", "assumption", "error"])
+    return frame.assign(area=area.code)[["area", *frame.columns]]
+
+
 def error_bands(errors: pd.DataFrame) -> pd.DataFrame:
     """Per area, horizon and assumption: n, the median absolute error, and the 10th, 50th and
     90th percentiles of the signed error (the band around a forecast)."""
@@ -197,16 +239,23 @@ def load_bands(path: Path = BANDS_FILE) -> pd.DataFrame:
     return pd.DataFrame(json.loads(path.read_text(encoding="utf-8"))["bands"])
 
 
-def band_for(bands: pd.DataFrame, area_code: str, horizon: int) -> Band | None:
-    """The band for an area and horizon; None where the backtest has none."""
+def band_for(
+    bands: pd.DataFrame,
+    area_code: str,
+    horizon: int,
+    method: str = EXTRAPOLATED,
+    yardstick: str = UNCHANGED,
+) -> Band | None:
+    """The band for an area and horizon (of ``method``, beside ``yardstick``); None where the
+    backtest has none."""
     rows = bands[(bands["area"] == area_code) & (bands["horizon"] == horizon)]
     by = {r["assumption"]: r for _, r in rows.iterrows()}
-    if EXTRAPOLATED not in by or UNCHANGED not in by:
+    if method not in by or yardstick not in by:
         return None
-    e = by[EXTRAPOLATED]
+    e = by[method]
     return Band(
         horizon, int(e["n"]), float(e["median_abs"]), float(e["p10"]), float(e["p90"]),
-        float(by[UNCHANGED]["median_abs"]),
+        float(by[yardstick]["median_abs"]),
     )  # fmt: skip
 
 

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benchmark import forecast
+from benchmark import forecast, forecast_figures
+from benchmark.numbers import NumberError
 from kolada.catalogue import POPULATION, RIKET, area
 
-IFO = area("ifo")
+IFO, LSS = area("ifo"), area("lss")
 finite = st.floats(min_value=-90, max_value=300, allow_nan=False)
 positive = st.floats(min_value=100, max_value=100_000, allow_nan=False)
 
@@ -110,3 +111,95 @@ def test_an_outlook_a_budget_and_riket_s_growth():
     assert o.nka_if_riket(1) < o.nka < o.nka_if_riket(-1)  # Riket costlier: a lower NKA
     assert o.likely == (pytest.approx(o.nka - 6.0), pytest.approx(o.nka + 5.0))
     assert band.beats_unchanged
+
+
+def test_the_volume_backtest_is_exact_where_the_reference_follows_the_volume():
+    """LSS's alternative: a kommun whose reference cost is its volume × Riket's cost per unit
+    of volume × a constant is forecast exactly from the volume as it turned out."""
+    rows = []
+    for i, year in enumerate(range(2019, 2023)):
+        riket_volume, volume = 0.7 + 0.01 * i, 0.8 * 1.05**i
+        riket, net = 5_000 * 1.04**i, 6_000 * 1.06**i
+        reference = 1.3 * volume * riket / riket_volume
+        rows += [
+            (LSS.net_cost, RIKET, year, riket),
+            ("N28892", RIKET, year, riket_volume),
+            ("N28892", "0561", year, volume),
+            (LSS.net_cost, "0561", year, net),
+            (LSS.nka_pct, "0561", year, 100 * (net / reference - 1)),
+        ]
+    errors = forecast.backtest_volume(frame(rows), LSS, ["0561"], [1, 2], "N28892")
+    by = errors.groupby("assumption")["error"]
+    assert by.count().to_dict() == {forecast.VOLUME: 5, forecast.VOLUME_UNCHANGED: 5}
+    assert errors.loc[errors["assumption"] == forecast.VOLUME, "error"].abs().max() < 1e-9
+    band = forecast.band_for(
+        forecast.error_bands(errors), "lss", 1, forecast.VOLUME, forecast.VOLUME_UNCHANGED
+    )
+    assert band.n == 3 and band.beats_unchanged
+
+
+def start(bands=None) -> forecast_figures.ForecastStart:
+    base = forecast.Base(2022, reference=5_000.0, riket=4_000.0, growth=0.03)
+    if bands is None:
+        bands = pd.DataFrame(
+            [
+                ("ifo", 2, forecast.EXTRAPOLATED, 100, 4.0, -5.0, 1.0, 6.0),
+                ("ifo", 2, forecast.UNCHANGED, 100, 9.0, -12.0, 0.0, 12.0),
+            ],
+            columns=["area", "horizon", "assumption", "n", "median_abs", "p10", "p50", "p90"],
+        )
+    return forecast_figures.ForecastStart(IFO, base, 10_000.0, 50.0, [-3.0, 1.0, 8.0], bands)
+
+
+def test_a_prognosis_says_what_its_figures_show():
+    p = start().prognosis(2024, 50.0, None, target_name="medianen", target_level=1.0)
+    o = p.outlook
+    assert o.base.growth == 0.03  # None: Riket's growth as extrapolated
+    low, high = o.likely
+    (nka_label, nka), (likely_label, likely), (place_label, place) = p.metrics()
+    assert (nka_label, likely_label) == ("Förväntad NKA 2024", "Trolig nivå")
+    assert place_label == "Plats mot gruppens NKA 2022" and place == "1 av 4"  # −5,7 %: lowest
+    sentence = p.sentence()
+    assert f"enligt prognosen {nka}" in sentence and f"{likely.split(' till ')[0]} och" in sentence
+    assert "Medianen (1,0\xa0%) nås med en nettokostnad på 53,6\xa0mnkr" in sentence
+    assert sentence.endswith(
+        f"{forecast_figures.fmt.percent(o.nka_if_riket(1))}, en procentenhet mindre "
+        f"{forecast_figures.fmt.percent(o.nka_if_riket(-1))}."
+    )
+    assert p.caption().startswith("Prognos – egen bearbetning av data från Kolada")
+    rows = dict(p.assumptions())
+    assert (
+        rows["Rikets kostnadsökning per år"]
+        == "+3,0\xa0% (rikets genomsnitt de 3 åren fram till 2022)"
+    )
+    assert rows["Förväntad NKA 2024"] == nka and rows["Nettokostnad som ger medianen (1,0\xa0%)"]
+    typed = start().prognosis(2024, 50.0, 4.0, target_name="medianen", target_level=None)
+    assert (
+        dict(typed.assumptions())["Rikets kostnadsökning per år"] == "+4,0\xa0% (angivet antagande)"
+    )
+    assert "nås" not in typed.sentence() and typed.outlook.nka < o.nka
+
+
+def test_no_prognosis_where_the_method_is_not_tried_or_not_better():
+    assert start().prognosis(2025, 50.0, target_name="medianen", target_level=0.0) is None
+    assert "inte prövats 3 år framåt" in start().why_not(2025)
+    worse = start().bands.assign(median_abs=[9.5, 9.0])
+    assert start(worse).prognosis(2024, 50.0, target_name="medianen", target_level=0.0) is None
+    assert "inte bättre än att anta oförändrad" in start(worse).why_not(2024)
+
+
+@pytest.mark.parametrize(
+    ("reader", "text", "needle"),
+    [
+        (forecast_figures.read_budget, "abc", "”abc” är inte ett tal"),
+        (forecast_figures.read_budget, "0", "”0” måste vara större än 0 mnkr"),
+        (forecast_figures.read_budget, "−12,5", "”−12,5” måste vara större än 0"),
+        (forecast_figures.read_growth, "75 %", "”75 %” är orimlig"),
+        (forecast_figures.read_growth, "", "Fältet är tomt"),
+    ],
+)
+def test_a_bad_budget_or_growth_is_named(reader, text, needle):
+    with pytest.raises(NumberError, match=needle):
+        reader(text)
+    assert forecast_figures.read_budget("1 234,5 mnkr") == 1234.5
+    assert forecast_figures.read_growth("−0,5 %") == -0.5

@@ -97,6 +97,11 @@ def test_a_kommun_without_values_gets_a_document_that_says_so(source):
         (["--kommun", "0561", "--omrade", "skola"], "omrade='skola'"),
         (["--kommun", "0561", "--fran", "1999"], "fran='1999'"),
         (["--kommun", "0561", "--out", "rapport.odt"], "'rapport.odt'"),
+        (["--kommun", "0561", "--budget", "sjuttio"], "--budget: ”sjuttio” är inte ett tal"),
+        (["--kommun", "0561", "--budget", "−5"], "Budgeten ”−5” måste vara större än 0"),
+        (["--kommun", "0561", "--budget", "70", "--riket-tillvaxt", "x"], "”x” är inte ett tal"),
+        (["--kommun", "0561", "--riket-tillvaxt", "3"], "ange också --budget"),
+        (["--kommun", "0561", "--omrade", "alla", "--budget", "70"], "inte alla"),
     ],
 )
 def test_the_command_names_a_bad_value_in_swedish(source, args, needle, capsys):

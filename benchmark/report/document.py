@@ -10,11 +10,12 @@ from datetime import date
 
 import altair as alt
 
-from benchmark import charts, figures, fmt, narrative
+from benchmark import budget, charts, figures, fmt, forecast_figures, narrative
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.numbers import money
 from benchmark.report.budget import budget_section
 from benchmark.report.drivers import driver_section
+from benchmark.report.forecast import FORMULA, BudgetInput, backtest_appendix, forecast_section
 from benchmark.report.model import (
     Block,
     Bullets,
@@ -28,6 +29,7 @@ from benchmark.report.model import (
 )
 from benchmark.report.quality import quality_section
 from benchmark.report.sections import (
+    FORMULAS,
     caveats,
     key_figures,
     peer_section,
@@ -151,11 +153,33 @@ def shared_notes(by_area: list[tuple[str, list[str]]]) -> list[str]:
     ]
 
 
+def _prognosis(
+    src: Source, view: View, target: str | None, today: date, given: BudgetInput
+) -> tuple[list[Block], list[Block]]:
+    """The forecast for the budget given — for the first budget year and against the target
+    (the median when none is chosen), as Budgetmål opens — and its appendix."""
+    fc = forecast_figures.forecast_start(src, view)
+    b = figures.budget_base(src, view)
+    kind = target or "median"
+    level = b.at(b.default).levels.get(kind) if b.default is not None else None
+    base = b.default if b.default is not None else (fc.base.year if fc.base else today.year)
+    _, year = budget.budget_years(today.year, base)
+    p = fc.prognosis(
+        year,
+        given.mnkr,
+        given.growth_pct,
+        target_name=budget.NAMES[kind],
+        target_level=level if isinstance(level, float | int) else None,
+    )
+    return forecast_section(fc, year, p, 1), (backtest_appendix(fc, year) if p else [])
+
+
 def area_document(
     src: Source,
     view: View,
     *,
     target: str | None = None,
+    budget_input: BudgetInput | None = None,
     today: date,
     progress: Progress = _quiet,
 ) -> Document:
@@ -169,9 +193,14 @@ def area_document(
         progress(min(done[0] / steps, 1.0), message)
 
     blocks, kpis, _ = area_blocks(src, d, target=target, today=today, titled=False, progress=step)
+    appendix: list[Block] = []
+    if budget_input is not None and d.o.year is not None:
+        section, appendix = _prognosis(src, view, target, today, budget_input)
+        blocks += section
     if d.o.year is not None:
         blocks += peer_section(d)
-    blocks += sources_section(src, kpis)
+    blocks += sources_section(src, kpis, (*FORMULAS, FORMULA) if appendix else FORMULAS)
+    blocks += appendix
     progress(1.0, "klart")
     return Document(
         title=f"{d.area.title} – {d.kommun_name}",
@@ -291,9 +320,12 @@ def make_document(
     *,
     all_areas: bool = False,
     target: str | None = None,
+    budget_input: BudgetInput | None = None,
     today: date,
     progress: Progress = _quiet,
 ) -> Document:
     if all_areas:
         return all_areas_document(src, view, today=today, progress=progress)
-    return area_document(src, view, target=target, today=today, progress=progress)
+    return area_document(
+        src, view, target=target, budget_input=budget_input, today=today, progress=progress
+    )

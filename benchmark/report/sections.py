@@ -276,7 +276,9 @@ FORMULAS = (
 )
 
 
-def sources_section(src: Source, kpis: Iterable[str]) -> list[Block]:
+def sources_section(
+    src: Source, kpis: Iterable[str], formulas: tuple[str, ...] = FORMULAS
+) -> list[Block]:
     used = [k for k in dict.fromkeys(kpis) if k in src.kpi_titles]
     rows = tuple(
         (k, src.kpi_titles[k], (src.fetched_at(k) or src.fetched_at())[:16].replace("T", " "))
@@ -293,5 +295,5 @@ def sources_section(src: Source, kpis: Iterable[str]) -> list[Block]:
             widths=(1.2, 6, 2.2),
         ),
         Heading("Formler", 2),
-        Bullets(FORMULAS),
+        Bullets(formulas),
     ]

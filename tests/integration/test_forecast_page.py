@@ -4,11 +4,17 @@ none. Each figure is recomputed here from the raw values and the band file."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from benchmark import forecast
 from benchmark.numbers import parse_number
+from benchmark.report import document
+from benchmark.report.forecast import BudgetInput
+from benchmark.report.model import Bullets, Heading
 from benchmark.source import Source
+from benchmark.viewstate import parse_view
 from kolada.catalogue import RIKET, area
 from kolada.store import Store
 from tests.conftest import run_app
@@ -72,3 +78,40 @@ def test_lss_without_the_volume_input_says_why_there_is_no_forecast(real_cache):
         for i in infos
     )
     assert not [m for m in at.metric if m.label.startswith("Förväntad NKA")]
+
+
+def test_the_report_says_what_budgetmal_says_for_the_same_budget(real_cache):
+    """The budget typed in Budgetmål goes to Rapport's field; the document's Prognos section is
+    the page's sentence and figures, word for word, with the backtest in the appendix."""
+    at = run_app(PAGE, kommun="0561", omrade="ifo")
+    at.text_input(key="forecast_budget").set_value("70,5").run()
+    assert not at.exception
+    (subheader,) = [h.value for h in at.subheader if h.value.startswith("Prognos")]
+    year = int(subheader.split()[-1])
+    said = [m.value.replace("\\", "") for m in at.markdown if "enligt prognosen" in m.value]
+    cards = [(m.label, m.value) for m in at.metric if m.label.startswith(("Förväntad", "Trolig"))]
+    at.switch_page("app_pages/rapport.py").run()
+    assert at.text_input(key="report_budget").value == "70,5"  # carried over, visibly
+    at.text_input(key="report_budget").set_value("sjuttio").run()
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        "”sjuttio” är inte ett tal. Skriv till exempel 2,5 eller −1 234,5."
+    ]
+    at.text_input(key="report_budget").set_value("70,5").run()
+    at.button(key="report_make").click().run()
+    assert not at.exception and "Rapporten är klar" in at.success[0].value
+
+    src = Source(Store(real_cache))
+    view = parse_view({"kommun": "0561", "omrade": "ifo"}, src.names, src.require_values())[0]
+    doc = document.make_document(src, view, budget_input=BudgetInput(70.5), today=date.today())
+    headings = [b.text for b in doc.blocks if isinstance(b, Heading)]
+    i = headings.index(f"Prognos {year}")
+    after = doc.blocks[doc.blocks.index(Heading(f"Prognos {year}", 1)) + 1 :]
+    assert [after[0].text] == said
+    table = after[1]
+    assert set(cards) <= set(table.rows)
+    assert table.caption.startswith("Prognos – egen bearbetning av data från Kolada")
+    assert "Prognosmetoden prövad (Individ- och familjeomsorg)" in headings[i:]
+    bullets = [b for b in doc.blocks if isinstance(b, Bullets)][-1]
+    assert bullets.items[-1].startswith("Prognos: NKA = n / r − 1")
+    plain = document.make_document(src, view, today=date.today())
+    assert not [b for b in plain.blocks if isinstance(b, Heading) and "Prognos" in b.text]

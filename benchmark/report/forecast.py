@@ -1,0 +1,71 @@
+"""The report's "Prognos" section (pure content), when a budget is given: what NKA the budget
+gives with its likely range, the inputs and results in a table, the method's assumptions in
+words — the same ``forecast_figures.Prognosis`` as Budgetmål — and, for the appendix, the
+formula and how the method did when it was tried on earlier years."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from benchmark.forecast_figures import (
+    BACKTEST_CAPTION,
+    BACKTEST_COLUMNS,
+    METHOD_TEXT,
+    ForecastStart,
+    Prognosis,
+)
+from benchmark.report.model import Block, Heading, Table, Text
+
+
+@dataclass(frozen=True)
+class BudgetInput:
+    """A budget for the report's forecast: the area's net cost in mnkr for the first budget
+    year, and Riket's yearly growth in % (None: extrapolated)."""
+
+    mnkr: float
+    growth_pct: float | None = None
+
+
+FORMULA = f"Prognos: {METHOD_TEXT}"
+
+
+def forecast_section(
+    fc: ForecastStart, year: int, prognosis: Prognosis | None, level: int
+) -> list[Block]:
+    """The section under "Prognos {year}": the forecast or why there is none."""
+    blocks: list[Block] = [Heading(f"Prognos {year}", level)]
+    if prognosis is None:
+        return [*blocks, Text(fc.why_not(year) or "Ingen prognos.")]
+    return [
+        *blocks,
+        Text(prognosis.sentence()),
+        Table(
+            ("Uppgift", "Värde"),
+            tuple(prognosis.assumptions()),
+            caption=prognosis.caption(),
+            numeric=(1,),
+            widths=(5, 3),
+        ),
+    ]
+
+
+def backtest_appendix(fc: ForecastStart, year: int) -> list[Block]:
+    """The method tried on earlier years, for the area, every horizon (the forecast's marked in
+    the heading), under "Källor och metod"."""
+    rows = fc.backtest_rows()
+    if not rows or fc.base is None:
+        return []
+    return [
+        Heading(f"Prognosmetoden prövad ({fc.area.title})", 2),
+        Text(
+            f"Prognosen för {year} utgår från {fc.base.year}, {year - fc.base.year} år framåt: "
+            "den raden ger den troliga nivån."
+        ),
+        Table(
+            BACKTEST_COLUMNS,
+            tuple(rows),
+            caption=BACKTEST_CAPTION,
+            numeric=(1, 2, 3, 4, 5),
+            widths=(1.3, 1.3, 1.3, 1.0, 1.0, 1.6),
+        ),
+    ]
