@@ -437,19 +437,26 @@ else:
         st.session_state["_forecast_for"] = fc_key
         st.session_state["forecast_budget"] = numbers.money_input(fc.net_mnkr, 1)
         st.session_state["forecast_growth"] = numbers.input_text(fc.default_growth_pct, 1)
-    left_fc, right_fc = st.columns(2)
-    left_fc.text_input(f"Budgeterad nettokostnad {start} (mnkr)", key="forecast_budget")
-    right_fc.text_input(
+        st.session_state["forecast_population"] = fmt.integer(fc.population)
+    budget_col, growth_col, population_col = st.columns(3)
+    budget_col.text_input(f"Budgeterad nettokostnad {start} (mnkr)", key="forecast_budget")
+    growth_col.text_input(
         "Rikets kostnadsökning per år (%)",
         key="forecast_growth",
         help=f"Förvalt: rikets genomsnittliga ökning de tre åren fram till {fc.base.year}. "
         "Skriv till exempel SKR:s antagande från budgetcirkuläret.",
+    )
+    population_col.text_input(
+        f"Invånare {start}",
+        key="forecast_population",
+        help=f"Förvalt: antalet {fc.base.year}. Skriv kommunens befolkningsprognos om den finns.",
     )
     try:
         prognosis = fc.prognosis(
             start,
             forecast_figures.read_budget(st.session_state["forecast_budget"]),
             forecast_figures.read_growth(st.session_state["forecast_growth"]),
+            forecast_figures.read_population(st.session_state["forecast_population"]),
             target_name=budget.NAMES[kind],
             target_level=level,
         )

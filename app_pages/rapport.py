@@ -58,27 +58,39 @@ typed = st.session_state.get("_forecast_for")
 if "report_budget" not in st.session_state and typed and typed[:2] == (view.kommun, a.code):
     st.session_state["report_budget"] = st.session_state.get("forecast_budget", "")
     st.session_state["report_growth"] = st.session_state.get("forecast_growth", "")
-left_b, right_b = st.columns(2)
-left_b.text_input(
+    st.session_state["report_population"] = st.session_state.get("forecast_population", "")
+budget_col, growth_col, population_col = st.columns(3)
+budget_col.text_input(
     "Budgeterad nettokostnad för prognos (mnkr)",
     key="report_budget",
+    placeholder="Tomt: ingen prognos",
     disabled=scope == document.ALL,
     help="Områdets nettokostnad första budgetåret, som under Prognos på Budgetmål. Tomt: "
     "ingen prognos i rapporten.",
 )
-right_b.text_input(
+growth_col.text_input(
     "Rikets kostnadsökning per år i prognosen (%)",
     key="report_growth",
+    placeholder="Tomt: de senaste årens ökning",
     disabled=scope == document.ALL,
     help="Tomt: rikets genomsnittliga ökning de tre senaste åren med värden.",
 )
+population_col.text_input(
+    "Invånare i prognosen",
+    key="report_population",
+    placeholder="Tomt: senaste årets",
+    disabled=scope == document.ALL,
+    help="Tomt: antalet invånare det senaste året med värden.",
+)
 budget_input = None
 if scope != document.ALL and st.session_state.get("report_budget", "").strip():
+    growth_text = st.session_state.get("report_growth", "").strip()
+    population_text = st.session_state.get("report_population", "").strip()
     try:
-        growth_text = st.session_state.get("report_growth", "").strip()
         budget_input = BudgetInput(
             forecast_figures.read_budget(st.session_state["report_budget"]),
             forecast_figures.read_growth(growth_text) if growth_text else None,
+            forecast_figures.read_population(population_text) if population_text else None,
         )
     except NumberError as e:
         st.error(escape_markdown(str(e)))

@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from benchmark.forecast_figures import read_budget, read_growth
+from benchmark.forecast_figures import read_budget, read_growth, read_population
 from benchmark.numbers import NumberError
 from benchmark.report import document, pdf, word
 from benchmark.report.document import needed_kpis
@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PROCENT",
         help="rikets kostnadsökning per år i prognosen (standard: de tre senaste årens)",
     )
+    r.add_argument(
+        "--invanare",
+        metavar="ANTAL",
+        help="invånare budgetåret i prognosen (standard: senaste årets)",
+    )
     r.add_argument("--format", choices=sorted(RENDER), help="standard: ur --out, annars docx")
     r.add_argument("--out", help="fil att skriva (standard: rapport-<kommun>-<område>.<format>)")
     r.add_argument("--cache-dir", help="cachemapp (standard: KOLADA_CACHE_DIR eller data/cache)")
@@ -100,10 +105,14 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def _budget(args: argparse.Namespace, all_areas: bool) -> BudgetInput | None:
-    """--budget and --riket-tillvaxt as numbers (decimal comma or point)."""
+    """--budget, --riket-tillvaxt and --invanare as numbers (decimal comma or point)."""
     if args.budget is None:
-        if args.riket_tillvaxt is not None:
-            raise BadInput("--riket-tillvaxt gäller prognosen: ange också --budget")
+        for flag, given in (
+            ("--riket-tillvaxt", args.riket_tillvaxt),
+            ("--invanare", args.invanare),
+        ):
+            if given is not None:
+                raise BadInput(f"{flag} gäller prognosen: ange också --budget")
         return None
     if all_areas:
         raise BadInput("--budget gäller ett verksamhetsområde: ange --omrade, inte alla")
@@ -117,6 +126,7 @@ def _budget(args: argparse.Namespace, all_areas: bool) -> BudgetInput | None:
     return BudgetInput(
         read("--budget", args.budget, read_budget),
         read("--riket-tillvaxt", args.riket_tillvaxt, read_growth),
+        read("--invanare", args.invanare, read_population),
     )
 
 

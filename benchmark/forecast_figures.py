@@ -6,7 +6,7 @@ peers, the net cost that reaches the target, Riket's growth one point either way
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import pandas as pd
@@ -64,6 +64,15 @@ def read_growth(text: str) -> float:
     return growth
 
 
+def read_population(text: str) -> float:
+    """The number of invånare typed ("11 506"); ``NumberError`` naming the value when it is not
+    a whole number above 0."""
+    population = parse_number(text)
+    if population < 1 or population != int(population):
+        raise NumberError(f"Invånarantalet ”{text.strip()}” måste vara ett helt tal över 0.")
+    return population
+
+
 @dataclass(frozen=True)
 class Prognosis:
     """What a budget gives (``outlook``), placed among the peers' NKA of the base year and
@@ -72,6 +81,7 @@ class Prognosis:
 
     outlook: forecast.Outlook
     default_growth_pct: float  # Riket's growth as extrapolated, % as printed
+    base_population: float  # the base year's invånare (the default)
     peer_nka: tuple[float, ...]
     target_name: str
     target_level: float | None
@@ -146,14 +156,18 @@ class Prognosis:
             growth += f"{self.base_year})"
         else:
             growth += " (angivet antagande)"
+        population = (f"Invånare ({self.base_year})", fmt.integer(o.population))
+        if round(o.population) != round(self.base_population):
+            population = (f"Invånare {self.year} (angivet)", fmt.integer(o.population))
         rows = [
             (f"Budgeterad nettokostnad {self.year}", money(o.budget_mnkr)),
-            (f"Invånare ({self.base_year})", fmt.integer(o.population)),
+            population,
             (f"Strukturindex s = r / R ({self.base_year})", fmt.number(o.base.structure, 2)),
             ("Rikets kostnadsökning per år", growth),
             (
                 f"Förväntad referenskostnad {self.year}",
-                f"{fmt.integer(o.reference)} kr per invånare",
+                f"{fmt.integer(o.reference)} kr per invånare, "
+                f"{money(o.reference * o.population / 1e6)}",
             ),
             *self.metrics(),
         ]
@@ -191,19 +205,25 @@ class ForecastStart:
         year: int,
         budget_mnkr: float,
         growth_pct: float | None = None,
+        population: float | None = None,
         *,
         target_name: str,
         target_level: float | None,
     ) -> Prognosis | None:
         """The forecast for a budget (mnkr) in ``year``, with Riket's growth ``growth_pct`` %
-        a year (None: extrapolated, as printed); None where ``why_not`` says why there is
-        none."""
+        a year (None: extrapolated, as printed) and ``population`` invånare (None: the base
+        year's); None where ``why_not`` says why there is none."""
         outlook = self.outlook(year, budget_mnkr)
         if outlook is None or self.why_not(year) is not None:
             return None
         default = self.default_growth_pct
-        outlook = outlook.with_growth((default if growth_pct is None else growth_pct) / 100)
-        return Prognosis(outlook, default, tuple(self.peer_nka), target_name, target_level)
+        outlook = replace(
+            outlook.with_growth((default if growth_pct is None else growth_pct) / 100),
+            population=outlook.population if population is None else population,
+        )
+        return Prognosis(
+            outlook, default, self.population, tuple(self.peer_nka), target_name, target_level
+        )
 
     @property
     def default_growth_pct(self) -> float | None:
@@ -244,17 +264,19 @@ class ForecastStart:
         return None
 
     def _volume_note(self, horizon: int) -> str:
-        """What the backtest found when the kommun's own volume was known (LSS)."""
-        tried = forecast.band_for(
-            self.bands, self.area.code, horizon, forecast.VOLUME, forecast.VOLUME_UNCHANGED
-        )
-        if tried is None:
-            return ""
-        return (
-            " Inte heller med antalet invånare med insatser känt i förväg blev den bättre "
-            f"({fmt.number(tried.median_abs)} mot {fmt.number(tried.unchanged_median_abs)}), "
-            "så appen frågar inte efter det."
-        )
+        """What the backtest found when the kommun's own volume was known (LSS), at the
+        horizon or the longest shorter one it was tried at."""
+        for h in range(horizon, 0, -1):
+            tried = forecast.band_for(
+                self.bands, self.area.code, h, forecast.VOLUME, forecast.VOLUME_UNCHANGED
+            )
+            if tried is not None:
+                return (
+                    " Inte heller med antalet invånare med insatser enligt LSS känt i förväg "
+                    f"blev den bättre ({h} år framåt: {fmt.number(tried.median_abs)} mot "
+                    f"{fmt.number(tried.unchanged_median_abs)}), så appen frågar inte efter det."
+                )
+        return ""
 
     def backtest_rows(self) -> list[tuple[str, ...]]:
         """The backtest of the area, a row per horizon: år framåt, n, the method's median

@@ -178,6 +178,10 @@ def test_a_prognosis_says_what_its_figures_show():
         dict(typed.assumptions())["Rikets kostnadsökning per år"] == "+4,0\xa0% (angivet antagande)"
     )
     assert "nås" not in typed.sentence() and typed.outlook.nka < o.nka
+    grown = start().prognosis(2024, 50.0, None, 11_000, target_name="medianen", target_level=1.0)
+    assert dict(grown.assumptions())["Invånare 2024 (angivet)"] == "11\xa0000"
+    assert grown.outlook.nka < o.nka  # the same budget spread over more invånare
+    assert "Invånare (2022)" in dict(p.assumptions())
 
 
 def test_no_prognosis_where_the_method_is_not_tried_or_not_better():
@@ -196,6 +200,8 @@ def test_no_prognosis_where_the_method_is_not_tried_or_not_better():
         (forecast_figures.read_budget, "−12,5", "”−12,5” måste vara större än 0"),
         (forecast_figures.read_growth, "75 %", "”75 %” är orimlig"),
         (forecast_figures.read_growth, "", "Fältet är tomt"),
+        (forecast_figures.read_population, "11 506,5", "”11 506,5” måste vara ett helt tal"),
+        (forecast_figures.read_population, "0", "”0” måste vara ett helt tal över 0"),
     ],
 )
 def test_a_bad_budget_or_growth_is_named(reader, text, needle):
@@ -203,3 +209,4 @@ def test_a_bad_budget_or_growth_is_named(reader, text, needle):
         reader(text)
     assert forecast_figures.read_budget("1 234,5 mnkr") == 1234.5
     assert forecast_figures.read_growth("−0,5 %") == -0.5
+    assert forecast_figures.read_population("11 506") == 11_506

@@ -101,6 +101,7 @@ def test_a_kommun_without_values_gets_a_document_that_says_so(source):
         (["--kommun", "0561", "--budget", "−5"], "Budgeten ”−5” måste vara större än 0"),
         (["--kommun", "0561", "--budget", "70", "--riket-tillvaxt", "x"], "”x” är inte ett tal"),
         (["--kommun", "0561", "--riket-tillvaxt", "3"], "ange också --budget"),
+        (["--kommun", "0561", "--budget", "70", "--invanare", "många"], "--invanare: ”många”"),
         (["--kommun", "0561", "--omrade", "alla", "--budget", "70"], "inte alla"),
     ],
 )

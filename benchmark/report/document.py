@@ -168,6 +168,7 @@ def _prognosis(
         year,
         given.mnkr,
         given.growth_pct,
+        given.population,
         target_name=budget.NAMES[kind],
         target_level=level if isinstance(level, float | int) else None,
     )

@@ -20,10 +20,12 @@ from benchmark.report.model import Block, Heading, Table, Text
 @dataclass(frozen=True)
 class BudgetInput:
     """A budget for the report's forecast: the area's net cost in mnkr for the first budget
-    year, and Riket's yearly growth in % (None: extrapolated)."""
+    year, Riket's yearly growth in % (None: extrapolated) and the invånare (None: the latest
+    year's)."""
 
     mnkr: float
     growth_pct: float | None = None
+    population: float | None = None
 
 
 FORMULA = f"Prognos: {METHOD_TEXT}"

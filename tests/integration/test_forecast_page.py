@@ -67,6 +67,14 @@ def test_atvidaberg_ifo_next_years_budget_gives_an_nka_and_its_band(real_cache):
     at.text_input(key="forecast_budget").set_value(f"{budget * 0.95:.1f}".replace(".", ",")).run()
     assert not at.exception
     assert percent(metric(at, "Förväntad NKA")) < nka - 3
+    # the population as Kolada had it, and a forecast of it typed in: more invånare, lower NKA
+    assert at.text_input(key="forecast_population").value == "11\xa0506"
+    lower = percent(metric(at, "Förväntad NKA"))
+    at.text_input(key="forecast_population").set_value("12 000").run()
+    assert not at.exception
+    assert percent(metric(at, "Förväntad NKA")) == pytest.approx(
+        100 * ((1 + lower / 100) * 11_506 / 12_000 - 1), abs=0.06
+    )
 
 
 def test_lss_without_the_volume_input_says_why_there_is_no_forecast(real_cache):
@@ -74,9 +82,13 @@ def test_lss_without_the_volume_input_says_why_there_is_no_forecast(real_cache):
     assert not at.exception
     infos = [i.value.replace("\\", "") for i in at.info]
     assert any(
-        i.startswith("Ingen prognos för LSS: när metoden prövades") and "verkställda beslut" in i
+        i.startswith("Ingen prognos för LSS: när metoden prövades")
+        and "verkställda beslut" in i
+        and "Inte heller med antalet invånare med insatser enligt LSS känt i förväg blev den "
+        "bättre (3 år framåt: 5,2 mot 2,8)"
+        in i
         for i in infos
-    )
+    ), infos
     assert not [m for m in at.metric if m.label.startswith("Förväntad NKA")]
 
 
