@@ -91,6 +91,8 @@ info = exports.export_info(
         "bland kommunerna med värde."
     ],
     years=(year, year),
+    # every year shown, every kommun: what a controller pastes (the same as Översikt's)
+    matrix=data.cached(figures.overview_figures)(ctx.view).matrix,
 )
 exports.export_buttons(chart, chart_data, info)
 st.caption(

@@ -153,6 +153,7 @@ info = exports.export_info(
     ["Median, kvartiler och ovägt medel över jämförelsekommunerna med värde varje år."],
     units={c: "%" for c in chart_data.columns if c not in ("År", "Preliminärt")}
     | {"Kommuner med värde": "st", "Kommuner i gruppen": "st"},
+    matrix=f.matrix,
 )
 exports.export_buttons(chart, chart_data, info)
 
@@ -165,6 +166,81 @@ if preliminary:
         f"{fmt.PRELIMINARY}: värden från {prel_from} är preliminära (hämtade före Koladas "
         "slutliga publicering) och kan revideras."
     )
+
+
+st.subheader("Kronor per invånare")
+kf = data.cached(figures.kronor_figures)(view)
+if kf is None:
+    st.info(
+        f"Kolada publicerar ingen nettokostnad per invånare för {area_text}."
+        if a.net_cost is None
+        else escape_markdown(
+            figures.absent(
+                ctx.src.fetched_all([a.net_cost]),
+                f"nettokostnad per invånare ({a.net_cost})",
+                f"åren {span[0]}–{span[1]}",
+            )
+        )
+    )
+else:
+    cards = st.container(horizontal=True)
+    helps = [
+        f"{RAW} ({a.net_cost}). Löpande priser.",
+        "Jämförelsekommunernas mittersta nettokostnad per invånare; visas bara när minst "
+        f"{analytics.MIN_PEERS} och minst hälften av gruppen har värde. {COMPUTED}.",
+        f"Härledd: nettokostnad / (1 + NKA/100). {COMPUTED}."
+        if kf.latest["Referenskostnad härledd"]
+        else f"{RAW} ({a.reference_cost}).",
+    ]
+    for (label, value), help_text in zip(kf.cards(), helps, strict=True):
+        cards.metric(label, value, help=help_text, border=True)
+    left_t, right_t = st.columns(2)
+    with_riket = left_t.toggle("Visa riket", key="w_kr_riket")
+    with_lan = right_t.toggle("Visa länets median", key="w_kr_lan")
+    kr_chart = exports.show_chart(
+        charts.kronor_chart, kf.lines(with_riket, with_lan), ctx.kommun_name,
+        alt_text=f"Linjediagram: {narrative.genitive(ctx.kommun_name)} nettokostnad och "
+        f"referenskostnad per invånare för {area_text} {span[0]}–{span[1]} och "
+        "jämförelsegruppens median för nettokostnaden, i kronor. Samma värden står i tabellen "
+        "under diagrammet.",
+    )  # fmt: skip
+    st.caption(
+        f"Linjediagram: {ctx.kommun_genitive_md} nettokostnad per invånare (heldragen mörkblå "
+        "linje) och referenskostnad per invånare (streckad mörkblå linje) – det strukturen "
+        "motiverar – mot jämförelsegruppens median för nettokostnaden (grå linje)"
+        + ("; riket: svart prickad linje" if with_riket else "")
+        + ("; länets övriga kommuner: grå streck-prickad linje" if with_lan else "")
+        + f". Kronor i löpande priser. Nettokostnad och riket: {RAW} ({a.net_cost}). "
+        "Referenskostnad: "
+        + (
+            f"härledd ur nettokostnad och NKA ({a.net_cost}, {a.nka_pct}) – {COMPUTED}"
+            if kf.derived
+            else f"{RAW} ({a.reference_cost})"
+        )
+        + f". Medianer: {COMPUTED}."
+    )
+    kr_info = exports.export_info(
+        ctx,
+        "kronor",
+        f"Nettokostnad och referenskostnad per invånare, {area_text}, {ctx.kommun_name}",
+        [a.net_cost, a.nka_pct, a.reference_cost],
+        [
+            "Referenskostnad per invånare = nettokostnad / (1 + NKA/100) där Kolada inte "
+            "publicerar den.",
+            "Medianer över jämförelsekommunerna med värde; länet: länets övriga kommuner.",
+        ],
+        units={c: "kr" for c in kf.table.columns if c.endswith("(kr/inv)")},
+        matrix=kf.matrix,
+        matrix_unit="kr",
+    )
+    exports.export_buttons(kr_chart, kf.table, kr_info)
+    with lazy.expander("Tabell: kronor per invånare", "oversikt_kronor") as is_open:
+        if is_open:
+            st.dataframe(kf.shown(), hide_index=True)
+            st.caption(
+                f"Kronor per invånare, löpande priser. {ctx.kommun_md} och riket: {RAW}. "
+                f"Medianer och härledd referenskostnad: {COMPUTED}."
+            )
 
 if group is not None:
     with lazy.expander(

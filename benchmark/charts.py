@@ -4,10 +4,10 @@ Colours are neutral on purpose: a negative NKA is not "good" and a positive one 
 (Kolada's own caveat), so no red/green; the kommun is dark blue, peers are greys, and every
 series also differs by line style or mark shape, so nothing depends on colour alone.
 
-Why one module of ~810 lines: every chart kind here shares the house style — the year axis, the
+Why one module of ~850 lines: every chart kind here shares the house style — the year axis, the
 value axis, the legends, the neutral palette, the median rules and the 2019 method-break rule —
 and a chart's look changes in one place for all kinds; each kind (trend, ranking, heatmap,
-glide path, split, cost × quality) is one public function with its private helpers.
+glide path, split, cost × quality, kronor) is one public function with its private helpers.
 """
 
 from __future__ import annotations
@@ -805,3 +805,41 @@ def _quadrant_names() -> list[alt.Chart]:
             )
         )
     return out
+
+
+def kronor_chart(lines: pd.DataFrame, kommun_name: str, height: int = 320) -> alt.LayerChart:
+    """Net cost and reference cost per invånare over the years (``kronor.kronor_lines``): the
+    kommun's net cost solid and its reference cost dashed in dark blue, the peers' median net
+    cost grey, Riket's black dotted and the län's median grey dash-dotted — each line its own
+    dash, so nothing depends on colour alone. No method-break rule: kronor are not NKA."""
+    order = [s for s in dict.fromkeys(lines["serie"])]
+    styles = {
+        f"{kommun_name}, nettokostnad": (KOMMUN, [1, 0]),
+        f"{kommun_name}, referenskostnad": (KOMMUN, [6, 4]),
+        "Median nettokostnad, jämförelsegrupp": (PEER, [1, 0]),
+        "Riket, nettokostnad": ("#000000", [2, 3]),
+        "Median nettokostnad, länets övriga kommuner": (PEER, [8, 3, 2, 3]),
+    }
+    colour = alt.Color(
+        "serie:N",
+        title=None,
+        scale=alt.Scale(domain=order, range=[styles[s][0] for s in order]),
+        legend=_legend("top", symbolType="stroke", symbolStrokeWidth=2),
+    )
+    dash = alt.StrokeDash(
+        "serie:N", scale=alt.Scale(domain=order, range=[styles[s][1] for s in order]), legend=None
+    )
+    base = alt.Chart(lines).encode(
+        x=_year_axis(),
+        y=alt.Y("value:Q", axis=_value_axis("Kronor per invånare"), scale=alt.Scale(zero=False)),
+        color=colour,
+        tooltip=[
+            alt.Tooltip("serie:N", title="Serie"),
+            alt.Tooltip("period:Q", title="År", format="d"),
+            alt.Tooltip("text:N", title="Värde"),
+        ],
+    )
+    return alt.layer(
+        base.mark_line(strokeWidth=2, invalid=BREAK).encode(strokeDash=dash),
+        base.mark_point(size=40, filled=True, opacity=1),
+    ).properties(height=height)

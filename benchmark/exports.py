@@ -136,6 +136,9 @@ class ExportInfo:
     formulas: list[str] = field(default_factory=list)
     years: tuple[int, int] | None = None  # the years the export shows (first, last)
     units: dict[str, str] = field(default_factory=dict)  # column → "%", "p.e.", "kr", "mnkr"
+    # every kommun × every year shown (``matrix.peer_matrix``) and the unit of its values
+    matrix: pd.DataFrame | None = None
+    matrix_unit: str = "%"
 
     @property
     def method_break(self) -> bool:
@@ -215,15 +218,54 @@ def to_csv(data: pd.DataFrame, info: ExportInfo | None = None) -> bytes:
     """Semicolon-separated with decimal comma and a BOM, as Swedish Excel opens it; numbers
     rounded as shown (``rounded``). No field starts a formula, and CRLF line ends make the
     writer quote a field holding a bare CR (which a spreadsheet would otherwise take as a new
-    row)."""
-    safe = spreadsheet_safe(rounded(data, info.units if info else None))
+    row). With a matrix (``ExportInfo.matrix``) the CSV is the matrix: every kommun and year,
+    the statistics under them."""
+    if info is not None and info.matrix is not None:
+        safe = spreadsheet_safe(_decimal_commas(info.matrix))
+    else:
+        safe = spreadsheet_safe(rounded(data, info.units if info else None))
     csv = safe.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
     return csv.encode("utf-8-sig")
 
 
+def _decimal_commas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A matrix's numbers (in columns that also hold words) written with a decimal comma."""
+
+    def text(v: object) -> object:
+        if isinstance(v, float):
+            return str(v).replace(".", ",")
+        return str(v) if isinstance(v, int) else v
+
+    return frame.map(text)
+
+
+def _write_matrix(writer: pd.ExcelWriter, matrix: pd.DataFrame, unit: str, formats) -> None:
+    """The sheet "Alla värden": numbers as numbers with their unit's format (counts as whole
+    numbers), words as text."""
+    sheet = writer.book.add_worksheet("Alla värden")
+    writer.sheets["Alla värden"] = sheet
+    bold = writer.book.add_format({"bold": True})
+    safe = spreadsheet_safe(matrix)
+    for col, title in enumerate(safe.columns):
+        sheet.write_string(0, col, str(title), bold)
+        width = max([len(str(title)), *(len(str(v)) for v in safe.iloc[:, col])])
+        sheet.set_column(col, col, min(max(8, width + 2), 60))
+    counts = set(matrix.index[matrix["Roll"] == "Antal"])
+    for row, (index, values) in enumerate(safe.iterrows(), start=1):
+        for col, value in enumerate(values):
+            if isinstance(value, bool) or value is None:
+                sheet.write_string(row, col, "" if value is None else str(value))
+            elif isinstance(value, int | float):
+                sheet.write_number(row, col, value, formats["st" if index in counts else unit])
+            else:
+                sheet.write_string(row, col, str(value))
+    sheet.freeze_panes(1, 3)
+
+
 def to_xlsx(data: pd.DataFrame, info: ExportInfo) -> bytes:
     """Two sheets: Data (the values behind the chart, rounded as shown, numbers stored as
-    numbers with a number format for their unit: ``0.0" %"``, ``#,##0" kr"`` …) and Metadata.
+    numbers with a number format for their unit: ``0.0" %"``, ``#,##0" kr"`` …) and Metadata;
+    with a matrix, "Alla värden" first (every kommun × year, ``_write_matrix``).
     No cell is a formula or a link: xlsxwriter is told to write strings as strings, and they go
     through ``as_text``."""
     out = io.BytesIO()
@@ -235,6 +277,8 @@ def to_xlsx(data: pd.DataFrame, info: ExportInfo) -> bytes:
         out, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}
     ) as writer:
         formats = {u: writer.book.add_format({"num_format": f}) for u, f in NUMBER_FORMATS.items()}
+        if info.matrix is not None:  # first: what a controller pastes
+            _write_matrix(writer, info.matrix, info.matrix_unit, formats)
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
@@ -248,6 +292,21 @@ def to_xlsx(data: pd.DataFrame, info: ExportInfo) -> bytes:
                 for row, (value, unit) in enumerate(zip(values["Värde"], per_row, strict=True)):
                     if unit in formats and isinstance(value, (int, float)) and value == value:
                         sheet.write_number(row + 1, col, value, formats[unit])
+    return out.getvalue()
+
+
+def matrix_xlsx(info: ExportInfo) -> bytes:
+    """ "Alla värden" alone: the matrix and the metadata sheet."""
+    out = io.BytesIO()
+    with pd.ExcelWriter(
+        out, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}
+    ) as writer:
+        formats = {u: writer.book.add_format({"num_format": f}) for u, f in NUMBER_FORMATS.items()}
+        _write_matrix(writer, info.matrix, info.matrix_unit, formats)
+        meta = spreadsheet_safe(info.metadata())
+        meta.to_excel(writer, sheet_name="Metadata", index=False)
+        writer.sheets["Metadata"].set_column(0, 0, 28)
+        writer.sheets["Metadata"].set_column(1, 1, 80)
     return out.getvalue()
 
 

@@ -14,7 +14,7 @@ its one reason to change is how a view reads the store. Budgetmål's forecast:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -26,11 +26,13 @@ from benchmark import (
     driver_figures,
     editions,
     fmt,
+    kronor,
     narrative,
     nka_change,
     overview,
     quality,
 )
+from benchmark.matrix import peer_matrix
 from benchmark.numbers import printed_difference
 from benchmark.source import PeerYears, Source
 from benchmark.viewstate import View
@@ -85,6 +87,15 @@ class OverviewFigures:
     fetched: bool  # the NKA KPI was fetched (else a missing value says nothing of Kolada)
     lines: pd.DataFrame  # the chart's lines (``charts.trend_data``): the kommun, median, mean
     table: pd.DataFrame  # the values behind the chart, by year (for the table and downloads)
+    names: Mapping[str, str]  # id → name, every kommun
+
+    @property
+    def matrix(self) -> pd.DataFrame:
+        """Every kommun compared × every year shown, with the statistics (``matrix``)."""
+        return peer_matrix(
+            self.values, self.area.nka_pct, self.view.kommun, self.peer_years, self.names,
+            list(range(self.span[0], self.span[1] + 1)), self.table, self.o.prel_from,
+        )  # fmt: skip
 
     @property
     def peers(self):
@@ -201,8 +212,93 @@ def overview_figures(src: Source, view: View) -> OverviewFigures:
     return OverviewFigures(
         view, a, name, span, py, values, o, src.fetched_all([a.nka_pct]),
         charts.trend_data(o.own, o.shown_stats, name, o.prel_from),
-        overview.series_table(o, name),
+        overview.series_table(o, name), src.names,
     )  # fmt: skip
+
+
+# ---- Översikt: the kronor behind the per cent -----------------------------------------------
+@dataclass(frozen=True)
+class KronorFigures:
+    """Net cost and reference cost per invånare over the years shown (``kronor``), for the
+    kommun and as the peers' median, with Riket and the län's other kommuner beside them."""
+
+    view: View
+    area: Area
+    kommun_name: str
+    span: tuple[int, int]
+    peer_years: PeerYears
+    values: pd.DataFrame
+    names: Mapping[str, str]
+    table: pd.DataFrame  # ``kronor.kronor_table``
+    prel_from: int | None
+
+    @property
+    def latest(self) -> pd.Series:
+        """The latest year's row with the kommun's net cost (``kronor_figures`` makes none
+        without one), indexed by the table's columns; its ``name`` is the year."""
+        by_year = self.table.set_index("År")
+        return by_year.loc[int(by_year[by_year.columns[0]].dropna().index.max())]
+
+    def cards(self) -> list[tuple[str, str]]:
+        """(label, value) of the latest year: the kommun's net cost, the peers' median and the
+        kommun's reference cost, per invånare."""
+        row, year = self.latest, int(self.latest.name)
+        net, ref, peer = (row.iloc[i] for i in (0, 1, 2))
+        return [
+            (f"Nettokostnad {year}", fmt.kr_per_inhabitant(net)),
+            (f"Gruppens median {year}", fmt.kr_per_inhabitant(peer)),
+            (f"Referenskostnad {year}", fmt.kr_per_inhabitant(ref)),
+        ]
+
+    @property
+    def derived(self) -> bool:
+        """Some year's reference cost is derived (not Kolada's)."""
+        return bool((self.table["Referenskostnad härledd"] == "ja").any())
+
+    def shown(self) -> pd.DataFrame:
+        """The table as the page shows it: whole kronor, "–" where there is no value."""
+        out = self.table.copy()
+        for column in out.columns:
+            if column.endswith(f"({kronor.UNIT})"):
+                out[column] = [fmt.number(v, 0) for v in out[column]]
+        out["År"] = out["År"].astype(str)
+        return out
+
+    def lines(self, riket: bool, lan: bool) -> pd.DataFrame:
+        return kronor.kronor_lines(self.table, self.kommun_name, riket, lan)
+
+    @property
+    def matrix(self) -> pd.DataFrame:
+        """Every kommun's net cost per invånare × every year, with the peers' statistics."""
+        years = list(range(self.span[0], self.span[1] + 1))
+        stats = analytics.peer_stats_by_year(
+            self.values, self.area.net_cost, self.peer_years.by_year, self.span
+        )
+        stats = stats[stats["covered"]].rename(columns=analytics.STAT_TITLES).set_index("År")
+        return peer_matrix(
+            self.values, self.area.net_cost, self.view.kommun, self.peer_years, self.names,
+            years, stats, self.prel_from, decimals=0,
+        )  # fmt: skip
+
+
+def kronor_figures(src: Source, view: View) -> KronorFigures | None:
+    """None where the area has no net cost KPI or the kommun no value for it in the years."""
+    a = area(view.area)
+    if a.net_cost is None:
+        return None
+    span = src.span(view)
+    py = src.peer_years(view, span)
+    lan = src.peers(replace(view, group="lan", custom=())).ids
+    kpis = [k for k in (a.net_cost, a.nka_pct, a.reference_cost, a.nka_mnkr) if k]
+    values = src.values([*kpis, POPULATION], [view.kommun, *py.everyone, *lan, RIKET])
+    years = list(range(span[0], span[1] + 1))
+    name = src.names.get(view.kommun, view.kommun)
+    table = kronor.kronor_table(values, a, view.kommun, name, py.by_year, years, lan)
+    if table[table.columns[1]].isna().all():
+        return None
+    return KronorFigures(
+        view, a, name, span, py, values, src.names, table, src.first_preliminary(a.net_cost)
+    )
 
 
 # ---- Jämförelse -----------------------------------------------------------------------------

@@ -29,6 +29,8 @@ def export_info(
     group: str | None = None,
     members: list[tuple[str, str]] | None = None,
     units: dict[str, str] | None = None,
+    matrix: pd.DataFrame | None = None,
+    matrix_unit: str = "%",
 ) -> exports.ExportInfo:
     """Title, subtitle and source line for a chart of the current view, with its metadata.
 
@@ -36,7 +38,8 @@ def export_info(
     the method-break note in the source line and the metadata. ``shows``: what the chart shows,
     for the subtitle (default: the area). ``group_label`` (subtitle), ``group`` and ``members``
     (metadata): when the chart does not use the view's one peer group. ``units``: column →
-    "%", "p.e.", "kr", "mnkr" (columns named "… (%)" etc. are found without it). Only KPIs the
+    "%", "p.e.", "kr", "mnkr" (columns named "… (%)" etc. are found without it). ``matrix``:
+    every kommun × year behind the chart (``benchmark.matrix``), in its unit. Only KPIs the
     cache holds values for are listed."""
     fetched = ctx.src.fetched_at()
     titles = ctx.src.kpi_titles
@@ -62,6 +65,8 @@ def export_info(
         formulas=formulas or [],
         years=(first, last),
         units=units or {},
+        matrix=matrix,
+        matrix_unit=matrix_unit,
     )
 
 
@@ -89,6 +94,9 @@ def show_chart(
     return lambda: build(*args)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def export_buttons(
     chart: Callable[[], alt.TopLevelMixin], data: pd.DataFrame, info: exports.ExportInfo
 ) -> None:
@@ -99,14 +107,13 @@ def export_buttons(
         ("PNG", "png", "image/png", lambda: exports.to_png(chart(), info)),
         ("SVG", "svg", "image/svg+xml", lambda: exports.to_svg(chart(), info)),
         ("CSV", "csv", "text/csv", lambda: exports.to_csv(data, info)),
-        (
-            "Excel",
-            "xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            lambda: exports.to_xlsx(data, info),
-        ),
+        ("Excel", "xlsx", XLSX, lambda: exports.to_xlsx(data, info)),
         ("Paket (.zip)", "zip", "application/zip", lambda: exports.bundle(chart(), data, info)),
     ]
+    if info.matrix is not None:  # every kommun × every year shown, on its own
+        buttons.append(
+            ("Alla värden (Excel)", "alla.xlsx", XLSX, lambda: exports.matrix_xlsx(info))
+        )
     for label, ext, mime, make in buttons:
         row.download_button(
             f"⬇ {label}",

@@ -1,0 +1,100 @@
+"""The kronor behind the per cent (issue 24): net cost and reference cost per invånare over the
+years, for the kommun and as the peers' median, with Riket's net cost (Kolada's 0000; Riket's
+reference cost is its net cost, NKA 0) and the län's median beside them. Current prices. Pure:
+frames in, frames out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from benchmark import analytics, fmt
+from kolada.catalogue import RIKET, Area
+
+NET, REF = "nettokostnad", "referenskostnad"
+PEER_NET = "Median nettokostnad, jämförelsegrupp"
+PEER_REF = "Median referenskostnad, jämförelsegrupp"
+RIKET_NET = "Riket, nettokostnad"
+LAN_NET = "Median nettokostnad, länets övriga kommuner"
+UNIT = "kr/inv"
+
+
+def references(
+    values: pd.DataFrame, area: Area, kommuner: Iterable[str], years: Iterable[int]
+) -> pd.DataFrame:
+    """Each kommun-year's reference cost per invånare (Kolada's or derived) as rows ``kpi``
+    "referenskostnad", ``municipality``, ``period``, ``value`` — a frame the peer statistics
+    take like any KPI's."""
+    rows = []
+    for m in kommuner:
+        for y in years:
+            ref = analytics.reference_cost(values, area, m, y)
+            if ref is not None and ref.kr_per_inhabitant is not None:
+                rows.append((REF, m, int(y), ref.kr_per_inhabitant))
+    return pd.DataFrame(rows, columns=["kpi", "municipality", "period", "value"])
+
+
+def _median(stats: pd.DataFrame, year: int) -> float | None:
+    """The peers' median a year, only where it is covered (≥ 3 and ≥ half of the group)."""
+    row = stats[stats["period"] == year] if not stats.empty else stats
+    if row.empty or not bool(row["covered"].iloc[0]):
+        return None
+    return float(row["median"].iloc[0])
+
+
+def kronor_table(
+    values: pd.DataFrame,
+    area: Area,
+    kommun: str,
+    kommun_name: str,
+    by_year: Mapping[int, set],
+    years: list[int],
+    lan: list[str],
+) -> pd.DataFrame:
+    """A row a year: the kommun's net cost and reference cost per invånare, the peers' median
+    of each (where covered), Riket's net cost and the median net cost of the län's other
+    kommuner (``lan``; where covered), and whether the kommun's reference cost is derived."""
+    span = (years[0], years[-1])
+    refs = references(values, area, [kommun, *set().union(*by_year.values())], years)
+    net_stats = analytics.peer_stats_by_year(values, area.net_cost, by_year, span)
+    ref_stats = analytics.peer_stats_by_year(refs, REF, by_year, span)
+    others = [m for m in lan if m != kommun]
+    lan_stats = analytics.peer_stats_by_year(
+        values, area.net_cost, {y: set(others) for y in years}, span
+    )
+    out = []
+    for y in years:
+        ref = analytics.reference_cost(values, area, kommun, y)
+        out.append(
+            {
+                "År": y,
+                f"{kommun_name}, {NET} ({UNIT})": analytics.value_at(
+                    values, area.net_cost, kommun, y
+                ),
+                f"{kommun_name}, {REF} ({UNIT})": ref.kr_per_inhabitant if ref else None,
+                f"{PEER_NET} ({UNIT})": _median(net_stats, y),
+                f"{PEER_REF} ({UNIT})": _median(ref_stats, y),
+                f"{RIKET_NET} ({UNIT})": analytics.value_at(values, area.net_cost, RIKET, y),
+                f"{LAN_NET} ({UNIT})": _median(lan_stats, y) if others else None,
+                "Referenskostnad härledd": "ja" if ref is not None and ref.derived else "",
+            }
+        )
+    return pd.DataFrame(out).astype({"År": int})
+
+
+def kronor_lines(table: pd.DataFrame, kommun_name: str, riket: bool, lan: bool) -> pd.DataFrame:
+    """The chart's long frame (``period``, ``serie``, ``value``, ``text``): the kommun's two
+    lines and the peers' median net cost, Riket's and the län's when asked for."""
+    wanted = [f"{kommun_name}, {NET}", f"{kommun_name}, {REF}", PEER_NET]
+    wanted += [RIKET_NET] if riket else []
+    wanted += [LAN_NET] if lan else []
+    rows = [
+        (int(r["År"]), serie, r[f"{serie} ({UNIT})"])
+        for _, r in table.iterrows()
+        for serie in wanted
+    ]
+    frame = pd.DataFrame(rows, columns=["period", "serie", "value"])
+    frame["value"] = pd.to_numeric(frame["value"])
+    frame["text"] = [fmt.kr_per_inhabitant(v) for v in frame["value"]]
+    return frame
