@@ -457,7 +457,7 @@ else:
             forecast_figures.read_budget(st.session_state["forecast_budget"]),
             forecast_figures.read_growth(st.session_state["forecast_growth"]),
             forecast_figures.read_population(st.session_state["forecast_population"]),
-            target_name=budget.NAMES[kind],
+            target_name=forecast_figures.target_words(kind, base),
             target_level=level,
         )
     except numbers.NumberError as e:

@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from benchmark import budget, fmt, forecast_figures
+from benchmark import budget, figures, fmt, forecast_figures
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from benchmark.numbers import NumberError
@@ -40,6 +40,11 @@ FILES = [
     ),
     ("⬇ PDF", "pdf", "application/pdf"),
 ]
+FORECAST_FIELDS = {  # the report's field → Budgetmål's
+    "report_budget": "forecast_budget",
+    "report_growth": "forecast_growth",
+    "report_population": "forecast_population",
+}
 chosen = st.session_state.get("budget_kind")  # Budgetmål's choice, when one was made
 if "report_target" not in st.session_state and chosen in TARGET_CHOICES:
     st.session_state["report_target"] = chosen
@@ -53,15 +58,21 @@ target = right.selectbox(
     "(utgångsläge: senaste år med värde och tillräckligt många jämförelsevärden; första "
     "budgetår: nästa år).",
 )
-# Budgetmål's forecast, when one was typed for this kommun and area
-typed = st.session_state.get("_forecast_for")
-if "report_budget" not in st.session_state and typed and typed[:2] == (view.kommun, a.code):
-    st.session_state["report_budget"] = st.session_state.get("forecast_budget", "")
-    st.session_state["report_growth"] = st.session_state.get("forecast_growth", "")
-    st.session_state["report_population"] = st.session_state.get("forecast_population", "")
+# the forecast's fields belong to a kommun, area and year: filled from Budgetmål's when it
+# forecast the same, emptied when the view changes
+fc_year = forecast_figures.budget_year(
+    data.cached(figures.budget_base)(view).default, date.today().year
+)
+for_view = (view.kommun, a.code, fc_year)
+if st.session_state.get("_report_budget_for") != for_view:
+    st.session_state["_report_budget_for"] = for_view
+    typed = st.session_state.get("_forecast_for")
+    same = typed is not None and (typed[0], typed[1], typed[3]) == for_view
+    for field, typed_field in FORECAST_FIELDS.items():
+        st.session_state[field] = st.session_state.get(typed_field, "") if same else ""
 budget_col, growth_col, population_col = st.columns(3)
 budget_col.text_input(
-    "Budgeterad nettokostnad för prognos (mnkr)",
+    f"Budgeterad nettokostnad {fc_year} för prognos (mnkr)",
     key="report_budget",
     placeholder="Tomt: ingen prognos",
     disabled=scope == document.ALL,

@@ -113,8 +113,9 @@ def backtest(
     values: pd.DataFrame, area: Area, kommuner: Iterable[str], horizons: Iterable[int]
 ) -> pd.DataFrame:
     """Every forecast the recorded years allow: ``area, kommun, base, horizon, assumption,
-    error`` (forecast − Kolada's NKA, in procentenheter), for the three assumptions. A pair of
-    years across the 2019 method break is left out."""
+    error`` (forecast − Kolada's NKA, in procentenheter), for the three assumptions on the same
+    kommun-years (those with Riket's level three years before the base and in the target year).
+    A pair of years across the 2019 method break is left out."""
     riket = riket_series(values, area)
     horizons = sorted(set(horizons))
     by_kommun = {m: f for m, f in values.groupby("municipality")}  # one small frame each
@@ -134,14 +135,19 @@ def backtest(
                     continue
                 if crosses_method_break(base_year, target):
                     continue
+                # every assumption on the same kommun-years, so that they compare fairly
+                if growth is None or target not in riket:
+                    continue
                 actual, spent = own[target], net[target]
-                forecasts = {UNCHANGED: own[base_year]}
-                if target in riket:  # Riket's level as it turned out
-                    reference = known.structure * riket[target]
-                    forecasts[KNOWN] = expected_nka(spent, reference)
-                if growth is not None:  # Riket's growth extrapolated from the years before
-                    reference = replace(known, growth=growth).reference_at(target)
-                    forecasts[EXTRAPOLATED] = expected_nka(spent, reference)
+                forecasts = {
+                    UNCHANGED: own[base_year],
+                    # Riket's level as it turned out
+                    KNOWN: expected_nka(spent, known.structure * riket[target]),
+                    # Riket's growth extrapolated from the years before
+                    EXTRAPOLATED: expected_nka(
+                        spent, replace(known, growth=growth).reference_at(target)
+                    ),
+                }
                 rows += [(kommun, base_year, h, k, f - actual) for k, f in forecasts.items()]
     frame = pd.DataFrame(rows, columns=["kommun", "base", "horizon", "assumption", "error"])
     return frame.assign(area=area.code)[["area", *frame.columns]]
@@ -187,21 +193,27 @@ def backtest_volume(
 
 
 def error_bands(errors: pd.DataFrame) -> pd.DataFrame:
-    """Per area, horizon and assumption: n, the median absolute error, and the 10th, 50th and
-    90th percentiles of the signed error (the band around a forecast)."""
+    """Per area, horizon and assumption: n, the median absolute error, the 10th, 50th and 90th
+    percentiles of the signed error (the band around a forecast), and the base years tried
+    (first, last, how many)."""
     if errors.empty:
-        return pd.DataFrame(
-            columns=["area", "horizon", "assumption", "n", "median_abs", "p10", "p50", "p90"]
-        )
-    grouped = errors.groupby(["area", "horizon", "assumption"])["error"]
-    out = grouped.agg(
+        return pd.DataFrame(columns=BAND_COLUMNS)
+    grouped = errors.groupby(["area", "horizon", "assumption"])
+    out = grouped["error"].agg(
         n="count",
         median_abs=lambda e: float(e.abs().median()),
         p10=lambda e: float(e.quantile(0.1)),
         p50=lambda e: float(e.quantile(0.5)),
         p90=lambda e: float(e.quantile(0.9)),
     )
-    return out.reset_index()
+    bases = grouped["base"].agg(first_base="min", last_base="max", base_years="nunique")
+    return out.join(bases).reset_index()[BAND_COLUMNS]
+
+
+BAND_COLUMNS = [
+    "area", "horizon", "assumption", "n", "median_abs", "p10", "p50", "p90",
+    "first_base", "last_base", "base_years",
+]  # fmt: skip
 
 
 def likely_range(point: float, p10: float, p90: float) -> tuple[float, float]:
@@ -226,6 +238,9 @@ class Band:
     p10: float
     p90: float
     unchanged_median_abs: float
+    first_base: int = 0  # the base years the method was tried from
+    last_base: int = 0
+    base_years: int = 0
 
     @property
     def beats_unchanged(self) -> bool:
@@ -255,7 +270,8 @@ def band_for(
     e = by[method]
     return Band(
         horizon, int(e["n"]), float(e["median_abs"]), float(e["p10"]), float(e["p90"]),
-        float(by[yardstick]["median_abs"]),
+        float(by[yardstick]["median_abs"]), int(e["first_base"]), int(e["last_base"]),
+        int(e["base_years"]),
     )  # fmt: skip
 
 

@@ -11,7 +11,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from benchmark import analytics, fmt, forecast, glide, narrative
+from benchmark import analytics, budget, fmt, forecast, glide, narrative
+from benchmark.analytics import METHOD_BREAK_YEAR
 from benchmark.attribution import COMPUTED
 from benchmark.numbers import (
     MNKR_UNITS,
@@ -26,21 +27,23 @@ from kolada.catalogue import POPULATION, RIKET, Area, area
 
 LABEL = "Prognos – egen bearbetning av data från Kolada, inte Koladas siffra"
 METHOD_TEXT = (
-    "NKA = n / r − 1, där n är nettokostnaden per invånare och r referenskostnaden per "
-    "invånare. Skriv r = s × R, där R är rikets nettokostnad per invånare för området och "
+    "NKA (%) = (n / r − 1) × 100, där n är nettokostnaden per invånare och r referenskostnaden "
+    "per invånare. Skriv r = s × R, där R är rikets nettokostnad per invånare för området och "
     "s = r / R kommunens strukturindex, som ändras långsamt. Från det senaste året b med alla "
     "värden: R för budgetåret T = R_b × (1 + g)^(T − b), där g är rikets årliga ökning (förvalt "
-    f"det geometriska medlet av de {forecast.GROWTH_YEARS} åren fram till b, eller det antagande "
-    "man skriver in), r_T = s_b × R_T, och för en budgeterad nettokostnad N (kronor) med "
-    "invånarantalet P är den förväntade NKA = N / P / r_T − 1. Omvänt ger nettokostnaden "
-    "r_T × (1 + mål/100) × P målet. Den troliga nivån är hur långt från prognosen Koladas "
-    "siffra hamnade för 80 % av kommun-åren när metoden prövades på alla kommuner och tidigare "
-    "år med samma avstånd. Där metoden inte var bättre än att anta oförändrad NKA (LSS) ges "
-    "ingen prognos."
+    f"det geometriska medelvärdet av rikets årliga ökning de {forecast.GROWTH_YEARS} åren fram "
+    "till b, avrundat till en decimal, eller det antagande man skriver in), r_T = s_b × R_T, och "
+    "för en budgeterad nettokostnad N (kronor) med invånarantalet P är den förväntade NKA = "
+    "(N / P / r_T − 1) × 100. Omvänt ger nettokostnaden r_T × (1 + mål/100) × P målet. Den "
+    "troliga nivån är hur långt från prognosen Koladas siffra hamnade för 80 % av kommun-åren "
+    "när metoden prövades på alla kommuner och tidigare år med samma avstånd (de år som "
+    "prövades står vid prognosen). Där metoden inte var bättre än att anta oförändrad NKA (LSS) "
+    "ges ingen prognos."
 )
 
 
 MAX_GROWTH = 50.0  # % a year: beyond it, a typing error rather than an assumption
+PLAUSIBLE = 4.0  # a budget per invånare more than 4 times (or under a quarter of) the base's
 
 
 def read_budget(text: str) -> float:
@@ -98,6 +101,13 @@ class Prognosis:
     def growth_pct(self) -> float:
         return 100 * self.outlook.base.growth
 
+    @property
+    def target_with_level(self) -> str:
+        """ "medianen 2022 (30,1 %)"; a name that holds its level says it once ("… (0 %)")."""
+        if "%" in self.target_name:
+            return self.target_name
+        return f"{self.target_name} ({fmt.percent(self.target_level)})"
+
     @cached_property
     def place(self) -> tuple[int, int]:
         return glide.rank_among(self.outlook.nka, pd.Series(self.peer_nka, dtype=float))
@@ -108,7 +118,7 @@ class Prognosis:
         place, n = self.place
         return [
             (f"Förväntad NKA {self.year}", fmt.percent(self.outlook.nka)),
-            ("Trolig nivå", f"{fmt.percent(low)} till {fmt.percent(high)}"),
+            (f"Trolig nivå ({fmt.percent(80, 0)})", f"{fmt.percent(low)} till {fmt.percent(high)}"),
             (f"Plats mot gruppens NKA {self.base_year}", f"{place} av {n}"),
         ]
 
@@ -116,14 +126,14 @@ class Prognosis:
         o = self.outlook
         low, high = o.likely
         text = (
-            f"Med en nettokostnad på {money(o.budget_mnkr)} {self.year} blir "
+            f"Med en nettokostnad på {money(o.budget_mnkr)} år {self.year} blir "
             f"nettokostnadsavvikelsen enligt prognosen {fmt.percent(o.nka)}, troligen mellan "
             f"{fmt.percent(low)} och {fmt.percent(high)}."
         )
         if self.target_level is not None:
+            name = self.target_with_level
             text += (
-                f" {self.target_name[:1].upper()}{self.target_name[1:]} "
-                f"({fmt.percent(self.target_level)}) nås med en nettokostnad på "
+                f" {name[:1].upper()}{name[1:]} nås med en nettokostnad på "
                 f"{money(o.budget_for(self.target_level))}."
             )
         return (
@@ -139,7 +149,8 @@ class Prognosis:
             f"nettokostnad per invånare ({fmt.number(o.base.structure, 2)}) gånger rikets nivå "
             f"{self.year} ({fmt.percent(self.growth_pct, sign=True)} per år), och "
             f"{fmt.integer(o.population)} invånare. Trolig nivå: hur fel metoden slog när den "
-            f"prövades på tidigare år ({band.horizon} år framåt, {band.n} kommun-år: Koladas "
+            f"prövades på tidigare år ({band.horizon} år framåt, {band.n} kommun-år "
+            f"{_bases(band)}: Koladas "
             f"siffra hamnade för 80 % av dem mellan {fmt.number(-band.p90, sign=True)} och "
             f"{fmt.number(-band.p10, sign=True)} procentenheter från prognosen; att anta "
             f"oförändrad NKA gav {fmt.number(band.unchanged_median_abs)} mot metodens "
@@ -152,7 +163,7 @@ class Prognosis:
         o = self.outlook
         growth = fmt.percent(self.growth_pct, sign=True)
         if round(self.growth_pct, 1) == self.default_growth_pct:
-            growth += f" (rikets genomsnitt de {forecast.GROWTH_YEARS} åren fram till "
+            growth += f" (rikets genomsnittliga ökning de {forecast.GROWTH_YEARS} åren fram till "
             growth += f"{self.base_year})"
         else:
             growth += " (angivet antagande)"
@@ -174,11 +185,40 @@ class Prognosis:
         if self.target_level is not None:
             rows.append(
                 (
-                    f"Nettokostnad som ger {self.target_name} ({fmt.percent(self.target_level)})",
+                    f"Nettokostnad som ger {self.target_with_level}",
                     money(o.budget_for(self.target_level)),
                 )
             )
         return rows
+
+
+def _bases(band: forecast.Band) -> str:
+    """The base years a band was measured from, and a warning when all lie before 2019."""
+    years = (
+        f"från basåret {band.first_base}"
+        if band.first_base == band.last_base
+        else f"från basåren {band.first_base}–{band.last_base}"
+    )
+    if band.last_base < METHOD_BREAK_YEAR:
+        years += (
+            f", alla före metodbytet {METHOD_BREAK_YEAR}, så spridningen bygger på den "
+            "gamla modellen för referenskostnaden"
+        )
+    return years
+
+
+def budget_year(default_base: int | None, today_year: int) -> int:
+    """The year a report's forecast is for: the first budget year as Budgetmål opens (next
+    year, never before the one after the base)."""
+    base = default_base if default_base is not None else today_year - 1
+    return budget.budget_years(today_year, base)[1]
+
+
+def target_words(kind: str, base_year: int) -> str:
+    """The target in a forecast's sentence, with the year of a peer level ("medianen 2022")."""
+    return (
+        f"{budget.NAMES[kind]} {base_year}" if kind in budget.PEER_TARGETS else budget.NAMES[kind]
+    )
 
 
 @dataclass(frozen=True)
@@ -216,6 +256,7 @@ class ForecastStart:
         outlook = self.outlook(year, budget_mnkr)
         if outlook is None or self.why_not(year) is not None:
             return None
+        self._check(budget_mnkr, population)
         default = self.default_growth_pct
         outlook = replace(
             outlook.with_growth((default if growth_pct is None else growth_pct) / 100),
@@ -224,6 +265,23 @@ class ForecastStart:
         return Prognosis(
             outlook, default, self.population, tuple(self.peer_nka), target_name, target_level
         )
+
+    def _check(self, budget_mnkr: float, population: float | None) -> None:
+        """``NumberError`` for a budget or a population far from the base year's: most likely
+        kronor or tkr typed as mnkr, or a typing error."""
+        if population is not None and not 0.5 <= population / self.population <= 2:
+            raise NumberError(
+                f"Invånarantalet {fmt.integer(population)} ligger långt från "
+                f"{fmt.integer(self.population)} ({self.base.year}): kontrollera siffran."
+            )
+        ratio = budget_mnkr / (self.population if population is None else population)
+        ratio /= self.net_mnkr / self.population
+        if not 1 / PLAUSIBLE <= ratio <= PLAUSIBLE:
+            raise NumberError(
+                f"Budgeten {money(budget_mnkr)} ger {fmt.number(ratio, 1)} gånger så hög "
+                f"nettokostnad per invånare som {self.base.year} (då {money(self.net_mnkr)}). "
+                "Skriv beloppet i mnkr (miljoner kronor)."
+            )
 
     @property
     def default_growth_pct(self) -> float | None:
@@ -247,6 +305,12 @@ class ForecastStart:
             )
         horizon = year - self.base.year
         band = self.band(year)
+        if self.bands.empty or self.area.code not in set(self.bands["area"]):
+            return (
+                f"Ingen prognos för {area_text}: metoden har inte prövats för området (Kolada "
+                "har ingen nettokostnad per invånare för det i de år som prövades), så det går "
+                "inte att säga hur säker den är."
+            )
         if band is None:
             return (
                 f"Ingen prognos för {area_text} {year}: metoden har inte prövats {horizon} år "
@@ -289,6 +353,9 @@ class ForecastStart:
                     (
                         str(band.horizon),
                         fmt.integer(band.n),
+                        str(band.first_base)
+                        if band.first_base == band.last_base
+                        else f"{band.first_base}–{band.last_base}",
                         fmt.number(band.median_abs),
                         fmt.number(band.p10, sign=True),
                         fmt.number(band.p90, sign=True),
@@ -298,12 +365,15 @@ class ForecastStart:
         return rows
 
 
-BACKTEST_COLUMNS = ("År framåt", "Kommun-år", "Medianfel", "p10", "p90", "Oförändrad NKA")
+BACKTEST_COLUMNS = (
+    "År framåt", "Kommun-år", "Basår", "Medianfel", "p10", "p90", "Oförändrad NKA",
+)  # fmt: skip
 BACKTEST_CAPTION = (
     "Prognosmetoden prövad på Koladas värden för tidigare år: prognos minus Koladas NKA i "
     "procentenheter, med rikets ökning framskriven. Medianfel: medianen av det absoluta felet; "
     "p10 och p90: 10:e och 90:e percentilen av felet; Oförändrad NKA: medianfelet om NKA antas "
-    f"bli som basåret. {COMPUTED}."
+    "bli som basårets, på samma kommun-år; Basår: de år prognoserna gjordes från (före 2019: "
+    f"den gamla modellen för referenskostnaden). {COMPUTED}."
 )
 
 

@@ -4,6 +4,7 @@ series whose answer is known, and the likely range around a forecast."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -87,11 +88,14 @@ def test_error_bands_per_area_horizon_and_assumption():
     errors = forecast.backtest(made_up(), IFO, ["0561"], [1, 2])
     bands = forecast.error_bands(errors)
     row = bands[(bands["horizon"] == 1) & (bands["assumption"] == "riket_kand")].iloc[0]
-    assert row["n"] == 6  # 2015→16 … 2017→18 and 2019→20 … 2021→22 (2018→19 crosses the break)
+    # 2019→20 … 2021→22: 2018→19 crosses the break, and 2015–2017 lack Riket three years before
+    assert row["n"] == 3 and (row["first_base"], row["last_base"], row["base_years"]) == (
+        2019,
+        2021,
+        3,
+    )
     assert math.isclose(row["median_abs"], 0, abs_tol=1e-9)
-    assert list(bands.columns) == [
-        "area", "horizon", "assumption", "n", "median_abs", "p10", "p50", "p90",
-    ]  # fmt: skip
+    assert list(bands.columns) == forecast.BAND_COLUMNS
 
 
 @given(point=finite, a=st.floats(-30, 30), b=st.floats(-30, 30))
@@ -143,10 +147,10 @@ def start(bands=None) -> forecast_figures.ForecastStart:
     if bands is None:
         bands = pd.DataFrame(
             [
-                ("ifo", 2, forecast.EXTRAPOLATED, 100, 4.0, -5.0, 1.0, 6.0),
-                ("ifo", 2, forecast.UNCHANGED, 100, 9.0, -12.0, 0.0, 12.0),
+                ("ifo", 2, forecast.EXTRAPOLATED, 100, 4.0, -5.0, 1.0, 6.0, 2019, 2020, 2),
+                ("ifo", 2, forecast.UNCHANGED, 100, 9.0, -12.0, 0.0, 12.0, 2019, 2020, 2),
             ],
-            columns=["area", "horizon", "assumption", "n", "median_abs", "p10", "p50", "p90"],
+            columns=forecast.BAND_COLUMNS,
         )
     return forecast_figures.ForecastStart(IFO, base, 10_000.0, 50.0, [-3.0, 1.0, 8.0], bands)
 
@@ -157,7 +161,7 @@ def test_a_prognosis_says_what_its_figures_show():
     assert o.base.growth == 0.03  # None: Riket's growth as extrapolated
     low, high = o.likely
     (nka_label, nka), (likely_label, likely), (place_label, place) = p.metrics()
-    assert (nka_label, likely_label) == ("Förväntad NKA 2024", "Trolig nivå")
+    assert (nka_label, likely_label) == ("Förväntad NKA 2024", "Trolig nivå (80\xa0%)")
     assert place_label == "Plats mot gruppens NKA 2022" and place == "1 av 4"  # −5,7 %: lowest
     sentence = p.sentence()
     assert f"enligt prognosen {nka}" in sentence and f"{likely.split(' till ')[0]} och" in sentence
@@ -170,7 +174,7 @@ def test_a_prognosis_says_what_its_figures_show():
     rows = dict(p.assumptions())
     assert (
         rows["Rikets kostnadsökning per år"]
-        == "+3,0\xa0% (rikets genomsnitt de 3 åren fram till 2022)"
+        == "+3,0\xa0% (rikets genomsnittliga ökning de 3 åren fram till 2022)"
     )
     assert rows["Förväntad NKA 2024"] == nka and rows["Nettokostnad som ger medianen (1,0\xa0%)"]
     typed = start().prognosis(2024, 50.0, 4.0, target_name="medianen", target_level=None)
@@ -210,3 +214,37 @@ def test_a_bad_budget_or_growth_is_named(reader, text, needle):
     assert forecast_figures.read_budget("1 234,5 mnkr") == 1234.5
     assert forecast_figures.read_growth("−0,5 %") == -0.5
     assert forecast_figures.read_population("11 506") == 11_506
+
+
+def test_a_budget_or_population_far_from_the_base_year_is_refused():
+    fc = start()  # 50 mnkr for 10 000 invånare in 2022
+    with pytest.raises(
+        NumberError, match="Budgeten 50\xa0000,0\xa0mnkr ger 1\xa0000,0 gånger så hög"
+    ):
+        fc.prognosis(2024, 50_000.0, target_name="medianen", target_level=0.0)  # kronor typed
+    with pytest.raises(NumberError, match="Invånarantalet 100\xa0000 ligger långt från 10\xa0000"):
+        fc.prognosis(2024, 50.0, None, 100_000, target_name="medianen", target_level=0.0)
+    assert fc.prognosis(2024, 60.0, None, 12_000, target_name="medianen", target_level=0.0)
+
+
+def test_the_target_says_its_level_once_and_a_peer_level_its_year():
+    assert forecast_figures.target_words("median", 2019) == "medianen 2019"
+    zero = forecast_figures.target_words("zero", 2019)
+    p = start().prognosis(2024, 50.0, target_name=zero, target_level=0.0)
+    assert "Referenskostnadens nivå (0 %) nås" in p.sentence() and "(0,0" not in p.sentence()
+    assert forecast_figures.budget_year(2022, 2026) == 2027
+    assert forecast_figures.budget_year(None, 2026) == 2027
+
+
+def test_the_caption_says_which_base_years_the_band_comes_from():
+    p = start().prognosis(2024, 50.0, target_name="medianen", target_level=0.0)
+    assert "100 kommun-år från basåren 2019–2020:" in p.caption()
+    old = start().bands.assign(first_base=2013, last_base=2013)
+    p = start(old).prognosis(2024, 50.0, target_name="medianen", target_level=0.0)
+    assert "från basåret 2013, alla före metodbytet 2019, så spridningen bygger på" in p.caption()
+    assert start(old).backtest_rows()[0][:3] == ("2", "100", "2013")
+
+
+def test_an_area_never_backtested_gets_the_reason_not_a_guess():
+    other = replace(start(), area=area("aldreomsorg"))
+    assert "metoden har inte prövats för området" in other.why_not(2024)

@@ -10,9 +10,9 @@ from datetime import date
 
 import altair as alt
 
-from benchmark import budget, charts, figures, fmt, forecast_figures, narrative
+from benchmark import charts, figures, fmt, forecast_figures, narrative
 from benchmark.attribution import COMPUTED, RAW
-from benchmark.numbers import money
+from benchmark.numbers import NumberError, money
 from benchmark.report.budget import budget_section
 from benchmark.report.drivers import driver_section
 from benchmark.report.forecast import FORMULA, BudgetInput, backtest_appendix, forecast_section
@@ -162,16 +162,19 @@ def _prognosis(
     b = figures.budget_base(src, view)
     kind = target or "median"
     level = b.at(b.default).levels.get(kind) if b.default is not None else None
-    base = b.default if b.default is not None else (fc.base.year if fc.base else today.year)
-    _, year = budget.budget_years(today.year, base)
-    p = fc.prognosis(
-        year,
-        given.mnkr,
-        given.growth_pct,
-        given.population,
-        target_name=budget.NAMES[kind],
-        target_level=level if isinstance(level, float | int) else None,
-    )
+    base = b.default if b.default is not None else today.year - 1
+    year = forecast_figures.budget_year(b.default, today.year)
+    try:
+        p = fc.prognosis(
+            year,
+            given.mnkr,
+            given.growth_pct,
+            given.population,
+            target_name=forecast_figures.target_words(kind, base),
+            target_level=level if isinstance(level, float | int) else None,
+        )
+    except NumberError as e:  # a budget or population far from the base year's: said
+        return forecast_section(fc, year, None, 1, str(e)), []
     return forecast_section(fc, year, p, 1), (backtest_appendix(fc, year) if p else [])
 
 

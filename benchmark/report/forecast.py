@@ -32,12 +32,13 @@ FORMULA = f"Prognos: {METHOD_TEXT}"
 
 
 def forecast_section(
-    fc: ForecastStart, year: int, prognosis: Prognosis | None, level: int
+    fc: ForecastStart, year: int, prognosis: Prognosis | None, level: int, why: str = ""
 ) -> list[Block]:
-    """The section under "Prognos {year}": the forecast or why there is none."""
+    """The section under "Prognos {year}": the forecast or why there is none (``why``: a
+    reason the caller found, e.g. a budget far from the base year's)."""
     blocks: list[Block] = [Heading(f"Prognos {year}", level)]
     if prognosis is None:
-        return [*blocks, Text(fc.why_not(year) or "Ingen prognos.")]
+        return [*blocks, Text(why or fc.why_not(year) or "Ingen prognos.")]
     return [
         *blocks,
         Text(prognosis.sentence()),
@@ -46,7 +47,7 @@ def forecast_section(
             tuple(prognosis.assumptions()),
             caption=prognosis.caption(),
             numeric=(1,),
-            widths=(5, 3),
+            widths=(4.2, 3.8),
         ),
     ]
 
@@ -59,15 +60,12 @@ def backtest_appendix(fc: ForecastStart, year: int) -> list[Block]:
         return []
     return [
         Heading(f"Prognosmetoden prövad ({fc.area.title})", 2),
-        Text(
-            f"Prognosen för {year} utgår från {fc.base.year}, {year - fc.base.year} år framåt: "
-            "den raden ger den troliga nivån."
-        ),
         Table(
             BACKTEST_COLUMNS,
             tuple(rows),
-            caption=BACKTEST_CAPTION,
-            numeric=(1, 2, 3, 4, 5),
-            widths=(1.3, 1.3, 1.3, 1.0, 1.0, 1.6),
+            caption=f"Prognosen för {year} utgår från {fc.base.year}, {year - fc.base.year} år "
+            f"framåt: den raden ger den troliga nivån. {BACKTEST_CAPTION}",
+            numeric=(1, 3, 4, 5, 6),
+            widths=(1.2, 1.2, 1.3, 1.2, 1.0, 1.0, 1.5),
         ),
     ]

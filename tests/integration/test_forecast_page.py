@@ -124,6 +124,6 @@ def test_the_report_says_what_budgetmal_says_for_the_same_budget(real_cache):
     assert table.caption.startswith("Prognos – egen bearbetning av data från Kolada")
     assert "Prognosmetoden prövad (Individ- och familjeomsorg)" in headings[i:]
     bullets = [b for b in doc.blocks if isinstance(b, Bullets)][-1]
-    assert bullets.items[-1].startswith("Prognos: NKA = n / r − 1")
+    assert bullets.items[-1].startswith("Prognos: NKA (%) = (n / r − 1) × 100")
     plain = document.make_document(src, view, today=date.today())
     assert not [b for b in plain.blocks if isinstance(b, Heading) and "Prognos" in b.text]
