@@ -127,3 +127,25 @@ def test_the_report_says_what_budgetmal_says_for_the_same_budget(real_cache):
     assert bullets.items[-1].startswith("Prognos: NKA (%) = (n / r − 1) × 100")
     plain = document.make_document(src, view, today=date.today())
     assert not [b for b in plain.blocks if isinstance(b, Heading) and "Prognos" in b.text]
+
+
+def test_the_band_file_is_what_the_backtest_gives_on_the_mirror(real_cache):
+    """The app's bands come from the file, and the file from one command: IFO one and two
+    years ahead, recomputed here, equal it (rounded as written)."""
+    src = Source(Store(real_cache))
+    a = area("ifo")
+    kommuner = sorted(m for m in src.municipalities.query("type == 'K'")["id"] if m != RIKET)
+    values = src.values([a.nka_pct, a.net_cost, a.nka_mnkr, "N01951"])
+    fresh = forecast.error_bands(forecast.backtest(values, a, kommuner, [1, 2]))
+    stored = forecast.load_bands()
+    for _, row in fresh.iterrows():
+        (match,) = [
+            r
+            for _, r in stored.iterrows()
+            if (r["area"], r["horizon"], r["assumption"])
+            == (row["area"], row["horizon"], row["assumption"])
+        ]
+        assert match["n"] == row["n"] and match["first_base"] == row["first_base"]
+        for column in ("median_abs", "p10", "p50", "p90"):
+            assert match[column] == pytest.approx(round(row[column], 2), abs=1e-9), column
+    print(f"\n{len(fresh)} bands recomputed and equal to the file")
