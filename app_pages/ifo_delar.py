@@ -81,7 +81,7 @@ for part in IFO_PARTS:
         exports.export_info(
             ctx,
             f"ifo-{part.code}",
-            f"{measure} per invånare, {part_text}: {ctx.kommun_name} och jämförelsegruppen",
+            f"{measure} per invånare, {part_text}: {ctx.kommun_name} och {ctx.peers.called}",
             [kpi],
             ["Median, kvartiler och ovägt medel över jämförelsekommunerna med värde varje år."],
             years=span,

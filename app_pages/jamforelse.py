@@ -84,7 +84,7 @@ chart_data = pd.DataFrame(
 info = exports.export_info(
     ctx,
     f"ranking-{year}",
-    f"Nettokostnadsavvikelse {area_text} {year}: {ctx.kommun_name} och jämförelsegruppen",
+    f"Nettokostnadsavvikelse {area_text} {year}: {ctx.kommun_name} och {ctx.peers.called}",
     [a.nka_pct],
     [
         "Plats: 1 = lägst kostnadsnivå i förhållande till referenskostnaden (lägst NKA) "

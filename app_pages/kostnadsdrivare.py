@@ -248,7 +248,7 @@ for t in data.cached(figures.tree_views)(view, span):
                         exports.export_info(
                             ctx,
                             f"drivare-{d.kpi}",
-                            f"{d.title}: {ctx.kommun_name} och jämförelsegruppen",
+                            f"{d.title}: {ctx.kommun_name} och {ctx.peers.called}",
                             [d.kpi],
                             [MEDIAN_NOTE],
                             shows=f"{tree.title}: {d.title}"

@@ -77,7 +77,7 @@ table = s.table()
 info = exports.export_info(
     ctx,
     f"kvalitet-{q.kpi}",
-    f"Kostnad och kvalitet: {q.title}, {f.kommun_name} och jämförelsegruppen",
+    f"Kostnad och kvalitet: {q.title}, {f.kommun_name} och {ctx.peers.called}",
     [a.nka_pct, q.kpi],
     [
         "Ruta: kommunens NKA och kvalitetsvärde mot jämförelsekommunernas medianer samma år; "

@@ -148,7 +148,7 @@ chart_data = table.reset_index()
 info = exports.export_info(
     ctx,
     "nka",
-    f"Nettokostnadsavvikelse {area_text}, {ctx.kommun_name} och jämförelsegruppen",
+    f"Nettokostnadsavvikelse {area_text}, {ctx.kommun_name} och {ctx.peers.called}",
     [a.nka_pct],
     ["Median, kvartiler och ovägt medel över jämförelsekommunerna med värde varje år."],
     units={c: "%" for c in chart_data.columns if c not in ("År", "Preliminärt")}

@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--grupp", default="rka", help="rka, kommungrupp, lan, alla eller egen")
     r.add_argument("--egna", help="kommun-id:n till egen grupp, kommaseparerade")
+    r.add_argument("--namn", help="namn på den egna gruppen (högst 60 tecken)")
     r.add_argument("--fran", help="första år (standard 2019)")
     r.add_argument("--till", help="sista år (standard: senaste år med värde och jämförelse)")
     r.add_argument("--utgava", help="per-ar: varje år med den utgåva av gruppen som gällde då")
@@ -85,7 +86,7 @@ def _view(args: argparse.Namespace, src: Source):
     params = {"kommun": _kommun_id(args.kommun, src.names), "grupp": args.grupp}
     all_areas = args.omrade == document.ALL
     params["omrade"] = "ifo" if all_areas else args.omrade
-    for key in ("egna", "fran", "till", "utgava"):
+    for key in ("egna", "namn", "fran", "till", "utgava"):
         if getattr(args, key) is not None:
             params[key] = getattr(args, key)
     view, problems = parse_view(params, src.names, src.require_values())

@@ -115,10 +115,16 @@ class Peers:
     members: tuple[tuple[str, str], ...]  # (id, name), never the kommun itself
     group: PeerGroup | None = None  # the Kolada group used, with its edition and snapshot
     note: str | None = None  # why the requested kind could not be used
+    name: str = ""  # a custom group's name, when the link gives one
 
     @property
     def ids(self) -> list[str]:
         return [m for m, _ in self.members]
+
+    @property
+    def called(self) -> str:
+        """How a title names the group: its own name, else "jämförelsegruppen"."""
+        return self.name or "jämförelsegruppen"
 
 
 def kommun_names(municipalities: pd.DataFrame) -> dict[str, str]:
@@ -139,7 +145,9 @@ def resolve_peers(view: View, groups: pd.DataFrame, municipalities: pd.DataFrame
     kommun = view.kommun
     if view.group == "egen" and view.custom:
         members = tuple((m, names.get(m, m)) for m in view.custom if m != kommun)
-        return Peers("egen", f"Egen grupp ({len(members)} kommuner)", members)
+        count = f"{len(members)} kommuner"
+        label = f"{view.name} (egen grupp, {count})" if view.name else f"Egen grupp ({count})"
+        return Peers("egen", label, members, name=view.name)
     if view.group in ("rka", "kommungrupp", "lan"):
         if view.group == "rka":
             group = find_peer_group(groups, municipalities, kommun, view.area)

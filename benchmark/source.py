@@ -272,7 +272,7 @@ class Source:
     def peers(self, view: View, part: Part | None = None) -> Peers:
         """The peers of a view, or of an IFO part (its own RKA family). Only the kommun, area,
         group kind and custom pick matter."""
-        key = ("peers", view.kommun, view.area, view.group, view.custom, part)
+        key = ("peers", view.kommun, view.area, view.group, view.custom, view.name, part)
         return self._once(key, lambda: self._peers(view, part))
 
     def _peers(self, view: View, part: Part | None) -> Peers:

@@ -3,13 +3,15 @@ the URL query string. Pure: bad values give a Swedish message and fall back to t
 
 Query keys: ``kommun`` (0561), ``omrade`` (ifo), ``grupp`` (rka|kommungrupp|lan|alla|egen),
 ``egna`` (comma-separated kommun ids, at most 20, with ``grupp=egen``), ``fran``/``till`` (years),
-``ar`` (the year on Jämförelse). A key given more than once: the last value is used, with a
+``ar`` (the year on Jämförelse), ``namn`` (a custom group's name, at most 60 characters, with
+``grupp=egen``). A key given more than once: the last value is used, with a
 message. Messages quote the link's values as they are (cut with ``shorten``): they are plain
 text, for the display to escape.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -20,6 +22,7 @@ DEFAULT_KOMMUN = "0561"  # Åtvidaberg
 DEFAULT_AREA = "ifo"
 DEFAULT_FROM = 2019
 MAX_CUSTOM = 20
+MAX_NAME = 60  # a custom group's name, in characters
 GROUP_KINDS = {
     "rka": "Liknande kommuner (RKA)",
     "kommungrupp": "SKR:s kommungrupp",
@@ -27,7 +30,7 @@ GROUP_KINDS = {
     "alla": "Alla kommuner",
     "egen": "Egen grupp (högst 20 kommuner)",
 }
-KEYS = ("kommun", "omrade", "grupp", "egna", "fran", "till", "ar", "utgava")
+KEYS = ("kommun", "omrade", "grupp", "egna", "namn", "fran", "till", "ar", "utgava")
 PER_EDITION = "per-ar"  # utgava=per-ar: each year with the peer-group edition in force then
 
 
@@ -41,11 +44,14 @@ class View:
     last_year: int | None = None  # None: the latest year with data
     year: int | None = None  # Jämförelse: None = the latest year with data
     per_edition: bool = False  # RKA groups: each year with the edition in force then
+    name: str = ""  # a custom group's name ("Våra grannkommuner"), titling charts and reports
 
     def to_params(self) -> dict[str, str]:
         params = {"kommun": self.kommun, "omrade": self.area, "grupp": self.group}
         if self.group == "egen" and self.custom:
             params["egna"] = ",".join(self.custom)
+            if self.name:
+                params["namn"] = self.name
         params["fran"] = str(self.first_year)
         if self.last_year is not None:
             params["till"] = str(self.last_year)
@@ -99,6 +105,8 @@ def parse_view(
     if view.group == "egen":
         custom = _custom(params.get("egna") or "", view.kommun, kommuner, problems)
         view = replace(view, custom=custom, group="egen" if custom else "rka")
+        if custom:
+            view = replace(view, name=group_name(params.get("namn") or "", problems))
     return _years(view, params, years, problems), problems
 
 
@@ -154,6 +162,22 @@ def _custom(text: str, kommun: str, kommuner: Mapping[str, str], problems: list[
     if not picked:
         problems.append("Den egna gruppen är tom. Visar liknande kommuner (RKA).")
     return tuple(picked)
+
+
+def group_name(raw: str, problems: list[str] | None = None) -> str:
+    """A custom group's name as text: control and format characters dropped, white space
+    collapsed, at most ``MAX_NAME`` characters (longer is cut, with a message). The display
+    escapes it; exports write it as text."""
+    kept = "".join(c for c in raw if not unicodedata.category(c).startswith("C"))
+    name = " ".join(kept.split())
+    if len(name) > MAX_NAME:
+        if problems is not None:
+            problems.append(
+                f"Namnet på den egna gruppen är längre än {MAX_NAME} tecken och kortas: "
+                f"{_quoted(name[:MAX_NAME])}."
+            )
+        name = name[:MAX_NAME].rstrip()
+    return name
 
 
 def _years(view: View, params, years: tuple[int, int], problems: list[str]) -> View:

@@ -84,3 +84,18 @@ def test_long_values_are_cut_in_messages():
 def test_messages_quote_the_raw_value_unescaped():
     _, problems = parse_view({"kommun": "[a](http://e.example)"}, KOMMUNER, YEARS)
     assert "'[a](http://e.example)'" in problems[0]
+
+
+def test_a_custom_group_s_name_in_the_link():
+    params = {"kommun": "0561", "grupp": "egen", "egna": "0101,0102", "namn": " Våra  grannar "}
+    view, problems = parse_view(params, KOMMUNER, YEARS)
+    assert view.name == "Våra grannar" and problems == []
+    assert view.to_params()["namn"] == "Våra grannar"
+    assert parse_view(view.to_params(), KOMMUNER, YEARS)[0] == view  # round trip
+    # control characters dropped; a long name cut with a message; no name without a group
+    view, _ = parse_view({**params, "namn": "A\x07B\u200bC"}, KOMMUNER, YEARS)
+    assert view.name == "ABC"
+    view, problems = parse_view({**params, "namn": "x" * 70}, KOMMUNER, YEARS)
+    assert view.name == "x" * 60 and "längre än 60 tecken" in problems[0]
+    view, _ = parse_view({"grupp": "rka", "namn": "Grannar"}, KOMMUNER, YEARS)
+    assert view.name == "" and "namn" not in view.to_params()

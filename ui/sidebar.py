@@ -13,7 +13,7 @@ from benchmark import figures, narrative
 from benchmark.escaping import escape_markdown
 from benchmark.peers import Peers
 from benchmark.source import Source, read_only
-from benchmark.viewstate import GROUP_KINDS, MAX_CUSTOM, View, parse_view
+from benchmark.viewstate import GROUP_KINDS, MAX_CUSTOM, MAX_NAME, View, group_name, parse_view
 from kolada.catalogue import Area, area
 from ui import data, notes
 from ui.fetch import ensure_data
@@ -68,7 +68,10 @@ def year_bounds(src: Source) -> tuple[int, int]:
     return src.years
 
 
-WIDGET_KEYS = ("w_kommun", "w_area", "w_group", "w_custom", "w_years", "w_year", "w_per_edition")
+WIDGET_KEYS = (
+    "w_kommun", "w_area", "w_group", "w_custom", "w_custom_name", "w_years", "w_year",
+    "w_per_edition",
+)  # fmt: skip
 
 
 def _load_into_widgets(view: View) -> None:
@@ -139,6 +142,7 @@ def _sidebar_widgets(names: dict[str, str], years: tuple[int, int]) -> View:
         key="w_group",
     )
     custom: list[str] = []
+    name = ""
     if group == "egen":
         options = [i for i in ids if i != kommun]
         custom = side.multiselect(
@@ -148,6 +152,18 @@ def _sidebar_widgets(names: dict[str, str], years: tuple[int, int]) -> View:
             format_func=names.get,
             max_selections=MAX_CUSTOM,
             key="w_custom",
+        )
+        name = side.text_input(
+            "Namn på gruppen (valfritt)",
+            value=before.name,
+            max_chars=MAX_NAME,
+            key="w_custom_name",
+            placeholder="t.ex. Våra grannkommuner",
+            help="Namnet står i diagrammens rubriker, i exporterna och i rapporten.",
+        )
+        side.caption(
+            "Gruppen och namnet sparas i länken: spara sidans adress som bokmärke eller "
+            "skicka den vidare, så öppnas samma grupp igen."
         )
     # the default range ends at the latest year where the kommun has a value and enough peers
     # report; used only while the slider has no state of its own (a first run, a link without
@@ -167,7 +183,10 @@ def _sidebar_widgets(names: dict[str, str], years: tuple[int, int]) -> View:
             help="RKA bildar om grupperna varje år. Av: dagens medlemmar för alla år. På: varje "
             "år jämförs med den utgåva av gruppen som gällde då (de utgåvor appen har sparat).",
         )
-    return View(kommun, chosen, group, tuple(custom), first, last, before.year, per_edition)
+    return View(
+        kommun, chosen, group, tuple(custom), first, last, before.year, per_edition,
+        group_name(name) if custom else "",
+    )  # fmt: skip
 
 
 def context() -> Context:
