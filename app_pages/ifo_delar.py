@@ -89,5 +89,7 @@ for part in IFO_PARTS:
             group_label=peers.label,
             group=peers.label,
             members=list(peers.members),
+            matrix=ps.matrix,
+            matrix_unit="kr",
         ),
     )

@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from benchmark import analytics, charts, driver_figures, figures, fmt, narrative
+from benchmark import analytics, charts, driver_figures, figures, fmt, matrix, narrative
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from kolada.catalogue import POPULATION
@@ -256,5 +256,7 @@ for t in data.cached(figures.tree_views)(view, span):
                             group_label=label,
                             group=label,
                             members=members,
+                            matrix=t.matrix(over),
+                            matrix_unit=matrix.sheet_unit(d.unit),
                         ),
                     )

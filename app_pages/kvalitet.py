@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from benchmark import analytics, charts, figures, fmt, narrative, quality
+from benchmark import analytics, charts, figures, fmt, matrix, narrative, quality
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from kolada.catalogue import area
@@ -85,6 +85,8 @@ info = exports.export_info(
     ],
     years=(year, year),
     units={"NKA (%)": "%"},
+    matrix=f.matrix(q.kpi),  # the quality KPI, every kommun and year shown
+    matrix_unit=matrix.sheet_unit(q.unit),
 )
 exports.export_buttons(chart, table, info)
 

@@ -138,7 +138,7 @@ class ExportInfo:
     units: dict[str, str] = field(default_factory=dict)  # column → "%", "p.e.", "kr", "mnkr"
     # every kommun × every year shown (``matrix.peer_matrix``) and the unit of its values
     matrix: pd.DataFrame | None = None
-    matrix_unit: str = "%"
+    matrix_unit: str | None = "%"  # None: numbers without a unit's format (a count per 10 000)
 
     @property
     def method_break(self) -> bool:
@@ -256,7 +256,7 @@ def _write_matrix(writer: pd.ExcelWriter, matrix: pd.DataFrame, unit: str, forma
             if isinstance(value, bool) or value is None:
                 sheet.write_string(row, col, "" if value is None else str(value))
             elif isinstance(value, int | float):
-                sheet.write_number(row, col, value, formats["st" if index in counts else unit])
+                sheet.write_number(row, col, value, formats.get("st" if index in counts else unit))
             else:
                 sheet.write_string(row, col, str(value))
     sheet.freeze_panes(1, 3)

@@ -32,7 +32,7 @@ from benchmark import (
     overview,
     quality,
 )
-from benchmark.matrix import peer_matrix
+from benchmark.matrix import decimals_for, peer_matrix, stats_by_year
 from benchmark.numbers import printed_difference
 from benchmark.source import PeerYears, Source
 from benchmark.viewstate import View
@@ -373,6 +373,19 @@ class PartSeries:
     stats: pd.DataFrame  # only the covered years
     first_preliminary: int | None
     fetched: bool
+    values: pd.DataFrame
+    names: Mapping[str, str]
+    kommun: str
+
+    @property
+    def matrix(self) -> pd.DataFrame:
+        """Every kommun's cost per invånare × every year, the statistics under them."""
+        span = self.peer_years.span
+        return peer_matrix(
+            self.values, self.kpi, self.kommun, self.peer_years, self.names,
+            list(range(span[0], span[1] + 1)), stats_by_year(self.stats), self.first_preliminary,
+            decimals=0,
+        )  # fmt: skip
 
     @property
     def measure(self) -> str:
@@ -420,7 +433,10 @@ def part_series(src: Source, view: View, span: tuple[int, int], part: Part) -> P
     own = own[(own.index >= span[0]) & (own.index <= span[1])]
     stats = analytics.only_covered(analytics.peer_stats_by_year(vals, kpi, py.by_year, span))
     fetched = src.fetched_all([part.net_cost, part.cost])
-    return PartSeries(part, py, kpi, gross, own, stats, src.first_preliminary(kpi), fetched)
+    return PartSeries(
+        part, py, kpi, gross, own, stats, src.first_preliminary(kpi), fetched, vals, src.names,
+        view.kommun,
+    )  # fmt: skip
 
 
 # ---- Kostnadsdrivare -------------------------------------------------------------------------
@@ -433,10 +449,22 @@ class TreeView:
     figures: driver_figures.TreeFigures
     first_preliminary: dict[str, int | None]
     fetched: bool
+    values: pd.DataFrame
+    names: Mapping[str, str]
+    kommun: str
 
     @property
     def peers(self):
         return self.peer_years.peers
+
+    def matrix(self, series: driver_figures.DriverSeries) -> pd.DataFrame:
+        """Every kommun's value of a driver × every year, the statistics under them."""
+        d, span = series.driver, self.peer_years.span
+        return peer_matrix(
+            self.values, d.kpi, self.kommun, self.peer_years, self.names,
+            list(range(span[0], span[1] + 1)), stats_by_year(series.stats),
+            self.first_preliminary.get(d.kpi), decimals_for(d.unit),
+        )  # fmt: skip
 
     @property
     def largest(self) -> driver_figures.DriverFigure | None:
@@ -459,7 +487,9 @@ def tree_view(src: Source, view: View, span: tuple[int, int], tree: DriverTree) 
     tf = driver_figures.tree_figures(
         vals, tree, view.kommun, py.peers.ids, py.by_year, span, name, prel
     )
-    return TreeView(tree, py, tf, prel, src.fetched_all([tree.drivers[0].kpi]))
+    return TreeView(
+        tree, py, tf, prel, src.fetched_all([tree.drivers[0].kpi]), vals, src.names, view.kommun
+    )
 
 
 def tree_views(src: Source, view: View, span: tuple[int, int]) -> list[TreeView]:
@@ -660,6 +690,16 @@ class QualityFigures:
     names: dict[str, str]
     first_preliminary: int | None  # of the NKA
     fetched: bool
+
+    def matrix(self, kpi: str) -> pd.DataFrame:
+        """Every kommun's value of a quality KPI × every year shown, the statistics under."""
+        q = QUALITY_BY_KPI[kpi]
+        stats = analytics.peer_stats_by_year(self.values, kpi, self.peer_years.by_year, self.span)
+        return peer_matrix(
+            self.values, kpi, self.view.kommun, self.peer_years, self.names,
+            list(range(self.span[0], self.span[1] + 1)), stats_by_year(stats), None,
+            decimals_for(q.unit),
+        )  # fmt: skip
 
     @property
     def nka_year(self) -> int | None:

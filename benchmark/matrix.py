@@ -82,6 +82,25 @@ def peer_matrix(
     return frame
 
 
+def stats_by_year(stats: pd.DataFrame) -> pd.DataFrame:
+    """``analytics.peer_stats_by_year``'s frame as ``peer_matrix`` takes it: the covered years
+    only (a statistic is shown only where enough peers report), by year, Swedish titles."""
+    if stats.empty:
+        return pd.DataFrame()
+    covered = stats[stats["covered"].fillna(False).astype(bool)] if "covered" in stats else stats
+    return covered.rename(columns=analytics.STAT_TITLES).set_index("År")
+
+
+def decimals_for(unit: str) -> int:
+    """Kronor whole, everything else (%, per 10 000 …) with one decimal, as the app shows."""
+    return 0 if unit.startswith("kr") else 1
+
+
+def sheet_unit(unit: str) -> str | None:
+    """The Excel number format of a KPI's unit: kronor, per cent, or none (a rate per 10 000)."""
+    return "kr" if unit.startswith("kr") else "%" if unit == "%" else None
+
+
 def _round(value: float, digits: int) -> float | int:
     return int(round(value)) if digits == 0 else round(float(value), digits)
 

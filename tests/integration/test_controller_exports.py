@@ -18,7 +18,7 @@ from benchmark.report import document
 from benchmark.source import Source
 from benchmark.viewstate import parse_view
 from kolada.store import Store
-from tests.conftest import run_app
+from tests.conftest import open_expanders, run_app
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("apptest_env")]
 NEIGHBOURS = "0513,0509,0560,0562"  # Kinda, Ödeshög, Boxholm, Finspång
@@ -110,3 +110,29 @@ def test_a_named_group_titles_the_chart_the_excel_and_the_report(real_cache, han
     )[0]
     doc = document.make_document(src, view, today=date.today())
     assert f"Jämförelsegrupp: {name} (egen grupp, 4 kommuner)" in doc.subtitle
+
+
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [
+        ("app_pages/jamforelse.py", {"omrade": "ifo"}),
+        ("app_pages/ifo_delar.py", {"omrade": "ifo"}),
+        ("app_pages/kostnadsdrivare.py", {"omrade": "lss"}),
+        ("app_pages/kvalitet.py", {"omrade": "aldreomsorg"}),
+    ],
+)
+def test_every_chart_over_peers_carries_its_matrix(real_cache, handed, page, params):
+    """Each chart of peers over years hands its export every kommun × year: the Excel opens on
+    "Alla värden" with the kommun first and the CSV is that matrix."""
+    at = open_expanders(run_app(page, kommun="0561", fran="2019", till="2022", **params))
+    assert not at.exception
+    with_peers = [(d, i) for d, i in handed if i.matrix is not None]
+    assert with_peers, "no export with a matrix"
+    for data, info in with_peers:
+        book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(data, info)))
+        assert book.sheetnames[0] == "Alla värden", info.name
+        first = next(book["Alla värden"].iter_rows(min_row=2, values_only=True))
+        assert first[:3] == ("Åtvidaberg", "0561", "Vald kommun"), info.name
+        csv_head = exports.to_csv(data, info).decode("utf-8-sig").splitlines()[0]
+        assert csv_head.startswith("Kommun;Kommun-id;Roll;2019;2020;2021;2022"), info.name
+    print(f"\n{page}: {len(with_peers)} exports with a matrix")
