@@ -70,29 +70,31 @@ if st.session_state.get("_report_budget_for") != for_view:
     same = typed is not None and (typed[0], typed[1], typed[3]) == for_view
     for field, typed_field in FORECAST_FIELDS.items():
         st.session_state[field] = st.session_state.get(typed_field, "") if same else ""
-budget_col, growth_col, population_col = st.columns(3)
-budget_col.text_input(
-    f"Budgeterad nettokostnad {fc_year} för prognos (mnkr)",
-    key="report_budget",
-    placeholder="Tomt: ingen prognos",
-    disabled=scope == document.ALL,
-    help="Områdets nettokostnad första budgetåret, som under Prognos på Budgetmål. Tomt: "
-    "ingen prognos i rapporten.",
-)
-growth_col.text_input(
-    "Rikets kostnadsökning per år i prognosen (%)",
-    key="report_growth",
-    placeholder="Tomt: de senaste årens ökning",
-    disabled=scope == document.ALL,
-    help="Tomt: rikets genomsnittliga ökning de tre senaste åren med värden.",
-)
-population_col.text_input(
-    "Invånare i prognosen",
-    key="report_population",
-    placeholder="Tomt: senaste årets",
-    disabled=scope == document.ALL,
-    help="Tomt: antalet invånare det senaste året med värden.",
-)
+FIELDS = [  # key, label, placeholder, help
+    (
+        "report_budget",
+        f"Budgeterad nettokostnad {fc_year} för prognos (mnkr)",
+        "Tomt: ingen prognos",
+        "Områdets nettokostnad första budgetåret, som under Prognos på Budgetmål. Tomt: ingen "
+        "prognos i rapporten.",
+    ),
+    (
+        "report_growth",
+        "Rikets kostnadsökning per år i prognosen (%)",
+        "Tomt: de senaste årens ökning",
+        "Tomt: rikets genomsnittliga ökning de tre senaste åren med värden.",
+    ),
+    (
+        "report_population",
+        "Invånare i prognosen",
+        "Tomt: senaste årets",
+        "Tomt: antalet invånare det senaste året med värden.",
+    ),
+]
+for col, (key, label, placeholder, help_text) in zip(st.columns(3), FIELDS, strict=True):
+    col.text_input(
+        label, key=key, placeholder=placeholder, disabled=scope == document.ALL, help=help_text
+    )
 budget_input = None
 if scope != document.ALL and st.session_state.get("report_budget", "").strip():
     growth_text = st.session_state.get("report_growth", "").strip()

@@ -244,8 +244,9 @@ class KronorFigures:
         kommun's reference cost, per invånare."""
         row, year = self.latest, int(self.latest.name)
         net, ref, peer = (row.iloc[i] for i in (0, 1, 2))
+        prel = f" {fmt.PRELIMINARY}" if analytics.is_preliminary(year, self.prel_from) else ""
         return [
-            (f"Nettokostnad {year}", fmt.kr_per_inhabitant(net)),
+            (f"Nettokostnad {year}{prel}", fmt.kr_per_inhabitant(net)),
             (f"Gruppens median {year}", fmt.kr_per_inhabitant(peer)),
             (f"Referenskostnad {year}", fmt.kr_per_inhabitant(ref)),
         ]
@@ -261,6 +262,13 @@ class KronorFigures:
         for column in out.columns:
             if column.endswith(f"({kronor.UNIT})"):
                 out[column] = [fmt.number(v, 0) for v in out[column]]
+        own = out.columns[1]  # the kommun's net cost: Kolada's value, preliminary or not
+        out[own] = [
+            f"{v} {fmt.PRELIMINARY}"
+            if analytics.is_preliminary(y, self.prel_from) and v != fmt.MISSING
+            else v
+            for y, v in zip(out["År"], out[own], strict=True)
+        ]
         out["År"] = out["År"].astype(str)
         return out
 

@@ -49,7 +49,7 @@ def test_fetched_before_final_publication_is_marked_on_every_page(tmp_path, monk
     cache_fetched_on(tmp_path, datetime(2026, 8, 1, tzinfo=UTC), monkeypatch)
     at = run(till="2025")
     assert at.metric[0].label == "NKA 2025 ▲ prel."
-    (expander,) = [e for e in at.expander if e.label.startswith("Tabell")]
+    (expander,) = [e for e in at.expander if e.label.startswith("Tabell: värdena")]
     table = expander.dataframe[0].value
     assert table.loc[2025, "Åtvidaberg"].endswith("▲ prel.")
     assert not table.loc[2024, "Åtvidaberg"].endswith("▲ prel.")

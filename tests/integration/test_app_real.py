@@ -56,7 +56,7 @@ def test_no_placement_or_median_among_too_few_peers(real_cache, kommun):
 
 def test_at_most_the_covered_years_have_a_median_in_the_table(real_cache):
     at = run(kommun="0561", omrade="ifo", fran="2019", till="2025")
-    (expander,) = [e for e in at.expander if e.label.startswith("Tabell")]
+    (expander,) = [e for e in at.expander if e.label.startswith("Tabell: värdena")]
     table = expander.dataframe[0].value
     medians = dict(zip(table.index, table["Median"], strict=True))
     assert medians[2022] != "saknas"
