@@ -168,6 +168,55 @@ if preliminary:
     )
 
 
+with lazy.expander("Tabell: värdena bakom diagrammet", "oversikt_tabell") as is_open:
+    if is_open:
+        shown = table.drop(columns="Preliminärt").apply(lambda col: col.map(fmt.number)).astype(str)
+        shown[ctx.kommun_name] = [
+            f"{v} {fmt.PRELIMINARY}" if analytics.is_preliminary(y, prel_from) else v
+            for y, v in shown[ctx.kommun_name].items()
+        ]
+        for column in ("Kommuner med värde", "Kommuner i gruppen"):
+            shown[column] = ["–" if n != n else str(int(n)) for n in table[column]]
+        st.dataframe(shown)
+        st.caption(f"{RAW} ({ctx.kommun_md}). Övriga kolumner: {COMPUTED}.")
+
+if group is not None:
+    with lazy.expander(
+        f"Om jämförelsegruppen: {escape_markdown(group.title)}", "oversikt_grupp"
+    ) as is_open:
+        if is_open:
+            current = held[-1] if held else None
+            members = f.members
+            latest = f.member_nka
+            st.dataframe(
+                {
+                    "Kommun": [n for _, n in members],
+                    f"NKA {year} (%)": [fmt.percent(latest[m]) for m, _ in members],
+                },
+                hide_index=True,
+            )
+            seen = (
+                f"Medlemmarna hämtades första gången {current.first_seen[:10]} och senast "
+                f"{current.last_seen[:10]}."
+                if current and current.first_seen and current.last_seen
+                else ""
+            )
+            st.markdown(
+                f"Utgåva {group.edition_year or '–'} ({escape_markdown(group.id)}). {seen} "
+                f"{editions.HOW_RKA_FORMS_GROUPS}"
+            )
+            if len(held) > 1:
+                change = editions.changes(held[-2], held[-1])
+                added, removed = (
+                    ", ".join(escape_markdown(n) for _, n in pairs) or "inga"
+                    for pairs in (change.added, change.removed)
+                )
+                st.markdown(
+                    f"Mot föregående utgåva som appen har sparat ({held[-2].year or '–'}): "
+                    f"tillkomna {added}; borttagna {removed}."
+                )
+            st.caption(f"NKA: {RAW} ({a.nka_pct}). Gruppens medlemmar: Kolada.")
+
 st.subheader("Kronor per invånare")
 kf = data.cached(figures.kronor_figures)(view)
 if kf is None:
@@ -242,43 +291,6 @@ else:
                 f"Medianer och härledd referenskostnad: {COMPUTED}."
             )
 
-if group is not None:
-    with lazy.expander(
-        f"Om jämförelsegruppen: {escape_markdown(group.title)}", "oversikt_grupp"
-    ) as is_open:
-        if is_open:
-            current = held[-1] if held else None
-            members = f.members
-            latest = f.member_nka
-            st.dataframe(
-                {
-                    "Kommun": [n for _, n in members],
-                    f"NKA {year} (%)": [fmt.percent(latest[m]) for m, _ in members],
-                },
-                hide_index=True,
-            )
-            seen = (
-                f"Medlemmarna hämtades första gången {current.first_seen[:10]} och senast "
-                f"{current.last_seen[:10]}."
-                if current and current.first_seen and current.last_seen
-                else ""
-            )
-            st.markdown(
-                f"Utgåva {group.edition_year or '–'} ({escape_markdown(group.id)}). {seen} "
-                f"{editions.HOW_RKA_FORMS_GROUPS}"
-            )
-            if len(held) > 1:
-                change = editions.changes(held[-2], held[-1])
-                added, removed = (
-                    ", ".join(escape_markdown(n) for _, n in pairs) or "inga"
-                    for pairs in (change.added, change.removed)
-                )
-                st.markdown(
-                    f"Mot föregående utgåva som appen har sparat ({held[-2].year or '–'}): "
-                    f"tillkomna {added}; borttagna {removed}."
-                )
-            st.caption(f"NKA: {RAW} ({a.nka_pct}). Gruppens medlemmar: Kolada.")
-
 with lazy.expander(
     "Varför ändrades NKA? Nettokostnaden och referenskostnaden", "oversikt_varfor"
 ) as is_open:
@@ -311,18 +323,6 @@ with lazy.expander(
                 + f"NKA och nettokostnad: {RAW} ({a.nka_pct}, {a.net_cost}; rikets "
                 f"nettokostnad: {a.net_cost} för Riket). Kronor i löpande priser. {COMPUTED}."
             )
-
-with lazy.expander("Tabell: värdena bakom diagrammet", "oversikt_tabell") as is_open:
-    if is_open:
-        shown = table.drop(columns="Preliminärt").apply(lambda col: col.map(fmt.number)).astype(str)
-        shown[ctx.kommun_name] = [
-            f"{v} {fmt.PRELIMINARY}" if analytics.is_preliminary(y, prel_from) else v
-            for y, v in shown[ctx.kommun_name].items()
-        ]
-        for column in ("Kommuner med värde", "Kommuner i gruppen"):
-            shown[column] = ["–" if n != n else str(int(n)) for n in table[column]]
-        st.dataframe(shown)
-        st.caption(f"{RAW} ({ctx.kommun_md}). Övriga kolumner: {COMPUTED}.")
 
 with lazy.expander("Text till tjänsteskrivelse", "oversikt_text") as is_open:
     if is_open:

@@ -826,8 +826,11 @@ def kronor_chart(lines: pd.DataFrame, kommun_name: str, height: int = 320) -> al
         scale=alt.Scale(domain=order, range=[styles[s][0] for s in order]),
         legend=_legend("top", symbolType="stroke", symbolStrokeWidth=2),
     )
-    dash = alt.StrokeDash(
-        "serie:N", scale=alt.Scale(domain=order, range=[styles[s][1] for s in order]), legend=None
+    dash = alt.StrokeDash(  # the same legend as the colour's: Vega-Lite draws one, dashed
+        "serie:N",
+        title=None,
+        scale=alt.Scale(domain=order, range=[styles[s][1] for s in order]),
+        legend=_legend("top", symbolType="stroke", symbolStrokeWidth=2),
     )
     base = alt.Chart(lines).encode(
         x=_year_axis(),

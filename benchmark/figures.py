@@ -257,7 +257,8 @@ class KronorFigures:
         return bool((self.table["Referenskostnad härledd"] == "ja").any())
 
     def shown(self) -> pd.DataFrame:
-        """The table as the page shows it: whole kronor, "–" where there is no value."""
+        """The table as the page shows it: whole kronor, "–" where there is no value, short
+        column names (the kommun is the page's; the export keeps the full names)."""
         out = self.table.copy()
         for column in out.columns:
             if column.endswith(f"({kronor.UNIT})"):
@@ -270,7 +271,10 @@ class KronorFigures:
             for y, v in zip(out["År"], out[own], strict=True)
         ]
         out["År"] = out["År"].astype(str)
-        return out
+        short = ["År", "Nettokostnad", "Referenskostnad", "Gruppens median, nettokostnad",
+                 "Gruppens median, referenskostnad", "Riket, nettokostnad",
+                 "Länets median, nettokostnad", "Referenskostnad härledd"]  # fmt: skip
+        return out.set_axis(short, axis=1)
 
     def lines(self, riket: bool, lan: bool) -> pd.DataFrame:
         return kronor.kronor_lines(self.table, self.kommun_name, riket, lan)
