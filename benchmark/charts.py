@@ -813,6 +813,11 @@ def kronor_chart(lines: pd.DataFrame, kommun_name: str, height: int = 320) -> al
     cost grey, Riket's black dotted and the län's median grey dash-dotted — each line its own
     dash, so nothing depends on colour alone. No method-break rule: kronor are not NKA."""
     order = [s for s in dict.fromkeys(lines["serie"])]
+    # up to five long names: three a row on a wide screen, one a row on a phone
+    legend = alt.Legend(
+        orient="top", direction="horizontal", labelLimit=320, symbolType="stroke",
+        symbolStrokeWidth=2, columns=alt.ExprRef(expr=f"width < {NARROW} ? 1 : 3"),
+    )  # fmt: skip
     styles = {
         f"{kommun_name}, nettokostnad": (KOMMUN, [1, 0]),
         f"{kommun_name}, referenskostnad": (KOMMUN, [6, 4]),
@@ -824,13 +829,13 @@ def kronor_chart(lines: pd.DataFrame, kommun_name: str, height: int = 320) -> al
         "serie:N",
         title=None,
         scale=alt.Scale(domain=order, range=[styles[s][0] for s in order]),
-        legend=_legend("top", symbolType="stroke", symbolStrokeWidth=2),
+        legend=legend,
     )
     dash = alt.StrokeDash(  # the same legend as the colour's: Vega-Lite draws one, dashed
         "serie:N",
         title=None,
         scale=alt.Scale(domain=order, range=[styles[s][1] for s in order]),
-        legend=_legend("top", symbolType="stroke", symbolStrokeWidth=2),
+        legend=legend,
     )
     base = alt.Chart(lines).encode(
         x=_year_axis(),
