@@ -65,6 +65,8 @@ PRINT_CSS = """<style>
   [data-testid="stMain"], [data-testid="stAppViewContainer"] { margin-left: 0 !important; }
   [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
   [data-testid="stVegaLiteChart"], [data-testid="stMetric"], table { break-inside: avoid; }
+  /* a heading stays with what follows it, never alone at the foot of a page */
+  [data-testid="stElementContainer"]:has([data-testid="stHeading"]) { break-after: avoid; }
 }
 </style>"""
 
