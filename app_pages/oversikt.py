@@ -243,6 +243,7 @@ else:
     ]
     for (label, value), help_text in zip(kf.cards(), helps, strict=True):
         cards.metric(label, value, help=help_text, border=True)
+    st.markdown(escape_markdown(kf.sentence))
     left_t, right_t = st.columns(2)
     with_riket = left_t.toggle("Visa riket", key="w_kr_riket")
     with_lan = right_t.toggle("Visa länets median", key="w_kr_lan")

@@ -100,9 +100,10 @@ def peer_stats(
 
 def members_by_year_only(values: pd.DataFrame, by_year: Mapping[int, set]) -> pd.DataFrame:
     """Only the rows of kommuner that were peers in each row's year (``by_year``: year → ids)."""
-    allowed = pd.MultiIndex.from_tuples([(m, int(y)) for y, ms in by_year.items() for m in ms])
-    if values.empty or not len(allowed):
+    pairs = [(m, int(y)) for y, ms in by_year.items() for m in ms]
+    if values.empty or not pairs:  # no peers at all: nothing (an empty list has no levels)
         return values.iloc[0:0]
+    allowed = pd.MultiIndex.from_tuples(pairs)
     here = pd.MultiIndex.from_arrays([values["municipality"], values["period"].astype(int)])
     return values[here.isin(allowed)]
 

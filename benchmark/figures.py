@@ -252,6 +252,15 @@ class KronorFigures:
         ]
 
     @property
+    def sentence(self) -> str:
+        """The latest year's net and reference cost against the peers' medians."""
+        row = self.table.set_index("År").loc[int(self.latest.name)]
+        return kronor.kronor_sentence(
+            row.to_dict(), self.kommun_name, int(self.latest.name),
+            narrative.area_in_sentence(self.area.title),
+        )  # fmt: skip
+
+    @property
     def derived(self) -> bool:
         """Some year's reference cost is derived (not Kolada's)."""
         return bool((self.table["Referenskostnad härledd"] == "ja").any())

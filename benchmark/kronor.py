@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from benchmark import analytics, fmt
+from benchmark import analytics, fmt, narrative
 from kolada.catalogue import RIKET, Area
 
 NET, REF = "nettokostnad", "referenskostnad"
@@ -98,3 +98,31 @@ def kronor_lines(table: pd.DataFrame, kommun_name: str, riket: bool, lan: bool) 
     frame["value"] = pd.to_numeric(frame["value"])
     frame["text"] = [fmt.kr_per_inhabitant(v) for v in frame["value"]]
     return frame
+
+
+def _compared(own: float, median: float | None) -> str:
+    """ "lägre än gruppens median (4 722 kr)" on the values as printed (whole kronor), so the
+    word always agrees with the table: equal when they print the same."""
+    if median is None or median != median:
+        return "gruppens median saknas (för få jämförelsekommuner med värde)"
+    a, b = round(own), round(median)
+    word = "samma som" if a == b else "lägre än" if a < b else "högre än"
+    return f"{word} gruppens median ({fmt.number(median, 0)} kr)"
+
+
+def kronor_sentence(row: Mapping[str, object], kommun_name: str, year: int, area_text: str) -> str:
+    """What the latest year's kronor say, beside NKA: the net cost and the reference cost per
+    invånare, each against the peers' median — two facts, no cause."""
+    own_net = row[f"{kommun_name}, {NET} ({UNIT})"]
+    own_ref = row[f"{kommun_name}, {REF} ({UNIT})"]
+    text = (
+        f"{year} var {narrative.genitive(kommun_name)} nettokostnad för {area_text} "
+        f"{fmt.number(own_net, 0)} kr per invånare, "
+        f"{_compared(own_net, row[f'{PEER_NET} ({UNIT})'])}."
+    )
+    if own_ref is None or own_ref != own_ref:
+        return text
+    return (
+        f"{text} Referenskostnaden – vad kommunens struktur motiverar – var "
+        f"{fmt.number(own_ref, 0)} kr, {_compared(own_ref, row[f'{PEER_REF} ({UNIT})'])}."
+    )

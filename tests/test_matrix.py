@@ -132,3 +132,12 @@ def test_kronor_medians_riket_and_the_lan_beside_the_kommun():
         "Å, nettokostnad", "Å, referenskostnad", kronor.PEER_NET, kronor.LAN_NET,
     ]  # fmt: skip
     assert lines["text"].iloc[0] == "5\xa0000\xa0kr/invånare"
+
+
+def test_a_kommun_alone_in_its_lan_gets_no_lan_median_and_no_error():
+    rows = [(IFO.net_cost, "0561", 2022, 5000.0), (IFO.nka_pct, "0561", 2022, 25.0)]
+    table = kronor.kronor_table(values(rows), IFO, "0561", "Å", {2022: set()}, [2022], ["0561"])
+    assert table[f"{kronor.LAN_NET} (kr/inv)"].isna().all()
+    assert table[f"{kronor.PEER_NET} (kr/inv)"].isna().all()
+    sentence = kronor.kronor_sentence(table.iloc[0].to_dict(), "Å", 2022, "ifo")
+    assert "gruppens median saknas (för få jämförelsekommuner med värde)" in sentence

@@ -7,16 +7,18 @@ them to the download buttons."""
 from __future__ import annotations
 
 import io
+import re
 import statistics
 from datetime import date
 
 import openpyxl
 import pytest
 
-from benchmark import exports, fmt
+from benchmark import exports, fmt, kronor
 from benchmark.report import document
 from benchmark.source import Source
 from benchmark.viewstate import parse_view
+from kolada.catalogue import RIKET, area
 from kolada.store import Store
 from tests.conftest import open_expanders, run_app
 
@@ -136,3 +138,44 @@ def test_every_chart_over_peers_carries_its_matrix(real_cache, handed, page, par
         csv_head = exports.to_csv(data, info).decode("utf-8-sig").splitlines()[0]
         assert csv_head.startswith("Kommun;Kommun-id;Roll;2019;2020;2021;2022"), info.name
     print(f"\n{page}: {len(with_peers)} exports with a matrix")
+
+
+SENTENCE = re.compile(
+    r"(nettokostnad för .+?|Referenskostnaden – vad kommunens struktur motiverar – var) "
+    r"(?P<own>[\d\xa0]+) kr(?: per invånare)?, (?P<word>lägre än|högre än|samma som) "
+    r"gruppens median \((?P<median>[\d\xa0]+) kr\)"
+)
+
+
+def test_the_kronor_sentence_agrees_with_its_table_for_every_kommun_year(real_cache):
+    """Invariant, every kommun and year 2019–2022 the mirror holds (IFO, against each kommun's
+    RKA group): each comparison in the sentence has the word its printed numbers give, and the
+    numbers are the table's, rounded as shown."""
+    src = Source(Store(real_cache))
+    a = area("ifo")
+    kommuner = sorted(m for m in src.municipalities.query("type == 'K'")["id"] if m != RIKET)
+    values = src.values([a.net_cost, a.nka_pct, a.reference_cost, "N01951"])
+    checked = 0
+    for kommun in kommuner:
+        view = parse_view({"kommun": kommun, "omrade": "ifo"}, src.names, (2010, 2025))[0]
+        peers = src.peers(view).ids
+        mine = values[values["municipality"].isin([kommun, *peers])]
+        name = src.names[kommun]
+        years = list(range(2019, 2023))
+        table = kronor.kronor_table(
+            mine, a, kommun, name, {y: set(peers) for y in years}, years, []
+        ).set_index("År")
+        for year, row in table.iterrows():
+            if row.iloc[0] != row.iloc[0]:
+                continue
+            text = kronor.kronor_sentence(row.to_dict(), name, int(year), "ifo")
+            found = list(SENTENCE.finditer(text))
+            assert found, text
+            for m in found:
+                own, median = (int(m[g].replace("\xa0", "")) for g in ("own", "median"))
+                word = "samma som" if own == median else "lägre än" if own < median else "högre än"
+                assert m["word"] == word, text
+            assert fmt.number(row.iloc[0], 0) == found[0]["own"], text
+            checked += 1
+    assert checked > 1000
+    print(f"\n{checked} kommun-years: every kronor sentence agrees with its table")
