@@ -254,21 +254,7 @@ else:
         "jämförelsegruppens median för nettokostnaden, i kronor. Samma värden står i tabellen "
         "under diagrammet.",
     )  # fmt: skip
-    st.caption(
-        f"Linjediagram: {ctx.kommun_genitive_md} nettokostnad per invånare (heldragen mörkblå "
-        "linje) och referenskostnad per invånare (streckad mörkblå linje) – det strukturen "
-        "motiverar – mot jämförelsegruppens median för nettokostnaden (grå linje)"
-        + ("; riket: svart prickad linje" if with_riket else "")
-        + ("; länets övriga kommuner: grå streck-prickad linje" if with_lan else "")
-        + f". Kronor i löpande priser. Nettokostnad och riket: {RAW} ({a.net_cost}). "
-        "Referenskostnad: "
-        + (
-            f"härledd ur nettokostnad och NKA ({a.net_cost}, {a.nka_pct}) – {COMPUTED}"
-            if kf.derived
-            else f"{RAW} ({a.reference_cost})"
-        )
-        + f". Medianer: {COMPUTED}."
-    )
+    st.caption(escape_markdown(f"Linjediagram: {kf.caption(with_riket, with_lan)}"))
     kr_info = exports.export_info(
         ctx,
         "kronor",

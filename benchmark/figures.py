@@ -32,6 +32,7 @@ from benchmark import (
     overview,
     quality,
 )
+from benchmark.attribution import COMPUTED, RAW
 from benchmark.matrix import decimals_for, peer_matrix, stats_by_year
 from benchmark.numbers import printed_difference
 from benchmark.source import PeerYears, Source
@@ -250,6 +251,24 @@ class KronorFigures:
             (f"Gruppens median {year}", fmt.kr_per_inhabitant(peer)),
             (f"Referenskostnad {year}", fmt.kr_per_inhabitant(ref)),
         ]
+
+    def caption(self, riket: bool, lan: bool) -> str:
+        """What the chart shows and where each line comes from (page and report alike)."""
+        a = self.area
+        reference = (
+            f"härledd ur nettokostnad och NKA ({a.net_cost}, {a.nka_pct}) – {COMPUTED}"
+            if self.derived
+            else f"{RAW} ({a.reference_cost})"
+        )
+        return (
+            f"{narrative.genitive(self.kommun_name)} nettokostnad per invånare (heldragen "
+            "mörkblå linje) och referenskostnad per invånare (streckad mörkblå linje) – det "
+            "strukturen motiverar – mot jämförelsegruppens median för nettokostnaden (grå linje)"
+            + ("; riket: svart prickad linje" if riket else "")
+            + ("; länets övriga kommuner: grå streck-prickad linje" if lan else "")
+            + f", {self.span[0]}–{self.span[1]}. Kronor i löpande priser. Nettokostnad och "
+            f"riket: {RAW} ({a.net_cost}). Referenskostnad: {reference}. Medianer: {COMPUTED}."
+        )
 
     @property
     def sentence(self) -> str:

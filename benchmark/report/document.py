@@ -16,6 +16,7 @@ from benchmark.numbers import NumberError, money
 from benchmark.report.budget import budget_section
 from benchmark.report.drivers import driver_section
 from benchmark.report.forecast import FORMULA, BudgetInput, backtest_appendix, forecast_section
+from benchmark.report.kronor import kronor_section
 from benchmark.report.model import (
     Block,
     Bullets,
@@ -91,6 +92,7 @@ def area_blocks(
         Text(" ".join(sentences)),
         trend_figure(d),
         *_why(d, h + 1),
+        *_kronor(src, d, h),
         Heading(f"Nyckeltal {o.year}", h),
         key_figures(d),
         series_table(d),
@@ -126,6 +128,12 @@ def _why(d: figures.OverviewFigures, level: int) -> list[Block]:
     """The answer to "Varför ändrades NKA?" under that heading, when Översikt gives one."""
     why = why_nka_moved(d)
     return [Heading("Varför ändrades NKA?", level), Text(why)] if why else []
+
+
+def _kronor(src: Source, d: figures.OverviewFigures, level: int) -> list[Block]:
+    """Översikt's "Kronor per invånare", where the area has a net cost with values."""
+    kf = figures.kronor_figures(src, d.view)
+    return [] if kf is None else kronor_section(kf, level)
 
 
 def _notes(notes: list[str], level: int) -> list[Block]:
