@@ -92,10 +92,10 @@ def area_blocks(
         Text(" ".join(sentences)),
         trend_figure(d),
         *_why(d, h + 1),
-        *_kronor(src, d, h),
         Heading(f"Nyckeltal {o.year}", h),
         key_figures(d),
         series_table(d),
+        *_kronor(src, d, h),
         *(_notes(notes, h) if not titled else []),
     ]
     kpis = [*a.kpis, POPULATION]

@@ -90,8 +90,8 @@ def test_the_report_says_what_oversikt_shows(atvidaberg, real_cache, apptest_env
 
 def test_every_chart_is_in_both_files(atvidaberg):
     doc, docx_bytes, pdf_bytes = atvidaberg
-    # Översikt + one small-multiple grid per IFO driver tree + Kostnad och kvalitet
-    assert len(doc.figures) == 6
+    # Översikt, its kronor, one small-multiple grid per IFO driver tree, Kostnad och kvalitet
+    assert len(doc.figures) == 7
     _, d = docx_text(docx_bytes)
     assert len(d.inline_shapes) == len(doc.figures)
     _, reader = pdf_text(pdf_bytes)
@@ -206,6 +206,8 @@ def keep_first_pages(pdf: Path) -> None:
         print("pdftoppm saknas (poppler-utils): inga PNG-sidor i test-artifacts/rapport/")
         return
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("sida-*.png"):  # pdftoppm names "sida-1" or "sida-01" by length
+        old.unlink()
     subprocess.run(
         [pdftoppm, "-png", "-r", "80", "-f", "1", "-l", "2", str(pdf), str(ARTIFACTS / "sida")],
         check=True, timeout=60,
