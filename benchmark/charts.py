@@ -847,7 +847,14 @@ def kronor_chart(lines: pd.DataFrame, kommun_name: str, height: int = 320) -> al
             alt.Tooltip("text:N", title="Värde"),
         ],
     )
+    preliminary = bool((lines.get("status") == "Preliminärt").any())
+    shape = alt.Shape(
+        "status:N",
+        title=None,
+        scale=alt.Scale(domain=["Slutligt", "Preliminärt"], range=["circle", "triangle-up"]),
+        legend=_legend() if preliminary else None,
+    )
     return alt.layer(
         base.mark_line(strokeWidth=2, invalid=BREAK).encode(strokeDash=dash),
-        base.mark_point(size=40, filled=True, opacity=1),
+        base.mark_point(size=40, filled=True, opacity=1).encode(shape=shape),
     ).properties(height=height)

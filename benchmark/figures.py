@@ -266,6 +266,7 @@ class KronorFigures:
             "strukturen motiverar – mot jämförelsegruppens median för nettokostnaden (grå linje)"
             + ("; riket: svart prickad linje" if riket else "")
             + ("; länets övriga kommuner: grå streck-prickad linje" if lan else "")
+            + ("; trianglar: preliminära värden" if self.preliminary else "")
             + f", {self.span[0]}–{self.span[1]}. Kronor i löpande priser. Nettokostnad och "
             f"riket: {RAW} ({a.net_cost}). Referenskostnad: {reference}. Medianer: {COMPUTED}."
         )
@@ -305,7 +306,13 @@ class KronorFigures:
         return out.set_axis(short, axis=1)
 
     def lines(self, riket: bool, lan: bool) -> pd.DataFrame:
-        return kronor.kronor_lines(self.table, self.kommun_name, riket, lan)
+        return kronor.kronor_lines(self.table, self.kommun_name, riket, lan, self.prel_from)
+
+    @property
+    def preliminary(self) -> bool:
+        """Some year shown has the kommun's net cost before Kolada's final publication."""
+        own = self.table.set_index("År")[self.table.columns[1]].dropna()
+        return any(analytics.is_preliminary(int(y), self.prel_from) for y in own.index)
 
     @property
     def matrix(self) -> pd.DataFrame:

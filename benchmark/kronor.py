@@ -83,9 +83,12 @@ def kronor_table(
     return pd.DataFrame(out).astype({"År": int})
 
 
-def kronor_lines(table: pd.DataFrame, kommun_name: str, riket: bool, lan: bool) -> pd.DataFrame:
-    """The chart's long frame (``period``, ``serie``, ``value``, ``text``): the kommun's two
-    lines and the peers' median net cost, Riket's and the län's when asked for."""
+def kronor_lines(
+    table: pd.DataFrame, kommun_name: str, riket: bool, lan: bool, prel_from: int | None = None
+) -> pd.DataFrame:
+    """The chart's long frame (``period``, ``serie``, ``value``, ``text``, ``status``): the
+    kommun's two lines and the peers' median net cost, Riket's and the län's when asked for;
+    the kommun's values from ``prel_from`` on are "Preliminärt"."""
     wanted = [f"{kommun_name}, {NET}", f"{kommun_name}, {REF}", PEER_NET]
     wanted += [RIKET_NET] if riket else []
     wanted += [LAN_NET] if lan else []
@@ -96,7 +99,13 @@ def kronor_lines(table: pd.DataFrame, kommun_name: str, riket: bool, lan: bool) 
     ]
     frame = pd.DataFrame(rows, columns=["period", "serie", "value"])
     frame["value"] = pd.to_numeric(frame["value"])
-    frame["text"] = [fmt.kr_per_inhabitant(v) for v in frame["value"]]
+    own = frame["serie"].str.startswith(f"{kommun_name}, ")
+    prel = own & frame["period"].map(lambda y: analytics.is_preliminary(y, prel_from))
+    frame["status"] = prel.map({True: "Preliminärt", False: "Slutligt"})
+    frame["text"] = [
+        fmt.kr_per_inhabitant(v) + (" (preliminärt)" if p else "")
+        for v, p in zip(frame["value"], prel, strict=True)
+    ]
     return frame
 
 

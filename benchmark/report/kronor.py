@@ -1,6 +1,6 @@
-"""The report's "Kronor per invånare" section (pure content): the sentence, the chart as
-Översikt opens (without Riket and the län, which are toggles there) and the table with Riket —
-from the same ``figures.KronorFigures`` as the page."""
+"""The report's "Kronor per invånare" section (pure content): the sentence, the table with
+Riket, and the chart as Översikt opens (without Riket and the län, which are toggles there)
+under it — from the same ``figures.KronorFigures`` as the page."""
 
 from __future__ import annotations
 
@@ -21,10 +21,6 @@ def kronor_section(kf: KronorFigures, level: int) -> list[Block]:
     return [
         Heading("Kronor per invånare", level),
         Text(kf.sentence),
-        Figure(
-            png(charts.kronor_chart(kf.lines(False, False), kf.kommun_name, height=240)),
-            kf.caption(False, False),
-        ),
         Table(
             tuple(COLUMNS.values()),
             rows,
@@ -35,5 +31,9 @@ def kronor_section(kf: KronorFigures, level: int) -> list[Block]:
             f"{' och härledd referenskostnad' if kf.derived else ''}: {COMPUTED}.",
             numeric=(1, 2, 3, 4),
             widths=(0.8, 1.6, 1.8, 1.8, 1.4),
+        ),
+        Figure(
+            png(charts.kronor_chart(kf.lines(False, False), kf.kommun_name, height=240)),
+            kf.caption(False, False),
         ),
     ]
