@@ -226,7 +226,7 @@ if kf is None:
         else escape_markdown(
             figures.absent(
                 ctx.src.fetched_all([a.net_cost]),
-                f"nettokostnad per invånare ({a.net_cost})",
+                f"nettokostnad per invånare för {ctx.kommun_name} ({a.net_cost})",
                 f"åren {span[0]}–{span[1]}",
             )
         )

@@ -141,9 +141,19 @@ class ExportInfo:
     matrix_unit: str | None = "%"  # None: numbers without a unit's format (a count per 10 000)
 
     @property
+    def matrix_years(self) -> tuple[int, int] | None:
+        """The first and last year of the matrix's columns."""
+        if self.matrix is None:
+            return None
+        years = [int(c) for c in self.matrix.columns if str(c).isdigit()]
+        return (min(years), max(years)) if years else None
+
+    @property
     def method_break(self) -> bool:
-        """Years before the 2019 method break are shown: every export says so."""
-        return self.years is not None and self.years[0] < METHOD_BREAK_YEAR
+        """Years before the 2019 method break are shown (in the chart or its matrix): every
+        export says so."""
+        firsts = [y[0] for y in (self.years, self.matrix_years) if y is not None]
+        return bool(firsts) and min(firsts) < METHOD_BREAK_YEAR
 
     @property
     def notes(self) -> list[str]:
@@ -165,6 +175,9 @@ class ExportInfo:
         ]
         if self.years is not None:
             rows.append(("År", f"{self.years[0]}–{self.years[1]}"))
+        if self.matrix_years is not None and self.matrix_years != self.years:
+            first, last = self.matrix_years
+            rows.append(("År i Alla värden", f"{first}–{last}"))
         rows += [("Metodbyte", n) for n in self.notes]
         rows += [(f"Nyckeltal {i}", title) for i, title in self.kpis]
         rows += [("Formel", f) for f in self.formulas]
@@ -218,25 +231,30 @@ def to_csv(data: pd.DataFrame, info: ExportInfo | None = None) -> bytes:
     """Semicolon-separated with decimal comma and a BOM, as Swedish Excel opens it; numbers
     rounded as shown (``rounded``). No field starts a formula, and CRLF line ends make the
     writer quote a field holding a bare CR (which a spreadsheet would otherwise take as a new
-    row). With a matrix (``ExportInfo.matrix``) the CSV is the matrix: every kommun and year,
-    the statistics under them."""
-    if info is not None and info.matrix is not None:
-        safe = spreadsheet_safe(_decimal_commas(info.matrix))
-    else:
-        safe = spreadsheet_safe(rounded(data, info.units if info else None))
+    row). With a matrix (``ExportInfo.matrix``) it follows the chart's data after an empty
+    line: every kommun and year, the statistics under them."""
+    safe = spreadsheet_safe(rounded(data, info.units if info else None))
     csv = safe.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    if info is not None and info.matrix is not None:
+        matrix = _matrix_cells(info.matrix)
+        csv += "\r\n" + matrix.to_csv(index=False, sep=";", lineterminator="\r\n")
     return csv.encode("utf-8-sig")
 
 
-def _decimal_commas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A matrix's numbers (in columns that also hold words) written with a decimal comma."""
+def _matrix_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """A matrix as CSV cells: words through ``as_text`` (a name never starts a formula), then
+    numbers with a decimal comma — a negative number stays a number ("-3,6"), not text."""
 
-    def text(v: object) -> object:
+    def cell(v: object) -> object:
+        if isinstance(v, str):
+            return as_text(v)
         if isinstance(v, float):
             return str(v).replace(".", ",")
-        return str(v) if isinstance(v, int) else v
+        return v
 
-    return frame.map(text)
+    out = frame.map(cell)
+    out.columns = [as_text(c) for c in frame.columns]
+    return out
 
 
 def _write_matrix(writer: pd.ExcelWriter, matrix: pd.DataFrame, unit: str, formats) -> None:

@@ -248,18 +248,23 @@ class KronorFigures:
         prel = f" {fmt.PRELIMINARY}" if analytics.is_preliminary(year, self.prel_from) else ""
         return [
             (f"Nettokostnad {year}{prel}", fmt.kr_per_inhabitant(net)),
-            (f"Gruppens median {year}", fmt.kr_per_inhabitant(peer)),
+            (f"Gruppens median, nettokostnad {year}", fmt.kr_per_inhabitant(peer)),
             (f"Referenskostnad {year}", fmt.kr_per_inhabitant(ref)),
         ]
 
     def caption(self, riket: bool, lan: bool) -> str:
         """What the chart shows and where each line comes from (page and report alike)."""
         a = self.area
-        reference = (
-            f"härledd ur nettokostnad och NKA ({a.net_cost}, {a.nka_pct}) – {COMPUTED}"
-            if self.derived
-            else f"{RAW} ({a.reference_cost})"
-        )
+        derived = [int(y) for y, d in zip(self.table["År"], self.table["Referenskostnad härledd"],
+                                         strict=True) if d == "ja"]  # fmt: skip
+        how = f"härledd ur nettokostnad och NKA ({a.net_cost}, {a.nka_pct}) – {COMPUTED}"
+        if not derived:
+            reference = f"{RAW} ({a.reference_cost})"
+        elif len(derived) == self.own_years:
+            reference = how
+        else:
+            years = narrative.listed([str(y) for y in derived])
+            reference = f"{RAW} ({a.reference_cost}); för {years} {how}"
         return (
             f"{narrative.genitive(self.kommun_name)} nettokostnad per invånare (heldragen "
             "mörkblå linje) och referenskostnad per invånare (streckad mörkblå linje) – det "
@@ -268,16 +273,18 @@ class KronorFigures:
             + ("; länets övriga kommuner: grå streck-prickad linje" if lan else "")
             + ("; trianglar: preliminära värden" if self.preliminary else "")
             + f", {self.span[0]}–{self.span[1]}. Kronor i löpande priser. Nettokostnad och "
-            f"riket: {RAW} ({a.net_cost}). Referenskostnad: {reference}. Medianer: {COMPUTED}."
+            f"riket – {RAW} ({a.net_cost}). Referenskostnad – {reference}. Medianer – "
+            f"{COMPUTED}."
         )
 
     @property
     def sentence(self) -> str:
         """The latest year's net and reference cost against the peers' medians."""
         row = self.table.set_index("År").loc[int(self.latest.name)]
+        year = int(self.latest.name)
         return kronor.kronor_sentence(
-            row.to_dict(), self.kommun_name, int(self.latest.name),
-            narrative.area_in_sentence(self.area.title),
+            row.to_dict(), self.kommun_name, year, narrative.area_in_sentence(self.area.title),
+            analytics.is_preliminary(year, self.prel_from),
         )  # fmt: skip
 
     @property
@@ -289,9 +296,11 @@ class KronorFigures:
         """The table as the page shows it: whole kronor, "–" where there is no value, short
         column names (the kommun is the page's; the export keeps the full names)."""
         out = self.table.copy()
+        kolada = {out.columns[1], f"{kronor.RIKET_NET} ({kronor.UNIT})"}  # else: computed
         for column in out.columns:
             if column.endswith(f"({kronor.UNIT})"):
-                out[column] = [fmt.number(v, 0) for v in out[column]]
+                missing = fmt.MISSING if column in kolada else "–"  # not asked vs too few
+                out[column] = [fmt.number(v, 0) if v == v else missing for v in out[column]]
         own = out.columns[1]  # the kommun's net cost: Kolada's value, preliminary or not
         out[own] = [
             f"{v} {fmt.PRELIMINARY}"
@@ -309,6 +318,11 @@ class KronorFigures:
         return kronor.kronor_lines(self.table, self.kommun_name, riket, lan, self.prel_from)
 
     @property
+    def own_years(self) -> int:
+        """How many years shown have the kommun's net cost."""
+        return int(self.table[self.table.columns[1]].notna().sum())
+
+    @property
     def preliminary(self) -> bool:
         """Some year shown has the kommun's net cost before Kolada's final publication."""
         own = self.table.set_index("År")[self.table.columns[1]].dropna()
@@ -321,10 +335,9 @@ class KronorFigures:
         stats = analytics.peer_stats_by_year(
             self.values, self.area.net_cost, self.peer_years.by_year, self.span
         )
-        stats = stats[stats["covered"]].rename(columns=analytics.STAT_TITLES).set_index("År")
         return peer_matrix(
             self.values, self.area.net_cost, self.view.kommun, self.peer_years, self.names,
-            years, stats, self.prel_from, decimals=0,
+            years, stats_by_year(stats), self.prel_from, decimals=0,
         )  # fmt: skip
 
 
@@ -430,7 +443,11 @@ class PartSeries:
         span = self.peer_years.span
         return peer_matrix(
             self.values, self.kpi, self.kommun, self.peer_years, self.names,
-            list(range(span[0], span[1] + 1)), stats_by_year(self.stats), self.first_preliminary,
+            list(range(span[0], span[1] + 1)),
+            stats_by_year(  # every year's counts, not only the covered years' statistics
+                analytics.peer_stats_by_year(self.values, self.kpi, self.peer_years.by_year, span)
+            ),
+            self.first_preliminary,
             decimals=0,
         )  # fmt: skip
 

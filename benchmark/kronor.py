@@ -26,10 +26,11 @@ def references(
     """Each kommun-year's reference cost per invånare (Kolada's or derived) as rows ``kpi``
     "referenskostnad", ``municipality``, ``period``, ``value`` — a frame the peer statistics
     take like any KPI's."""
-    rows = []
-    for m in kommuner:
-        for y in years:
-            ref = analytics.reference_cost(values, area, m, y)
+    rows, kommuner = [], list(kommuner)
+    for y in years:
+        got = analytics.by_kommun(values, y, kommuner)  # one pass over the year's rows
+        for m in kommuner:
+            ref = analytics.reference_cost_of(got[m], area)
             if ref is not None and ref.kr_per_inhabitant is not None:
                 rows.append((REF, m, int(y), ref.kr_per_inhabitant))
     return pd.DataFrame(rows, columns=["kpi", "municipality", "period", "value"])
@@ -119,14 +120,17 @@ def _compared(own: float, median: float | None) -> str:
     return f"{word} gruppens median ({fmt.number(median, 0)} kr)"
 
 
-def kronor_sentence(row: Mapping[str, object], kommun_name: str, year: int, area_text: str) -> str:
+def kronor_sentence(
+    row: Mapping[str, object], kommun_name: str, year: int, area_text: str,
+    preliminary: bool = False,
+) -> str:  # fmt: skip
     """What the latest year's kronor say, beside NKA: the net cost and the reference cost per
     invånare, each against the peers' median — two facts, no cause."""
     own_net = row[f"{kommun_name}, {NET} ({UNIT})"]
     own_ref = row[f"{kommun_name}, {REF} ({UNIT})"]
     text = (
         f"{year} var {narrative.genitive(kommun_name)} nettokostnad för {area_text} "
-        f"{fmt.number(own_net, 0)} kr per invånare, "
+        f"{fmt.number(own_net, 0)} kr per invånare{' (preliminärt)' if preliminary else ''}, "
         f"{_compared(own_net, row[f'{PEER_NET} ({UNIT})'])}."
     )
     if own_ref is None or own_ref != own_ref:

@@ -83,12 +83,16 @@ def peer_matrix(
 
 
 def stats_by_year(stats: pd.DataFrame) -> pd.DataFrame:
-    """``analytics.peer_stats_by_year``'s frame as ``peer_matrix`` takes it: the covered years
-    only (a statistic is shown only where enough peers report), by year, Swedish titles."""
+    """``analytics.peer_stats_by_year``'s frame as ``peer_matrix`` takes it: every year with
+    its counts, the statistics only where covered (enough peers report; else "–"), by year,
+    Swedish titles."""
     if stats.empty:
         return pd.DataFrame()
-    covered = stats[stats["covered"].fillna(False).astype(bool)] if "covered" in stats else stats
-    return covered.rename(columns=analytics.STAT_TITLES).set_index("År")
+    out = stats.copy()
+    if "covered" in out:
+        uncovered = ~out["covered"].fillna(False).astype(bool)
+        out.loc[uncovered, [c for c in analytics.PEER_VALUES if c in out]] = float("nan")
+    return out.rename(columns=analytics.STAT_TITLES).set_index("År")
 
 
 def decimals_for(unit: str) -> int:

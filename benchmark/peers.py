@@ -145,7 +145,7 @@ def resolve_peers(view: View, groups: pd.DataFrame, municipalities: pd.DataFrame
     kommun = view.kommun
     if view.group == "egen" and view.custom:
         members = tuple((m, names.get(m, m)) for m in view.custom if m != kommun)
-        count = f"{len(members)} kommuner"
+        count = f"{len(members)} kommun{'' if len(members) == 1 else 'er'}"
         label = f"{view.name} (egen grupp, {count})" if view.name else f"Egen grupp ({count})"
         return Peers("egen", label, members, name=view.name)
     if view.group in ("rka", "kommungrupp", "lan"):

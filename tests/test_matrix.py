@@ -98,14 +98,47 @@ def test_the_matrix_sheet_comes_first_with_numbers_as_numbers_and_no_formula():
     assert alone.sheetnames == ["Alla värden", "Metadata"]
 
 
-def test_the_csv_is_the_matrix_with_decimal_commas():
+def test_the_csv_has_the_chart_s_data_then_the_matrix_and_numbers_stay_numbers():
     py = peer_years({2021: {"0001", "0002"}, 2022: {"0001", "0002", "0003"}})
-    m = matrix.peer_matrix(V, "N30001", "0561", py, NAMES, [2021, 2022], None, None)
-    text = exports.to_csv(pd.DataFrame({"År": [2021]}), info_with(m)).decode("utf-8-sig")
+    negative = pd.concat([V, values([("N30001", "0003", 2021, -3.64)])])
+    m = matrix.peer_matrix(negative, "N30001", "0561", py, NAMES, [2021, 2022], None, None)
+    data = pd.DataFrame({"År": [2021], "Åtvidaberg": [10.04]})
+    text = exports.to_csv(data, info_with(m)).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0] == ["Kommun", "Kommun-id", "Roll", "2021", "2022", "Preliminärt"]
-    assert rows[1][:5] == ["Åtvidaberg", "0561", "Vald kommun", "10,0", "12,4"]
-    assert rows[2][0] == "'=Bkommun" and rows[3][4] == "saknas"
+    assert rows[0] == ["År", "Åtvidaberg"] and rows[1] == ["2021", "10,04"] and rows[2] == []
+    assert rows[3] == ["Kommun", "Kommun-id", "Roll", "2021", "2022", "Preliminärt"]
+    assert rows[4][:5] == ["Åtvidaberg", "0561", "Vald kommun", "10,0", "12,4"]
+    assert rows[5][0] == "'=Bkommun" and rows[6][4] == "saknas"
+    assert rows[7][3] == "ej i gruppen"  # Ckommun was not in 2021's group …
+    ckommun = [r for r in rows if r[:1] == ["Ckommun"]][0]
+    assert ckommun[4] == "5,5"  # 5,55 as the app prints it (a float just under 5,55)
+    # … and a negative value is a number, not text behind a quote
+    py = peer_years({2021: {"0001", "0002", "0003"}, 2022: {"0001", "0002", "0003"}})
+    m = matrix.peer_matrix(negative, "N30001", "0561", py, NAMES, [2021, 2022], None, None)
+    text = exports.to_csv(data, info_with(m)).decode("utf-8-sig")
+    assert ";-3,6;" in text and "'-3,6" not in text
+
+
+def test_the_counts_stay_where_too_few_peers_report():
+    stats = pd.DataFrame(
+        {"period": [2021, 2022], "n": [1, 3], "N": [3, 3], "median": [5.0, 6.0],
+         "covered": [False, True]}
+    )  # fmt: skip
+    by_year = matrix.stats_by_year(stats)
+    assert by_year.loc[2021, "Kommuner med värde"] == 1 and by_year.loc[2021, "Median"] != 5.0
+    py = peer_years({2021: {"0001", "0002", "0003"}, 2022: {"0001", "0002", "0003"}})
+    m = matrix.peer_matrix(V, "N30001", "0561", py, NAMES, [2021, 2022], by_year, None)
+    rows = {r["Kommun"]: r for _, r in m.iterrows()}
+    assert rows["Median"]["2021"] == matrix.NO_STAT and rows["Kommuner med värde"]["2021"] == 1
+
+
+def test_the_matrix_s_years_count_for_the_method_break_and_the_metadata():
+    py = peer_years({2018: {"0001"}, 2019: {"0001"}})
+    m = matrix.peer_matrix(V, "N30001", "0561", py, NAMES, [2018, 2019], None, None)
+    info = replace(info_with(m), years=(2022, 2022))  # a one-year chart, a matrix from 2018
+    assert info.method_break
+    meta = dict(info.metadata().values.tolist())
+    assert meta["År i Alla värden"] == "2018–2019"
 
 
 def test_kronor_medians_riket_and_the_lan_beside_the_kommun():

@@ -82,7 +82,7 @@ def test_net_cost_per_invanare_beside_nka_with_the_peers_median(real_cache, hand
     cards = {m.label: m.value for m in at.metric}
     assert cards["Nettokostnad 2022"] == fmt.kr_per_inhabitant(net[("0561", 2022)])
     median = statistics.median(net[(m, 2022)] for m in peers)
-    assert cards["Gruppens median 2022"] == fmt.kr_per_inhabitant(median)
+    assert cards["Gruppens median, nettokostnad 2022"] == fmt.kr_per_inhabitant(median)
     assert "NKA 2022" in cards  # on the same page, beside it
     kronor = next(i for _, i in handed if i.name.startswith("kronor-"))
     assert kronor.matrix is not None and kronor.matrix_unit == "kr"
@@ -135,8 +135,9 @@ def test_every_chart_over_peers_carries_its_matrix(real_cache, handed, page, par
         assert book.sheetnames[0] == "Alla värden", info.name
         first = next(book["Alla värden"].iter_rows(min_row=2, values_only=True))
         assert first[:3] == ("Åtvidaberg", "0561", "Vald kommun"), info.name
-        csv_head = exports.to_csv(data, info).decode("utf-8-sig").splitlines()[0]
-        assert csv_head.startswith("Kommun;Kommun-id;Roll;2019;2020;2021;2022"), info.name
+        lines = exports.to_csv(data, info).decode("utf-8-sig").splitlines()
+        matrix_head = lines[lines.index("") + 1]  # after the chart's data and an empty line
+        assert matrix_head.startswith("Kommun;Kommun-id;Roll;2019;2020;2021;2022"), info.name
     print(f"\n{page}: {len(with_peers)} exports with a matrix")
 
 
