@@ -222,7 +222,7 @@ def test_rapport_downloads_word_and_pdf(server, browser, tmp_path):
         files[ext] = path.read_bytes()
     word = docx.Document(io.BytesIO(files["docx"]))
     assert word.paragraphs[0].text == "Individ- och familjeomsorg – Åtvidaberg"
-    assert len(word.inline_shapes) == 6  # Översikt, 4 driver grids, Kostnad och kvalitet
+    assert len(word.inline_shapes) == 7  # Översikt, kronor, 4 driver grids, Kostnad och kvalitet
     pdf = PdfReader(io.BytesIO(files["pdf"]))
     assert "32,0 %" in pdf.pages[0].extract_text()
     page.context.close()
