@@ -109,8 +109,9 @@ def test_oversikt_offers_each_years_edition_and_explains_the_group(two_editions)
     assert not at.exception, at.exception
     captions = [c.value for c in at.caption]
     assert any("samma medlemmar används för alla år" in c for c in captions)
-    explainer = open_expanders(at).expander[0]
-    assert explainer.label.startswith("Om jämförelsegruppen")
+    (explainer,) = [
+        e for e in open_expanders(at).expander if e.label.startswith("Om jämförelsegruppen")
+    ]
     text = " ".join(m.value for m in explainer.markdown)
     assert "tillkomna" in text and "borttagna Stockholm" in text
     assert "strukturfaktorer" in text
