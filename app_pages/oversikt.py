@@ -4,7 +4,16 @@ and a short text that states only what the data supports."""
 import streamlit as st
 
 import ui
-from benchmark import analytics, charts, editions, figures, fmt, narrative, nka_change
+from benchmark import (
+    analytics,
+    charts,
+    editions,
+    figures,
+    fmt,
+    kronor_figures,
+    narrative,
+    nka_change,
+)
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.escaping import escape_markdown
 from benchmark.numbers import money
@@ -218,7 +227,7 @@ if group is not None:
             st.caption(f"NKA: {RAW} ({a.nka_pct}). Gruppens medlemmar: Kolada.")
 
 st.subheader("Kronor per invånare")
-kf = data.cached(figures.kronor_figures)(view)
+kf = data.cached(kronor_figures.kronor_figures)(view)
 if kf is None:
     st.info(
         f"Kolada publicerar ingen nettokostnad per invånare för {area_text}."

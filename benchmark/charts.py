@@ -4,7 +4,7 @@ Colours are neutral on purpose: a negative NKA is not "good" and a positive one 
 (Kolada's own caveat), so no red/green; the kommun is dark blue, peers are greys, and every
 series also differs by line style or mark shape, so nothing depends on colour alone.
 
-Why one module of ~850 lines: every chart kind here shares the house style — the year axis, the
+Why one module of ~860 lines: every chart kind here shares the house style — the year axis, the
 value axis, the legends, the neutral palette, the median rules and the 2019 method-break rule —
 and a chart's look changes in one place for all kinds; each kind (trend, ranking, heatmap,
 glide path, split, cost × quality, kronor) is one public function with its private helpers.

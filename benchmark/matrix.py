@@ -35,11 +35,16 @@ def peer_matrix(
     decimals: int = 1,
 ) -> pd.DataFrame:
     """Columns Kommun, Kommun-id, Roll, one per year (as text: "2019" …) and Preliminärt; a
-    row for the kommun, one per peer in any year shown (by name), then ``stats`` (a frame by
-    year with ``analytics.STAT_TITLES``' columns, as ``overview.series_table``) turned on its
-    side, and the group each year was compared with. Values rounded to ``decimals`` as the app
+    row for the kommun, one per peer in any year shown (by name), then the peers' statistics
+    turned on its side — ``stats`` (a frame by year with ``analytics.STAT_TITLES``' columns, as
+    ``stats_by_year`` gives) or, when None, computed here from ``values`` over each year's
+    peers — and the group each year was compared with. Values rounded to ``decimals`` as the app
     shows them; "saknas" where Kolada has none, "ej i gruppen" for a year a kommun was not a
     member of that year's edition."""
+    if stats is None:
+        stats = stats_by_year(
+            analytics.peer_stats_by_year(values, kpi, peer_years.by_year, (years[0], years[-1]))
+        )
     rows = values[(values["kpi"] == kpi) & values["period"].isin(years)].dropna(subset=["value"])
     by = {(m, int(p)): float(v) for m, p, v in rows[["municipality", "period", "value"]].values}
     peers = sorted(peer_years.everyone, key=lambda m: (names.get(m, m).casefold(), m))
@@ -62,7 +67,7 @@ def peer_matrix(
             for m in peers
         ),
     ]
-    if stats is not None:
+    if not stats.empty:
         for title in (*STAT_ROWS, *COUNT_ROWS):
             if title not in stats.columns:
                 continue

@@ -10,7 +10,7 @@ from datetime import date
 
 import altair as alt
 
-from benchmark import charts, figures, fmt, forecast_figures, narrative
+from benchmark import charts, figures, fmt, forecast_figures, kronor_figures, narrative
 from benchmark.attribution import COMPUTED, RAW
 from benchmark.numbers import NumberError, money
 from benchmark.report.budget import budget_section
@@ -132,7 +132,7 @@ def _why(d: figures.OverviewFigures, level: int) -> list[Block]:
 
 def _kronor(src: Source, d: figures.OverviewFigures, level: int) -> list[Block]:
     """Översikt's "Kronor per invånare", where the area has a net cost with values."""
-    kf = figures.kronor_figures(src, d.view)
+    kf = kronor_figures.kronor_figures(src, d.view)
     return [] if kf is None else kronor_section(kf, level)
 
 

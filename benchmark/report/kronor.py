@@ -1,12 +1,12 @@
 """The report's "Kronor per invånare" section (pure content): the sentence, the table with
 Riket, and the chart as Översikt opens (without Riket and the län, which are toggles there)
-under it — from the same ``figures.KronorFigures`` as the page."""
+under it — from the same ``kronor_figures.KronorFigures`` as the page."""
 
 from __future__ import annotations
 
 from benchmark import charts, narrative
 from benchmark.attribution import COMPUTED, RAW
-from benchmark.figures import KronorFigures
+from benchmark.kronor_figures import KronorFigures
 from benchmark.report.model import Block, Figure, Heading, Table, Text
 from benchmark.report.sections import png
 
